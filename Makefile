@@ -1,0 +1,86 @@
+# bench: VM-vs-container benchmark suite.
+#
+#   make            bin/bench and the static agent bin/bench-agent
+#   make setup      install what the project needs (idempotent, as root)
+#   make test       ASan+UBSan build of everything, then the criterion suite
+#   make lint       cppcheck and clang-tidy
+#   make install    bin/bench, the agent and the plot templates under PREFIX
+
+PREFIX    ?= /usr/local
+CC        ?= cc
+MUSL_CC   ?= musl-gcc
+PKGS      := jansson libarchive hwloc libvirt nettle
+GIT_REV   := $(shell git describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
+
+WARN      := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla
+CPPFLAGS  += -D_GNU_SOURCE -DBENCH_GIT_REV='"$(GIT_REV)"'
+CFLAGS    ?= -O2 -g
+CFLAGS    += -std=c17 $(WARN) $(shell pkg-config --cflags $(PKGS))
+LDLIBS    += $(shell pkg-config --libs $(PKGS)) -lm
+SAN       := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+# Everything but main() goes into the library that the tests link too.
+LIB_SRC   := $(filter-out runners/main.c,$(wildcard runners/*.c container/*.c vm/*.c bench/*.c))
+MAIN_SRC  := runners/main.c
+AGENT_SRC := $(wildcard bench/agent/*.c)
+TEST_SRC  := $(wildcard tests/*.c)
+HDRS      := $(wildcard runners/*.h container/*.h vm/*.h bench/*.h bench/agent/*.h tests/*.h)
+
+REL_OBJ   := $(patsubst %.c,build/release/%.o,$(LIB_SRC) $(MAIN_SRC))
+SAN_LIB   := $(patsubst %.c,build/asan/%.o,$(LIB_SRC))
+SAN_MAIN  := $(patsubst %.c,build/asan/%.o,$(MAIN_SRC))
+SAN_TESTS := $(patsubst %.c,build/asan/%.o,$(TEST_SRC))
+
+.PHONY: all setup test lint install clean check-deps
+all: bin/bench bin/bench-agent
+
+check-deps:
+	@pkg-config --exists $(PKGS) || { echo "missing libraries ($(PKGS)): run 'make setup' as root" >&2; exit 1; }
+	@command -v $(MUSL_CC) >/dev/null || { echo "missing $(MUSL_CC): run 'make setup' as root" >&2; exit 1; }
+
+bin/bench: $(REL_OBJ) | check-deps
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+# The workload: one static binary for host, container and VM alike.
+bin/bench-agent: $(AGENT_SRC) bench/agent_protocol.h $(wildcard bench/agent/*.h) | check-deps
+	@mkdir -p $(@D)
+	$(MUSL_CC) -std=c17 $(WARN) -D_GNU_SOURCE -O2 -static -o $@ $(AGENT_SRC)
+
+build/release/%.o: %.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+build/asan/%.o: %.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN) -O1 -DBENCH_TEST_ROOT='"$(CURDIR)"' -c -o $@ $<
+
+build/asan/bench: $(SAN_LIB) $(SAN_MAIN)
+	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDLIBS)
+
+build/asan/bench-tests: $(SAN_LIB) $(SAN_TESTS)
+	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs criterion)
+
+setup:
+	scripts/setup.sh
+
+# The tests run the sanitized bench and the real agent.
+test: bin/bench-agent build/asan/bench build/asan/bench-tests
+	BENCH_AGENT=$(CURDIR)/bin/bench-agent BENCH_BIN=$(CURDIR)/build/asan/bench \
+	  build/asan/bench-tests --jobs 1 $(TEST_ARGS)
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --std=c11 \
+	  --suppress=missingIncludeSystem --inline-suppr -D_GNU_SOURCE \
+	  runners container vm bench tests
+	clang-tidy --quiet $(LIB_SRC) $(MAIN_SRC) $(AGENT_SRC) -- $(CPPFLAGS) -std=c17 \
+	  $(shell pkg-config --cflags $(PKGS))
+
+install: all
+	install -D -m 0755 bin/bench $(DESTDIR)$(PREFIX)/bin/bench
+	install -D -m 0755 bin/bench-agent $(DESTDIR)$(PREFIX)/libexec/bench/bench-agent
+	install -d $(DESTDIR)$(PREFIX)/share/bench/plots
+	install -m 0644 plots/*.gp $(DESTDIR)$(PREFIX)/share/bench/plots/
+
+clean:
+	rm -rf build bin

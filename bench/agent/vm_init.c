@@ -1,0 +1,81 @@
+#include "vm_init.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../agent_protocol.h"
+#include "emit.h"
+#include "tasks.h"
+
+int cmdline_value(const char *cmdline, const char *key, char *out, unsigned outsz)
+{
+	size_t klen = strlen(key);
+	const char *p = cmdline;
+
+	while ((p = strstr(p, key)) != NULL) {
+		if (p == cmdline || p[-1] == ' ') {
+			const char *v = p + klen;
+			size_t n = strcspn(v, " \n");
+
+			if (n >= outsz)
+				return -1;
+			memcpy(out, v, n);
+			out[n] = '\0';
+			return 0;
+		}
+		p += klen;
+	}
+	return -1;
+}
+
+static __attribute__((noreturn)) void power_off(void)
+{
+	sync();
+	reboot(RB_POWER_OFF);
+	/* Only reached when reboot() is refused: PID 1 must not exit, or the
+	 * kernel panics and the harness would wait for a timeout instead. */
+	for (;;)
+		pause();
+}
+
+void vm_init_main(void)
+{
+	char cmdline[2048] = "";
+	char task[64] = "";
+	char hostname[65] = "";
+	struct task_ctx ctx = { .out = 1, .in = 0 };
+	int fd;
+
+	mkdir("/proc", 0555);
+	mkdir("/dev", 0755);
+	mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	mount("devtmpfs", "/dev", "devtmpfs", MS_NOSUID, NULL);
+	/* The kernel opens the console for /init only if /dev/console was in
+	 * the initramfs; open it here otherwise. */
+	if (fcntl(1, F_GETFD) < 0 && (fd = open("/dev/console", O_RDWR | O_NOCTTY)) >= 0) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (fd > 2)
+			close(fd);
+	}
+	fd = open("/proc/cmdline", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		ssize_t n = read(fd, cmdline, sizeof(cmdline) - 1);
+		cmdline[n > 0 ? n : 0] = '\0';
+		close(fd);
+	}
+	if (cmdline_value(cmdline, BENCH_CMDLINE_TASK, task, sizeof(task)) != 0) {
+		emit_error(1, "no bench.task= on the kernel command line");
+		power_off();
+	}
+	if (cmdline_value(cmdline, BENCH_CMDLINE_HOSTNAME, hostname, sizeof(hostname)) == 0)
+		sethostname(hostname, strlen(hostname));
+	task_run(task, &ctx);
+	power_off();
+}

@@ -1,0 +1,223 @@
+#include "container.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../runners/clock.h"
+#include "../runners/interrupt.h"
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+/* What the child sends up the sync pipe: once, just before exec or at the
+ * step that failed. */
+struct child_report {
+	int32_t failed_step;   /* -1 when all went well */
+	int32_t errnum;
+	uint64_t t_child, t_joined, t_rootfs;
+};
+
+enum child_step {
+	STEP_PDEATHSIG, STEP_JOIN_CGROUP, STEP_CGROUP_NS, STEP_HOSTNAME, STEP_PROPAGATION,
+	STEP_BIND_ROOT, STEP_READONLY_ROOT, STEP_CHDIR, STEP_PROC, STEP_DEV, STEP_DEV_NODES,
+	STEP_PIVOT_ROOT, STEP_DETACH_OLD_ROOT, STEP_STDIO, STEP_EXEC, STEP_COUNT
+};
+
+static const char *const step_names[STEP_COUNT] = {
+	"set the parent-death signal", "join its cgroup", "make its cgroup namespace", "set its hostname",
+	"make its mounts private", "bind its root file system", "make its root read-only",
+	"enter its root", "mount /proc", "mount /dev", "make the device nodes in /dev", "pivot_root",
+	"detach the old root", "set up stdin/stdout", "exec the workload",
+};
+
+/* The device nodes a container gets, as OCI runtimes give them. */
+static const struct {
+	const char *name;
+	unsigned major, minor;
+} dev_nodes[] = {
+	{ "dev/null", 1, 3 }, { "dev/zero", 1, 5 }, { "dev/full", 1, 7 },
+	{ "dev/random", 1, 8 }, { "dev/urandom", 1, 9 }, { "dev/tty", 5, 0 },
+};
+
+static __attribute__((noreturn)) void child_fail(int sync_fd, struct child_report *rep, enum child_step step)
+{
+	rep->failed_step = (int32_t)step;
+	rep->errnum = errno;
+	if (write(sync_fd, rep, sizeof(*rep)) < 0)
+		_exit(126);
+	_exit(127);
+}
+
+/* Between clone and exec: raw system calls only, no allocation, no stdio
+ * (the child is a copy of a process that may hold locks). */
+static __attribute__((noreturn)) void child_main(const struct container_spec *spec, int sync_fd,
+						 bool cgroupns_done)
+{
+	static char *const envp[] = { "PATH=/", "HOME=/", "container=bench", NULL };
+	struct child_report rep = { .failed_step = -1 };
+
+	rep.t_child = clock_now_ns();
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
+		child_fail(sync_fd, &rep, STEP_PDEATHSIG);
+	if (!cgroupns_done) {
+		int rc = cg_join_self(spec->cgroup);
+
+		if (rc < 0) {
+			errno = -rc;
+			child_fail(sync_fd, &rep, STEP_JOIN_CGROUP);
+		}
+		if (unshare(CLONE_NEWCGROUP) != 0)
+			child_fail(sync_fd, &rep, STEP_CGROUP_NS);
+	}
+	rep.t_joined = clock_now_ns();
+	if (sethostname(spec->hostname, strlen(spec->hostname)) != 0)
+		child_fail(sync_fd, &rep, STEP_HOSTNAME);
+	/* Nothing mounted here may leak back to the host, and nothing the
+	 * host mounts later may appear here. */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+		child_fail(sync_fd, &rep, STEP_PROPAGATION);
+	if (mount(spec->rootfs, spec->rootfs, NULL, MS_BIND, NULL) != 0)
+		child_fail(sync_fd, &rep, STEP_BIND_ROOT);
+	if (mount(NULL, spec->rootfs, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) != 0)
+		child_fail(sync_fd, &rep, STEP_READONLY_ROOT);
+	if (chdir(spec->rootfs) != 0)
+		child_fail(sync_fd, &rep, STEP_CHDIR);
+	if (mount("proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0)
+		child_fail(sync_fd, &rep, STEP_PROC);
+	if (mount("tmpfs", "dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=755,size=64k,nr_inodes=64") != 0)
+		child_fail(sync_fd, &rep, STEP_DEV);
+	umask(0);
+	for (size_t i = 0; i < sizeof(dev_nodes) / sizeof(dev_nodes[0]); i++)
+		if (mknod(dev_nodes[i].name, S_IFCHR | 0666, makedev(dev_nodes[i].major, dev_nodes[i].minor)) != 0)
+			child_fail(sync_fd, &rep, STEP_DEV_NODES);
+	if (symlink("/proc/self/fd", "dev/fd") != 0)
+		child_fail(sync_fd, &rep, STEP_DEV_NODES);
+	umask(022);
+	/* pivot_root(".", ".") stacks the old root under the new one; the
+	 * detaching umount then removes it (as runc and crun do). */
+	if (syscall(SYS_pivot_root, ".", ".") != 0)
+		child_fail(sync_fd, &rep, STEP_PIVOT_ROOT);
+	if (umount2(".", MNT_DETACH) != 0)
+		child_fail(sync_fd, &rep, STEP_DETACH_OLD_ROOT);
+	if (chdir("/") != 0)
+		child_fail(sync_fd, &rep, STEP_CHDIR);
+	rep.t_rootfs = clock_now_ns();
+	if (dup2(spec->stdin_fd, 0) < 0 || dup2(spec->stdout_fd, 1) < 0)
+		child_fail(sync_fd, &rep, STEP_STDIO);
+	/* Whatever the harness holds open must not reach the workload. */
+	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+	if (write(sync_fd, &rep, sizeof(rep)) != sizeof(rep))
+		_exit(126);
+	execve(spec->argv[0], (char *const *)spec->argv, envp);
+	child_fail(sync_fd, &rep, STEP_EXEC);
+}
+
+/* Reads the child's report, then waits for end-of-file: the exec. */
+static int wait_for_exec(struct container *ct, int sync_fd, uint64_t deadline_ns, bench_error *err)
+{
+	struct child_report rep;
+	size_t got = 0;
+
+	for (;;) {
+		struct pollfd p = { .fd = sync_fd, .events = POLLIN };
+		uint64_t now = clock_now_ns();
+		char extra;
+		ssize_t n;
+
+		if (interrupt_check(err) < 0)
+			return -1;
+		if (now >= deadline_ns)
+			return bench_fail(err, 0, "container: its init did not exec in time");
+		if (poll(&p, 1, (int)((deadline_ns - now + 999999) / 1000000)) <= 0)
+			continue;
+		n = got < sizeof(rep) ? read(sync_fd, (char *)&rep + got, sizeof(rep) - got) : read(sync_fd, &extra, 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return bench_fail(err, errno, "container: reading the sync pipe");
+		}
+		if (n > 0 && got >= sizeof(rep))
+			return bench_fail(err, 0, "container: its init wrote too much on the sync pipe");
+		if (n > 0) {
+			got += (size_t)n;
+			continue;
+		}
+		/* End of file. */
+		ct->t_exec = clock_now_ns();
+		if (got != sizeof(rep))
+			return bench_fail(err, 0, "container: its init died before reporting");
+		if (rep.failed_step >= 0) {
+			const char *step = rep.failed_step < STEP_COUNT ? step_names[rep.failed_step] : "?";
+			return bench_fail(err, rep.errnum, "container: its init could not %s", step);
+		}
+		ct->t_child = rep.t_child;
+		ct->t_joined = rep.t_joined;
+		ct->t_rootfs = rep.t_rootfs;
+		return 0;
+	}
+}
+
+int container_start(struct container *ct, const struct container_spec *spec, uint64_t deadline_ns,
+		    bench_error *err)
+{
+	const struct cgroup *cg = spec->cgroup;
+	bool into_cgroup = cg->v2_dirfd >= 0;
+	struct clone_args args;
+	int pidfd = -1, sync[2];
+	pid_t pid;
+
+	memset(ct, 0, sizeof(*ct));
+	ct->init.pidfd = -1;
+	if (pipe2(sync, O_CLOEXEC) != 0)
+		return bench_fail(err, errno, "container: pipe");
+	memset(&args, 0, sizeof(args));
+	args.flags = CONTAINER_NAMESPACES | CLONE_PIDFD;
+	/* On v2 the kernel places the child in its cgroup as it creates it,
+	 * so the cgroup namespace can be made in the same call. */
+	if (into_cgroup) {
+		args.flags |= CLONE_INTO_CGROUP | CLONE_NEWCGROUP;
+		args.cgroup = (uint64_t)cg->v2_dirfd;
+	}
+	args.pidfd = (uint64_t)(uintptr_t)&pidfd;
+	args.exit_signal = SIGCHLD;
+	ct->t_clone = clock_now_ns();
+	pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	if (pid == 0) {
+		close(sync[0]);
+		child_main(spec, sync[1], into_cgroup);
+	}
+	close(sync[1]);
+	if (pid < 0) {
+		int e = errno;
+		close(sync[0]);
+		return bench_fail(err, e, "container: clone3 with new namespaces");
+	}
+	ct->init.pid = pid;
+	ct->init.pidfd = pidfd;
+	if (wait_for_exec(ct, sync[0], deadline_ns, err) < 0) {
+		close(sync[0]);
+		container_kill(ct);
+		return -1;
+	}
+	close(sync[0]);
+	return 0;
+}
+
+void container_kill(struct container *ct)
+{
+	child_kill(&ct->init);
+}

@@ -1,0 +1,227 @@
+/* The container runner: the runner interface (runners/runner.h) over the
+ * container runtime in this folder.  What can be shared between starts (the
+ * cgroup layout, the parent cgroup, the read-only root file system) is made
+ * once in prepare; everything a container owns (namespaces, its cgroup, its
+ * mounts) is made anew in every launch and timed. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "../runners/clock.h"
+#include "../runners/run_id.h"
+#include "../runners/runner.h"
+#include "cgroup.h"
+#include "container.h"
+#include "rootfs.h"
+
+struct container_runner {
+	struct cg_layout layout;
+	bool parent_made;
+	struct rootfs rootfs;
+	struct cg_limits limits;
+	int devnull;
+};
+
+struct container_instance {
+	struct cgroup cg;
+	struct container ct;
+	int out;               /* read end of the agent's stdout */
+	struct line_reader lr;
+};
+
+static void ctr_finish(struct runner *r);
+
+static int ctr_prepare(struct runner *r, bench_error *err)
+{
+	const struct run_config *cfg = r->cfg;
+	struct container_runner *cr;
+	static const enum cg_controller needed[] = { CG_CPU, CG_CPUSET, CG_MEMORY, CG_PIDS };
+
+	if (geteuid() != 0)
+		return bench_fail(err, 0, "container: needs root (rootless containers are not supported yet)");
+	cr = calloc(1, sizeof(*cr));
+	if (!cr)
+		return bench_fail(err, errno, "container: calloc");
+	cr->devnull = -1;
+	r->priv = cr;
+	if (cg_detect(&cr->layout, err) < 0)
+		goto fail;
+	for (size_t i = 0; i < sizeof(needed) / sizeof(needed[0]); i++)
+		if (!(cr->layout.available & (1u << needed[i]))) {
+			bench_fail(err, 0, "container: cgroup v%d has no %s controller here (see 'bench doctor')",
+				   cr->layout.version, cg_controller_name(needed[i]));
+			goto fail;
+		}
+	if (cg_parent_prepare(&cr->layout, err) < 0)
+		goto fail;
+	cr->parent_made = true;
+	if (rootfs_prepare(&cr->rootfs, cfg->run_id, cfg->agent_path, err) < 0)
+		goto fail;
+	cr->devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (cr->devnull < 0) {
+		bench_fail(err, errno, "open /dev/null");
+		goto fail;
+	}
+	snprintf(cr->limits.cpus, sizeof(cr->limits.cpus), "%s", cfg->cpus);
+	cr->limits.memory_bytes = (uint64_t)cfg->memory_mib << 20;
+	cr->limits.cpu_period_us = 100000;
+	cr->limits.cpu_quota_us = (long)(cfg->ncpus ? cfg->ncpus : 1) * cr->limits.cpu_period_us;
+	cr->limits.pids_max = cfg->pids_max;
+	return 0;
+fail:
+	bench_error_prefix(err, "container");
+	ctr_finish(r);
+	return -1;
+}
+
+static int ctr_launch(struct runner *r, struct instance *in, bench_error *err)
+{
+	struct container_runner *cr = r->priv;
+	struct container_instance *ci;
+	const char *argv[RUNNER_TASK_ARGS_MAX + 3];
+	char name[64], hostname[64];
+	struct container_spec spec;
+	uint64_t t_cgroup;
+	int pipefd[2], argc = 0, rc;
+
+	in->t_launch_ns = clock_now_ns();
+	ci = calloc(1, sizeof(*ci));
+	if (!ci)
+		return bench_fail(err, errno, "container: calloc");
+	ci->out = -1;
+	ci->ct.init.pidfd = -1;
+	for (int c = 0; c < CG_NCONTROLLERS; c++)
+		ci->cg.procs_fd[c] = -1;
+	ci->cg.v2_dirfd = -1;
+	in->priv = ci;
+	line_reader_init(&ci->lr);
+
+	run_id_object_name(r->cfg->run_id, in->seq, name, sizeof(name));
+	if (cg_create(&ci->cg, &cr->layout, name, &cr->limits, err) < 0)
+		return bench_error_prefix(err, "container");
+	t_cgroup = clock_now_ns();
+
+	if (pipe2(pipefd, O_CLOEXEC) != 0)
+		return bench_fail(err, errno, "container: pipe");
+	ci->out = pipefd[0];
+	argv[argc++] = ROOTFS_AGENT_PATH;
+	argv[argc++] = in->task.name;
+	for (int i = 0; i < in->task.nargs && i < RUNNER_TASK_ARGS_MAX; i++)
+		argv[argc++] = in->task.args[i];
+	argv[argc] = NULL;
+	snprintf(hostname, sizeof(hostname), "bench-ctr-%u", in->seq);
+	spec = (struct container_spec){
+		.rootfs = cr->rootfs.path,
+		.hostname = hostname,
+		.argv = argv,
+		.stdin_fd = cr->devnull,
+		.stdout_fd = pipefd[1],
+		.cgroup = &ci->cg,
+	};
+	rc = container_start(&ci->ct, &spec, in->t_launch_ns + (uint64_t)r->cfg->timeout_ms * 1000000u, err);
+	close(pipefd[1]);
+	if (rc < 0)
+		return -1;
+	instance_add_phase(in, "cgroup", t_cgroup - in->t_launch_ns);
+	instance_add_phase(in, "clone", ci->ct.t_child - ci->ct.t_clone);
+	instance_add_phase(in, "join", ci->ct.t_joined - ci->ct.t_child);
+	instance_add_phase(in, "rootfs", ci->ct.t_rootfs - ci->ct.t_joined);
+	instance_add_phase(in, "exec", ci->ct.t_exec - ci->ct.t_rootfs);
+	return 0;
+}
+
+static int ctr_wait_ready(struct runner *r, struct instance *in, bench_error *err)
+{
+	struct container_instance *ci = in->priv;
+	uint64_t deadline = in->t_launch_ns + (uint64_t)r->cfg->timeout_ms * 1000000u;
+
+	if (record_read(ci->out, &ci->lr, CHANNEL_STRICT, deadline, &in->ready, err) < 0)
+		return bench_error_prefix(err, "container: waiting for READY (timeout %d ms)", r->cfg->timeout_ms);
+	in->t_ready_ns = clock_now_ns();
+	if (record_check_ready(&in->ready, err) < 0)
+		return bench_error_prefix(err, "container");
+	instance_add_phase(in, "ready", in->t_ready_ns - ci->ct.t_exec);
+	return 0;
+}
+
+static int ctr_collect(struct runner *r, struct instance *in, struct agent_record *rec, int timeout_ms,
+		       bench_error *err)
+{
+	struct container_instance *ci = in->priv;
+
+	(void)r;
+	if (record_read(ci->out, &ci->lr, CHANNEL_STRICT, clock_now_ns() + (uint64_t)timeout_ms * 1000000u, rec,
+			err) < 0)
+		return bench_error_prefix(err, "container");
+	return 0;
+}
+
+static int ctr_stop(struct runner *r, struct instance *in, bench_error *err)
+{
+	struct container_instance *ci = in->priv;
+
+	/* PID 1 of a namespace gets only the signals it handles: the agent
+	 * handles SIGTERM. */
+	if (ci->ct.init.pid > 0 && !task_ends_by_itself(&in->task))
+		syscall(SYS_pidfd_send_signal, ci->ct.init.pidfd, SIGTERM, NULL, 0);
+	if (child_wait(&ci->ct.init, clock_now_ns() + (uint64_t)r->cfg->timeout_ms * 1000000u, err) < 0)
+		return bench_error_prefix(err, "container: stopping");
+	if (cg_destroy(&ci->cg, err) < 0)
+		return bench_error_prefix(err, "container");
+	in->t_gone_ns = clock_now_ns();
+	return 0;
+}
+
+static void ctr_destroy(struct runner *r, struct instance *in)
+{
+	struct container_instance *ci = in->priv;
+
+	(void)r;
+	if (!ci)
+		return;
+	container_kill(&ci->ct);
+	cg_destroy(&ci->cg, NULL);
+	if (ci->out >= 0)
+		close(ci->out);
+	free(ci);
+	in->priv = NULL;
+}
+
+static void ctr_finish(struct runner *r)
+{
+	struct container_runner *cr = r->priv;
+
+	if (!cr)
+		return;
+	rootfs_remove(&cr->rootfs);
+	if (cr->parent_made)
+		cg_parent_release(&cr->layout);
+	if (cr->devnull >= 0)
+		close(cr->devnull);
+	free(cr);
+	r->priv = NULL;
+}
+
+static void ctr_describe(struct runner *r, void *json_object)
+{
+	(void)r;
+	(void)json_object;
+}
+
+const struct runner_ops container_runner_ops = {
+	.name = "container",
+	.summary = "clone3 into new UTS, PID, mount, IPC, net and cgroup namespaces; cgroup limits; pivot_root",
+	.prepare = ctr_prepare,
+	.launch = ctr_launch,
+	.wait_ready = ctr_wait_ready,
+	.collect = ctr_collect,
+	.stop = ctr_stop,
+	.destroy = ctr_destroy,
+	.finish = ctr_finish,
+	.describe = ctr_describe,
+};

@@ -1,0 +1,225 @@
+#include "options.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runner.h"
+
+enum {
+	OPT_EXPORT_JSON = 256, OPT_EXPORT_CSV, OPT_EXPORT_MARKDOWN, OPT_LIBVIRT_URI, OPT_ACCEL, OPT_PIDS,
+};
+
+static const struct option long_options[] = {
+	{ "runners", required_argument, NULL, 'r' },
+	{ "runs", required_argument, NULL, 'n' },
+	{ "warmup", required_argument, NULL, 'w' },
+	{ "cpus", required_argument, NULL, 'c' },
+	{ "memory", required_argument, NULL, 'm' },
+	{ "pids", required_argument, NULL, OPT_PIDS },
+	{ "timeout", required_argument, NULL, 't' },
+	{ "out", required_argument, NULL, 'o' },
+	{ "export-json", required_argument, NULL, OPT_EXPORT_JSON },
+	{ "export-csv", required_argument, NULL, OPT_EXPORT_CSV },
+	{ "export-markdown", required_argument, NULL, OPT_EXPORT_MARKDOWN },
+	{ "libvirt-uri", required_argument, NULL, OPT_LIBVIRT_URI },
+	{ "accel", required_argument, NULL, OPT_ACCEL },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+void run_options_usage(FILE *out)
+{
+	fputs("usage: bench run <benchmark> [options]\n"
+	      "\n"
+	      "benchmarks:\n"
+	      "  startup              launch to READY and to gone, phase by phase, per runner\n"
+	      "\n"
+	      "options:\n"
+	      "  -r, --runners LIST   runners to compare, in order (default: all):\n",
+	      out);
+	for (const struct runner_ops *const *r = runner_table; *r; r++)
+		fprintf(out, "                         %-10s %s\n", (*r)->name, (*r)->summary);
+	fprintf(out,
+		"  -n, --runs N         measured runs per runner (default %d; fewer for runners\n"
+		"                       whose start takes seconds, e.g. vm)\n"
+		"  -w, --warmup N       unmeasured runs first, per runner (default %d)\n"
+		"  -c, --cpus LIST      CPUs for the workloads, e.g. 0-1 or 1 (default: all);\n"
+		"                       the container's cpuset and the VM's pinning\n"
+		"  -m, --memory MiB     memory limit of a container, size of a VM (default %d)\n"
+		"      --pids N         pids limit of a container (default %d)\n"
+		"  -t, --timeout S      seconds to wait for READY and for a stop (default %d)\n"
+		"  -o, --out DIR        where results folders go (default: results)\n"
+		"      --export-json F  also write the results as JSON to F\n"
+		"      --export-csv F   also write the raw samples as CSV to F\n"
+		"      --export-markdown F  also write the summary as Markdown to F\n"
+		"      --libvirt-uri URI  the vm runner's libvirt connection (default qemu:///system)\n"
+		"      --accel A        the vm runner's accelerator: auto, kvm or tcg (default auto)\n"
+		"  -q, --quiet          no progress bar and no summary on the terminal\n"
+		"  -h, --help           this text\n"
+		"\n"
+		"Every run writes results/<UTC time>-<benchmark>/ (see results/README.md) and\n"
+		"points results/latest at it.  Needs root for the container and vm runners.\n",
+		OPTIONS_DEFAULT_RUNS, OPTIONS_DEFAULT_WARMUP, OPTIONS_DEFAULT_MEMORY_MIB, OPTIONS_DEFAULT_PIDS,
+		OPTIONS_DEFAULT_TIMEOUT_MS / 1000);
+}
+
+static int parse_int(const char *opt, const char *s, long min, long max, long *out, bench_error *err)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0')
+		return bench_fail_usage(err, "%s: '%s' is not a whole number", opt, s);
+	if (v < min || v > max)
+		return bench_fail_usage(err, "%s: %ld is out of range (%ld to %ld)", opt, v, min, max);
+	*out = v;
+	return 0;
+}
+
+static int parse_seconds(const char *s, int *ms, bench_error *err)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || end == s || *end != '\0' || !isfinite(v))
+		return bench_fail_usage(err, "--timeout: '%s' is not a number of seconds", s);
+	if (v < 0.001 || v > 3600)
+		return bench_fail_usage(err, "--timeout: %s is out of range (0.001 to 3600 seconds)", s);
+	*ms = (int)(v * 1000 + 0.5);
+	return 0;
+}
+
+/* Splits a comma-separated runner list into o->runners, checking each name
+ * and refusing duplicates. */
+static int parse_runners(const char *list, struct run_options *o, bench_error *err)
+{
+	char *save = NULL, *tok;
+
+	if (strlen(list) >= sizeof(o->runners_buf))
+		return bench_fail_usage(err, "--runners: the list is too long");
+	strcpy(o->runners_buf, list);
+	o->nrunners = 0;
+	for (tok = strtok_r(o->runners_buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (!runner_find(tok)) {
+			char known[128] = "";
+			for (const struct runner_ops *const *r = runner_table; *r; r++) {
+				strncat(known, (*r)->name, sizeof(known) - strlen(known) - 3);
+				if (r[1])
+					strncat(known, ", ", sizeof(known) - strlen(known) - 1);
+			}
+			return bench_fail_usage(err, "--runners: unknown runner '%s' (known: %s)", tok, known);
+		}
+		for (int i = 0; i < o->nrunners; i++)
+			if (strcmp(o->runners[i], tok) == 0)
+				return bench_fail_usage(err, "--runners: '%s' is named twice", tok);
+		if (o->nrunners == OPTIONS_RUNNERS_MAX)
+			return bench_fail_usage(err, "--runners: too many runners");
+		o->runners[o->nrunners++] = tok;
+	}
+	if (o->nrunners == 0)
+		return bench_fail_usage(err, "--runners: the list is empty");
+	return 0;
+}
+
+int run_options_parse(int argc, char **argv, struct run_options *o, bench_error *err)
+{
+	const char *cpus = NULL;
+	long v;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->runs = -1;
+	o->warmup = -1;
+	o->memory_mib = OPTIONS_DEFAULT_MEMORY_MIB;
+	o->pids_max = OPTIONS_DEFAULT_PIDS;
+	o->timeout_ms = OPTIONS_DEFAULT_TIMEOUT_MS;
+	o->out_dir = "results";
+	o->accel = "auto";
+	/* optind = 0 makes glibc start afresh (tests parse many times);
+	 * opterr = 0: errors are ours to word. */
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:r:n:w:c:m:t:o:qh", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			if (parse_runners(optarg, o, err) < 0)
+				return -1;
+			break;
+		case 'n':
+			if (parse_int("--runs", optarg, 1, 100000, &v, err) < 0)
+				return -1;
+			o->runs = (int)v;
+			break;
+		case 'w':
+			if (parse_int("--warmup", optarg, 0, 10000, &v, err) < 0)
+				return -1;
+			o->warmup = (int)v;
+			break;
+		case 'c':
+			cpus = optarg;
+			break;
+		case 'm':
+			if (parse_int("--memory", optarg, 16, 1 << 20, &v, err) < 0)
+				return -1;
+			o->memory_mib = (unsigned)v;
+			break;
+		case OPT_PIDS:
+			if (parse_int("--pids", optarg, 1, 1 << 22, &v, err) < 0)
+				return -1;
+			o->pids_max = (unsigned)v;
+			break;
+		case 't':
+			if (parse_seconds(optarg, &o->timeout_ms, err) < 0)
+				return -1;
+			break;
+		case 'o':
+			o->out_dir = optarg;
+			break;
+		case OPT_EXPORT_JSON:
+			o->export_json = optarg;
+			break;
+		case OPT_EXPORT_CSV:
+			o->export_csv = optarg;
+			break;
+		case OPT_EXPORT_MARKDOWN:
+			o->export_markdown = optarg;
+			break;
+		case OPT_LIBVIRT_URI:
+			o->libvirt_uri = optarg;
+			break;
+		case OPT_ACCEL:
+			if (strcmp(optarg, "auto") != 0 && strcmp(optarg, "kvm") != 0 && strcmp(optarg, "tcg") != 0)
+				return bench_fail_usage(err, "--accel: '%s' is not one of auto, kvm, tcg", optarg);
+			o->accel = optarg;
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case 'h':
+			o->help = true;
+			return 0;
+		case ':':
+			return bench_fail_usage(err, "%s needs a value", argv[optind - 1]);
+		default:
+			if (optopt)
+				return bench_fail_usage(err, "unknown option '-%c' (see 'bench run --help')", optopt);
+			return bench_fail_usage(err, "unknown option '%s' (see 'bench run --help')", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return bench_fail_usage(err, "unexpected argument '%s' (see 'bench run --help')", argv[optind]);
+	if (o->nrunners == 0) {
+		for (const struct runner_ops *const *r = runner_table; *r && o->nrunners < OPTIONS_RUNNERS_MAX; r++)
+			o->runners[o->nrunners++] = (*r)->name;
+	}
+	return cpulist_parse(cpus, o->cpus, sizeof(o->cpus), &o->ncpus, err);
+}

@@ -1,0 +1,35 @@
+/* Plots of a run, drawn by gnuplot from a template (plots/<name>.gp).
+ *
+ * bench writes the data files a template reads into the results folder and
+ * runs gnuplot on the template, with no shell in between.  gnuplot is
+ * optional: without it the data stays and nothing is drawn. */
+#ifndef BENCH_PLOT_H
+#define BENCH_PLOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "error.h"
+#include "results.h"
+
+enum plot_status {
+	PLOT_DRAWN = 0,
+	PLOT_NO_GNUPLOT = 1,   /* no gnuplot on PATH: data files written only */
+	PLOT_NOTHING = 2,      /* the results hold nothing this plot shows */
+};
+
+/* Does bench know the data files of this template ("startup")? */
+bool plot_supported(const char *template_name);
+
+/* Finds <name>.gp in, in turn: $BENCH_PLOTS_DIR, <exe dir>/../plots (the
+ * source tree), <exe dir>/../share/bench/plots (installed), and the
+ * compile-time BENCH_TEST_ROOT/plots.  0 and the path, or -1. */
+int plot_find_template(const char *template_name, char *path, size_t pathsz, bench_error *err);
+
+/* Writes the template's data files into dir and draws <dir>/<name>.png and
+ * <dir>/<name>.svg.  Returns a plot_status, or -1 (a gnuplot that fails is
+ * an error naming the template; its output is kept in dir/gnuplot.log). */
+int plot_draw(const char *template_name, const struct results *res, const char *dir,
+	      bench_error *err);
+
+#endif

@@ -1,0 +1,44 @@
+/* The progress bar (progress.h). */
+#include "progress.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#define BAR_WIDTH 30
+
+void progress_start(struct progress *p, const char *label, size_t total, bool enabled)
+{
+	memset(p, 0, sizeof(*p));
+	snprintf(p->label, sizeof(p->label), "%s", label);
+	p->total = total;
+	p->enabled = enabled && isatty(STDERR_FILENO);
+}
+
+void progress_tick(struct progress *p, double last_ms)
+{
+	char bar[BAR_WIDTH + 1];
+	size_t fill;
+
+	if (!p->enabled)
+		return;
+	p->done++;
+	fill = p->total ? (p->done > p->total ? p->total : p->done) * BAR_WIDTH / p->total : 0;
+	memset(bar, '#', fill);
+	memset(bar + fill, '.', BAR_WIDTH - fill);
+	bar[BAR_WIDTH] = '\0';
+	/* \033[K erases what a longer previous line left on the right. */
+	fprintf(stderr, "\r%-10s [%s] %zu/%zu  last %.3g ms\033[K", p->label, bar, p->done,
+		p->total, last_ms);
+	fflush(stderr);
+	p->drawn = true;
+}
+
+void progress_done(struct progress *p)
+{
+	if (!p->enabled || !p->drawn)
+		return;
+	fputs("\r\033[K", stderr);
+	fflush(stderr);
+	p->drawn = false;
+}

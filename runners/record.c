@@ -1,0 +1,285 @@
+/* The host side of the agent protocol.  Every byte here came from a
+ * workload, so every length is checked against the protocol's bounds before
+ * it is used, and numbers are parsed, never trusted. */
+#include "record.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "interrupt.h"
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+static bool key_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.';
+}
+
+/* Decodes one %XX-escaped value of n bytes; -1 on a bad escape, a byte out
+ * of range or a value past the bound. */
+static int decode_value(const char *s, size_t n, struct agent_field *f)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (o >= BENCH_PROTO_VALUE_MAX)
+			return -1;
+		if (c == '%') {
+			int hi, lo;
+
+			if (i + 2 >= n)
+				return -1;
+			hi = hexval(s[i + 1]);
+			lo = hexval(s[i + 2]);
+			if (hi < 0 || lo < 0)
+				return -1;
+			f->value[o++] = (char)(hi << 4 | lo);
+			i += 2;
+		} else if ((unsigned char)c >= 0x21 && (unsigned char)c <= 0x7e) {
+			f->value[o++] = c;
+		} else {
+			return -1;
+		}
+	}
+	f->value[o] = '\0';
+	f->value_len = o;
+	return 0;
+}
+
+/* Prints at most 40 bytes of an untrusted line, escaped, for an error. */
+static void quote(const char *s, size_t n, char *out, size_t outsz)
+{
+	if (n > 40)
+		n = 40;
+	if (bench_proto_escape(s, n, out, outsz) < 0)
+		out[0] = '\0';
+}
+
+int record_parse(const char *line, size_t len, struct agent_record *rec, bench_error *err)
+{
+	const size_t plen = strlen(BENCH_PROTO_PREFIX);
+	const char *end, *p;
+	char q[128];
+
+	memset(rec, 0, sizeof(rec->type) + sizeof(rec->nfields));
+	rec->nfields = 0;
+	if (len > 0 && line[len - 1] == '\n')
+		len--;
+	if (len > 0 && line[len - 1] == '\r')
+		len--;
+	if (len + 1 > BENCH_PROTO_LINE_MAX)
+		return bench_fail(err, 0, "agent record longer than %d bytes", BENCH_PROTO_LINE_MAX);
+	if (len < strlen(BENCH_PROTO_MAGIC) || memcmp(line, BENCH_PROTO_MAGIC, strlen(BENCH_PROTO_MAGIC)) != 0)
+		return RECORD_NOT_PROTOCOL;
+	quote(line, len, q, sizeof(q));
+	if (len < plen || memcmp(line, BENCH_PROTO_PREFIX, plen) != 0 || (len > plen && line[plen] != ' '))
+		return bench_fail(err, 0, "agent speaks another protocol version: '%s' (expected %s)", q,
+				  BENCH_PROTO_PREFIX);
+	end = line + len;
+	p = line + plen;
+	if (p == end)
+		return bench_fail(err, 0, "agent record without a type: '%s'", q);
+	p++;
+	{
+		size_t tl = 0;
+
+		while (p + tl < end && p[tl] != ' ')
+			tl++;
+		if (tl == 0 || tl > BENCH_PROTO_TYPE_MAX)
+			return bench_fail(err, 0, "agent record with a bad type: '%s'", q);
+		for (size_t i = 0; i < tl; i++)
+			if (p[i] < 'A' || p[i] > 'Z')
+				return bench_fail(err, 0, "agent record with a bad type: '%s'", q);
+		memcpy(rec->type, p, tl);
+		rec->type[tl] = '\0';
+		p += tl;
+	}
+	while (p < end) {
+		const char *tok, *eq;
+		size_t toklen, klen;
+		struct agent_field *f;
+
+		if (*p++ != ' ')
+			return bench_fail(err, 0, "agent record is malformed: '%s'", q);
+		tok = p;
+		while (p < end && *p != ' ')
+			p++;
+		toklen = (size_t)(p - tok);
+		eq = memchr(tok, '=', toklen);
+		if (!eq)
+			return bench_fail(err, 0, "agent record has a field without '=': '%s'", q);
+		klen = (size_t)(eq - tok);
+		if (klen == 0 || klen > BENCH_PROTO_KEY_MAX)
+			return bench_fail(err, 0, "agent record has a bad key: '%s'", q);
+		for (size_t i = 0; i < klen; i++)
+			if (!key_char(tok[i]))
+				return bench_fail(err, 0, "agent record has a bad key: '%s'", q);
+		if (rec->nfields >= BENCH_PROTO_FIELDS_MAX)
+			return bench_fail(err, 0, "agent record has more than %d fields", BENCH_PROTO_FIELDS_MAX);
+		f = &rec->fields[rec->nfields];
+		memcpy(f->key, tok, klen);
+		f->key[klen] = '\0';
+		if (decode_value(eq + 1, toklen - klen - 1, f) != 0)
+			return bench_fail(err, 0, "agent record has a bad value for '%s'", f->key);
+		rec->nfields++;
+	}
+	return RECORD_OK;
+}
+
+const char *record_get(const struct agent_record *rec, const char *key)
+{
+	for (int i = 0; i < rec->nfields; i++)
+		if (strcmp(rec->fields[i].key, key) == 0)
+			return rec->fields[i].value;
+	return NULL;
+}
+
+int record_get_u64(const struct agent_record *rec, const char *key, uint64_t *out, bench_error *err)
+{
+	const char *v = record_get(rec, key);
+	char *end;
+	unsigned long long n;
+
+	if (!v)
+		return bench_fail(err, 0, "agent %s record has no '%s'", rec->type, key);
+	if (*v < '0' || *v > '9')
+		return bench_fail(err, 0, "agent %s record: '%s' is not a number", rec->type, key);
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return bench_fail(err, 0, "agent %s record: '%s' is not a number", rec->type, key);
+	*out = (uint64_t)n;
+	return 0;
+}
+
+void line_reader_init(struct line_reader *lr)
+{
+	memset(lr, 0, sizeof(*lr));
+}
+
+size_t line_reader_append(struct line_reader *lr, const char *data, size_t n)
+{
+	size_t room;
+
+	if (lr->raw_off > 0 && lr->raw_off == lr->raw_len)
+		lr->raw_off = lr->raw_len = 0;
+	if (lr->raw_off > 0 && lr->raw_len + n > sizeof(lr->raw)) {
+		memmove(lr->raw, lr->raw + lr->raw_off, lr->raw_len - lr->raw_off);
+		lr->raw_len -= lr->raw_off;
+		lr->raw_off = 0;
+	}
+	room = sizeof(lr->raw) - lr->raw_len;
+	if (n > room)
+		n = room;
+	memcpy(lr->raw + lr->raw_len, data, n);
+	lr->raw_len += n;
+	return n;
+}
+
+int record_next(struct line_reader *lr, enum channel_mode mode, struct agent_record *rec, bench_error *err)
+{
+	while (lr->raw_off < lr->raw_len) {
+		const char *start = lr->raw + lr->raw_off;
+		size_t avail = lr->raw_len - lr->raw_off;
+		const char *nl = memchr(start, '\n', avail);
+		size_t take = nl ? (size_t)(nl - start) : avail;
+		int r;
+
+		/* Copy into the line buffer up to the bound; past it, only
+		 * remember that this line is too long. */
+		if (!lr->overlong) {
+			if (lr->line_len + take > BENCH_PROTO_LINE_MAX - 1) {
+				lr->overlong = true;
+			} else {
+				memcpy(lr->line + lr->line_len, start, take);
+				lr->line_len += take;
+			}
+		}
+		lr->raw_off += take + (nl ? 1 : 0);
+		if (!nl)
+			return 0;
+		if (lr->overlong) {
+			bool was_record = lr->line_len >= 6 && memcmp(lr->line, BENCH_PROTO_MAGIC, 6) == 0;
+
+			lr->overlong = false;
+			lr->line_len = 0;
+			if (mode == CHANNEL_CONSOLE && !was_record)
+				continue;
+			return bench_fail(err, 0, "agent wrote a line longer than %d bytes",
+					  BENCH_PROTO_LINE_MAX);
+		}
+		lr->line[lr->line_len] = '\0';
+		r = record_parse(lr->line, lr->line_len, rec, err);
+		{
+			char q[128];
+
+			quote(lr->line, lr->line_len, q, sizeof(q));
+			lr->line_len = 0;
+			if (r == RECORD_OK)
+				return 1;
+			if (r < 0)
+				return -1;
+			if (mode == CHANNEL_CONSOLE)
+				continue;
+			return bench_fail(err, 0, "agent wrote garbage instead of a record: '%s'", q);
+		}
+	}
+	return 0;
+}
+
+int record_read(int fd, struct line_reader *lr, enum channel_mode mode, uint64_t deadline_ns,
+		struct agent_record *rec, bench_error *err)
+{
+	for (;;) {
+		char buf[1024];
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		uint64_t now;
+		ssize_t n;
+		int r = record_next(lr, mode, rec, err);
+
+		if (r != 0)
+			return r > 0 ? 0 : -1;
+		if (lr->eof)
+			return bench_fail(err, 0, "agent ended its output without a record");
+		if (interrupt_check(err) < 0)
+			return -1;
+		now = clock_now_ns();
+		if (now >= deadline_ns)
+			return bench_fail(err, 0, "no answer from the agent in time");
+		r = poll(&p, 1, (int)((deadline_ns - now + 999999) / 1000000));
+		if (r < 0 && errno != EINTR)
+			return bench_fail(err, errno, "poll");
+		if (r <= 0)
+			continue;
+		n = read(fd, buf, sizeof(buf));
+		if (n < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			return bench_fail(err, errno, "reading the agent's output");
+		}
+		if (n == 0) {
+			lr->eof = true;
+			continue;
+		}
+		/* record_next consumed every byte it was given (it returned
+		 * 0), so the reader is empty and takes all of buf. */
+		if (line_reader_append(lr, buf, (size_t)n) != (size_t)n)
+			return bench_fail(err, 0, "agent output overflows the reader");
+	}
+}

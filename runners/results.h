@@ -1,0 +1,75 @@
+/* Samples of one benchmark run, and everything written from them: the
+ * results folder, the JSON/CSV/Markdown exports and the summary. */
+#ifndef BENCH_RESULTS_H
+#define BENCH_RESULTS_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "error.h"
+#include "stats.h"
+
+/* The samples of one metric of one runner, in measurement order. */
+struct series {
+	char runner[32];
+	char metric[48];   /* "ready", "gone", "phase.clone", ... */
+	char unit[8];      /* "ms", "ns" */
+	double *v;
+	size_t n, cap;
+};
+
+struct results {
+	char benchmark[32];   /* "startup" */
+	json_t *meta;         /* object, owned: filled by meta_collect() and runners */
+	struct series *series;
+	size_t nseries, cap;
+};
+
+/* The series table is allocated once and never moves, so a pointer from
+ * results_series() stays valid until results_free(); hence a bound. */
+#define RESULTS_SERIES_MAX 256
+
+void results_init(struct results *res, const char *benchmark);
+void results_free(struct results *res);
+
+/* The series for (runner, metric), created empty on first use; NULL on
+ * allocation failure (with *err). */
+struct series *results_series(struct results *res, const char *runner, const char *metric,
+			      const char *unit, bench_error *err);
+/* value must be finite (NaN and infinities are refused with *err). */
+int series_add(struct series *s, double value, bench_error *err);
+
+/* The series for (runner, metric), or NULL when there is none. */
+const struct series *results_find(const struct results *res, const char *runner,
+				  const char *metric);
+
+/* The export document:
+ *   {"benchmark": ..., "meta": {...}, "results": [{"runner", "metric",
+ *    "unit", "n", "min", "median", "mean", "stddev", "p95", "p99", "max",
+ *    "ci95_lo", "ci95_hi", "outliers", "samples": [...]}, ...]}
+ * New reference. */
+json_t *results_to_json(const struct results *res);
+
+int results_write_json(const struct results *res, const char *path, bench_error *err);
+/* Writes any JSON document as results_write_json does (indented, 15
+ * significant digits, final newline). */
+int results_dump_json(const json_t *doc, const char *path, bench_error *err);
+/* Long format, one sample a line: runner,metric,unit,index,value */
+int results_write_csv(const struct results *res, const char *path, bench_error *err);
+/* A Markdown table (one row per runner and metric) with the warnings and the
+ * metadata that a reader needs to judge the figures. */
+int results_write_markdown(const struct results *res, const char *path, bench_error *err);
+/* The same summary for a terminal. */
+void results_print_summary(const struct results *res, FILE *out);
+
+/* Creates <root>/<UTC yyyy-mm-ddTHH-MM-SSZ>-<benchmark>/ (a suffix -2, -3 ...
+ * when it exists) and points <root>/latest at it.  The path goes to dir. */
+int results_folder_create(const char *root, const char *benchmark, char *dir, size_t dirsz,
+			  bench_error *err);
+
+/* Writes meta.json, samples.csv, results.json, summary.md into dir, then
+ * draws the benchmark's plots (plot.h).  A missing gnuplot is reported on
+ * stderr as one line and is not a failure: the data stays. */
+int results_save(const struct results *res, const char *dir, bench_error *err);
+
+#endif

@@ -1,0 +1,36 @@
+#include "run_output.h"
+
+#include <limits.h>
+#include <stdio.h>
+
+bool run_output_has_samples(const struct results *res)
+{
+	for (size_t i = 0; i < res->nseries; i++)
+		if (res->series[i].n > 0)
+			return true;
+	return false;
+}
+
+int run_output_write(const struct run_options *o, const struct results *res, bench_error *err)
+{
+	char dir[PATH_MAX];
+	bench_error e2;
+	int rc = 0;
+
+	if (results_folder_create(o->out_dir, res->benchmark, dir, sizeof(dir), err) < 0)
+		return -1;
+	if (results_save(res, dir, err) < 0)
+		rc = -1;
+	/* Each export is tried even when another failed: a full disk for
+	 * one path should not lose the others. */
+	if (o->export_json && results_write_json(res, o->export_json, rc < 0 ? &e2 : err) < 0)
+		rc = -1;
+	if (o->export_csv && results_write_csv(res, o->export_csv, rc < 0 ? &e2 : err) < 0)
+		rc = -1;
+	if (o->export_markdown && results_write_markdown(res, o->export_markdown, rc < 0 ? &e2 : err) < 0)
+		rc = -1;
+	if (!o->quiet)
+		results_print_summary(res, stdout);
+	fprintf(stderr, "bench: results in %s\n", dir);
+	return rc;
+}

@@ -1,0 +1,44 @@
+#include "runner.h"
+
+#include <string.h>
+
+void instance_init(struct instance *in, struct runner *r, unsigned seq, const char *task)
+{
+	memset(in, 0, sizeof(*in));
+	in->runner = r;
+	in->seq = seq;
+	in->task.name = task;
+}
+
+void instance_add_phase(struct instance *in, const char *name, uint64_t ns)
+{
+	if (in->nphases >= RUNNER_PHASES_MAX)
+		return;
+	in->phases[in->nphases].name = name;
+	in->phases[in->nphases].ns = ns;
+	in->nphases++;
+}
+
+int record_check_ready(const struct agent_record *rec, bench_error *err)
+{
+	static const char *const required[] = { "task", "pid", "hostname", "kernel", "mono_ns" };
+	uint64_t n;
+
+	if (strcmp(rec->type, BENCH_REC_ERROR) == 0) {
+		const char *msg = record_get(rec, "msg");
+		return bench_fail(err, 0, "agent reported an error: %s", msg ? msg : "(no message)");
+	}
+	if (strcmp(rec->type, BENCH_REC_READY) != 0)
+		return bench_fail(err, 0, "agent sent %s where READY was expected", rec->type);
+	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)
+		if (!record_get(rec, required[i]))
+			return bench_fail(err, 0, "agent READY record lacks '%s'", required[i]);
+	if (record_get_u64(rec, "pid", &n, err) < 0 || record_get_u64(rec, "mono_ns", &n, err) < 0)
+		return -1;
+	return 0;
+}
+
+bool task_ends_by_itself(const struct agent_task *task)
+{
+	return strcmp(task->name, BENCH_TASK_READY) == 0;
+}

@@ -1,0 +1,124 @@
+/* The runner interface: how a benchmark starts the agent somewhere (a host
+ * process, a container, a VM) without knowing where.
+ *
+ * Life of one benchmark run:
+ *
+ *     runner_find("container") -> ops
+ *     ops->prepare(r)             once: shared, untimed set-up (root fs, ...)
+ *     for each sample:
+ *         ops->launch(r, in)      start the agent with in->task; sets
+ *                                 in->t_launch_ns as its first act
+ *         ops->wait_ready(r, in)  until READY (in->ready, in->t_ready_ns),
+ *                                 or the timeout
+ *         ops->collect(r, in)     further records, for tasks that send any
+ *         ops->stop(r, in)        ask the agent to stop if it still runs;
+ *                                 wait until it and everything the runner
+ *                                 made for it are gone (in->t_gone_ns)
+ *         ops->destroy(r, in)     always, also after any failure: kill and
+ *                                 remove whatever is left; idempotent
+ *     ops->finish(r)              undo prepare
+ *
+ * Every call that fails leaves a one-line reason in *err.  destroy and
+ * finish never fail: they do their best and are safe to call twice, from a
+ * failure path or after Ctrl-C. */
+#ifndef BENCH_RUNNER_H
+#define BENCH_RUNNER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "record.h"
+
+#define RUNNER_PHASES_MAX 8
+#define RUNNER_TASK_ARGS_MAX 16
+
+/* What every runner is given, from the command line. */
+struct run_config {
+	const char *agent_path;   /* the static agent binary on the host */
+	const char *run_id;       /* unique per invocation; names cgroups, domains */
+	char cpus[128];           /* cpu list ("0-1", "0,2"); the container's cpuset
+				     and the VM's pinning; "" = all online */
+	unsigned ncpus;           /* how many CPUs that list holds */
+	unsigned memory_mib;      /* memory limit (container) or size (VM) */
+	unsigned pids_max;        /* pids limit of a container */
+	int timeout_ms;           /* for READY and for stop */
+	const char *libvirt_uri;  /* vm runner: NULL = qemu:///system */
+	const char *accel;        /* vm runner: "auto", "kvm", "tcg" */
+};
+
+/* What the agent is asked to do: argv[1..] on a host or in a container, the
+ * kernel command line of a VM. */
+struct agent_task {
+	const char *name;                          /* BENCH_TASK_* */
+	int nargs;
+	const char *args[RUNNER_TASK_ARGS_MAX];    /* further arguments */
+};
+
+/* A phase of starting one instance: its name and how long it took. */
+struct phase {
+	const char *name; /* static string: "clone", "cgroup", "rootfs", ... */
+	uint64_t ns;
+};
+
+struct runner;
+
+/* One started agent. */
+struct instance {
+	struct runner *runner;
+	unsigned seq;                 /* 0, 1, 2 ... within the run */
+	struct agent_task task;
+	uint64_t t_launch_ns;         /* CLOCK_MONOTONIC, taken first in launch */
+	uint64_t t_ready_ns;          /* READY read by the host */
+	uint64_t t_gone_ns;           /* everything torn down */
+	int nphases;
+	struct phase phases[RUNNER_PHASES_MAX];
+	struct agent_record ready;    /* the READY record, as parsed */
+	void *priv;                   /* the runner's own state */
+};
+
+struct runner_ops {
+	const char *name;             /* "host", "container", "vm" */
+	const char *summary;          /* one line for --help */
+	unsigned default_runs;        /* 0 = the benchmark's own default; a
+					 runner whose start takes seconds asks
+					 for fewer */
+	int (*prepare)(struct runner *r, bench_error *err);
+	int (*launch)(struct runner *r, struct instance *in, bench_error *err);
+	int (*wait_ready)(struct runner *r, struct instance *in, bench_error *err);
+	/* The next record after READY (DATA, DONE, ...), within timeout_ms. */
+	int (*collect)(struct runner *r, struct instance *in, struct agent_record *rec,
+		       int timeout_ms, bench_error *err);
+	int (*stop)(struct runner *r, struct instance *in, bench_error *err);
+	void (*destroy)(struct runner *r, struct instance *in);
+	void (*finish)(struct runner *r);
+	/* Facts for the results' metadata, added to a jansson object (may be
+	 * NULL): e.g. the vm runner's accelerator and guest kernel. */
+	void (*describe)(struct runner *r, void *json_object);
+};
+
+struct runner {
+	const struct runner_ops *ops;
+	const struct run_config *cfg;
+	void *priv;
+};
+
+/* All runners compiled in, in their default order; NULL-terminated. */
+extern const struct runner_ops *const runner_table[];
+
+const struct runner_ops *runner_find(const char *name);
+
+/* Records a phase of in (ignored past RUNNER_PHASES_MAX). */
+void instance_add_phase(struct instance *in, const char *name, uint64_t ns);
+
+/* Sets in->task from a task name and its arguments. */
+void instance_init(struct instance *in, struct runner *r, unsigned seq, const char *task);
+
+/* True for tasks after which the agent exits without being told to. */
+bool task_ends_by_itself(const struct agent_task *task);
+
+/* Checks a READY record for the fields every runner relies on, so that a
+ * workload that answers with nonsense fails clearly. */
+int record_check_ready(const struct agent_record *rec, bench_error *err);
+
+#endif

@@ -1,0 +1,93 @@
+#include "schedule.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "clock.h"
+#include "interrupt.h"
+#include "progress.h"
+
+int schedule_runs_for(const struct run_options *opts, const struct runner_ops *ops)
+{
+	if (opts->runs > 0)
+		return opts->runs;
+	return ops->default_runs ? (int)ops->default_runs : OPTIONS_DEFAULT_RUNS;
+}
+
+int schedule_warmup_for(const struct run_options *opts, const struct runner_ops *ops)
+{
+	if (opts->warmup >= 0)
+		return opts->warmup;
+	/* One warm-up is enough where one start takes seconds. */
+	return ops->default_runs ? 1 : OPTIONS_DEFAULT_WARMUP;
+}
+
+/* One instance from launch to gone.  destroy runs whatever happened. */
+static int run_one(struct runner *r, struct instance *in, bench_error *err)
+{
+	const struct runner_ops *ops = r->ops;
+	int rc = ops->launch(r, in, err);
+
+	if (rc == 0)
+		rc = ops->wait_ready(r, in, err);
+	if (rc == 0)
+		rc = ops->stop(r, in, err);
+	ops->destroy(r, in);
+	return rc;
+}
+
+static int run_runner(struct schedule *s, const struct runner_ops *ops, const struct run_config *cfg,
+		      bench_error *err)
+{
+	struct runner r = { .ops = ops, .cfg = cfg };
+	int runs = schedule_runs_for(s->opts, ops);
+	int warmup = schedule_warmup_for(s->opts, ops);
+	struct progress bar;
+	int rc = 0;
+
+	if (ops->prepare(&r, err) < 0)
+		return -1;
+	if (ops->describe)
+		ops->describe(&r, s->res->meta);
+	progress_start(&bar, ops->name, (size_t)(warmup + runs), !s->opts->quiet);
+	for (int i = 0; i < warmup + runs && rc == 0; i++) {
+		struct instance in;
+
+		instance_init(&in, &r, (unsigned)i, s->task);
+		rc = interrupt_check(err);
+		if (rc == 0)
+			rc = run_one(&r, &in, err);
+		if (rc == 0 && i >= warmup)
+			rc = s->record(s->ctx, &r, &in, s->res, err);
+		if (rc == 0)
+			progress_tick(&bar, ns_to_ms(in.t_ready_ns - in.t_launch_ns));
+	}
+	progress_done(&bar);
+	ops->finish(&r);
+	return rc;
+}
+
+int schedule_run(struct schedule *s, bench_error *err)
+{
+	struct run_config cfg = {
+		.agent_path = s->agent_path,
+		.run_id = s->run_id,
+		.ncpus = s->opts->ncpus,
+		.memory_mib = s->opts->memory_mib,
+		.pids_max = s->opts->pids_max,
+		.timeout_ms = s->opts->timeout_ms,
+		.libvirt_uri = s->opts->libvirt_uri,
+		.accel = s->opts->accel,
+	};
+
+	snprintf(cfg.cpus, sizeof(cfg.cpus), "%s", s->opts->cpus);
+	for (int i = 0; i < s->opts->nrunners; i++) {
+		const struct runner_ops *ops = runner_find(s->opts->runners[i]);
+
+		if (!ops)
+			return bench_fail_usage(err, "unknown runner '%s'", s->opts->runners[i]);
+		if (run_runner(s, ops, &cfg, err) < 0)
+			return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,30 @@
+/* The measuring loop every benchmark shares: for each runner in turn,
+ * prepare it, run the warm-ups, then the measured runs, each one launched,
+ * waited for, stopped and destroyed, and hand every measured instance to
+ * the benchmark to record.  Failures and Ctrl-C tear down what was made and
+ * leave every sample already recorded in the results. */
+#ifndef BENCH_SCHEDULE_H
+#define BENCH_SCHEDULE_H
+
+#include "options.h"
+#include "results.h"
+#include "runner.h"
+
+struct schedule {
+	const struct run_options *opts;
+	const char *agent_path;
+	const char *run_id;
+	const char *task;          /* the agent's task, e.g. BENCH_TASK_READY */
+	struct results *res;
+	/* Called for each measured instance once it is gone. */
+	int (*record)(void *ctx, struct runner *r, struct instance *in, struct results *res, bench_error *err);
+	void *ctx;
+};
+
+/* How many measured runs and warm-ups a runner gets. */
+int schedule_runs_for(const struct run_options *opts, const struct runner_ops *ops);
+int schedule_warmup_for(const struct run_options *opts, const struct runner_ops *ops);
+
+int schedule_run(struct schedule *s, bench_error *err);
+
+#endif

@@ -1,0 +1,30 @@
+/* Summary statistics of a set of samples, as hyperfine reports them. */
+#ifndef BENCH_STATS_H
+#define BENCH_STATS_H
+
+#include <stddef.h>
+
+struct stats {
+	size_t n;
+	double min, max, mean, median, stddev; /* stddev: sample (n-1), 0 when n < 2 */
+	double p95, p99;                       /* linear interpolation between ranks */
+	double ci95_lo, ci95_hi;               /* 95% CI of the mean (Student's t) */
+	double mad;                            /* median absolute deviation */
+	size_t outliers;                       /* |modified z-score| > 14 (hyperfine) */
+};
+
+/* Computes *out over v[0..n) (v is not modified).  n == 0 gives all zeros. */
+void stats_compute(const double *v, size_t n, struct stats *out);
+
+/* The p-th percentile (0..100) of sorted[0..n), linear interpolation. */
+double stats_percentile(const double *sorted, size_t n, double p);
+
+/* Two-sided 95% quantile of Student's t with df degrees of freedom. */
+double stats_t95(size_t df);
+
+/* Writes, one per line, the warnings a reader should see before trusting
+ * these figures (outliers, high spread, a first run much slower than the
+ * rest); v is in measurement order.  Returns how many warnings. */
+int stats_warnings(const struct stats *s, const double *v, size_t n, char *buf, size_t bufsz);
+
+#endif

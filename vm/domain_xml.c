@@ -1,0 +1,235 @@
+#include "domain_xml.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int vm_xml_escape(const char *s, char *out, size_t outsz, size_t *len)
+{
+	size_t o = *len;
+
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		const char *ent = NULL;
+		size_t n;
+
+		switch (c) {
+		case '&': ent = "&amp;"; break;
+		case '<': ent = "&lt;"; break;
+		case '>': ent = "&gt;"; break;
+		case '"': ent = "&quot;"; break;
+		case '\'': ent = "&apos;"; break;
+		default:
+			/* XML 1.0 has no way to hold these, not even as &#N;. */
+			if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+				return -1;
+			if (c == 0x7f)
+				return -1;
+		}
+		n = ent ? strlen(ent) : 1;
+		if (o + n >= outsz)
+			return -1;
+		if (ent)
+			memcpy(out + o, ent, n);
+		else
+			out[o] = (char)c;
+		o += n;
+	}
+	if (o >= outsz)
+		return -1;
+	out[o] = '\0';
+	*len = o;
+	return 0;
+}
+
+/* A growing string; any failure sticks and is reported once at the end. */
+struct sbuf {
+	char *p;
+	size_t len, cap;
+	bool failed;
+	const char *why;
+};
+
+static bool sbuf_reserve(struct sbuf *b, size_t more)
+{
+	if (b->failed)
+		return false;
+	if (b->len + more + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 2048;
+		char *np;
+
+		while (b->len + more + 1 > cap)
+			cap *= 2;
+		np = realloc(b->p, cap);
+		if (!np) {
+			b->failed = true;
+			b->why = "out of memory";
+			return false;
+		}
+		b->p = np;
+		b->cap = cap;
+	}
+	return true;
+}
+
+static void __attribute__((format(printf, 2, 3))) sbuf_printf(struct sbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || !sbuf_reserve(b, (size_t)n))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+/* Appends s escaped; what is escaped is at most 6 times longer. */
+static void sbuf_escaped(struct sbuf *b, const char *what, const char *s)
+{
+	size_t need;
+
+	if (!s) {
+		if (!b->failed) {
+			b->failed = true;
+			b->why = what;
+		}
+		return;
+	}
+	need = strlen(s) * 6;
+	if (!sbuf_reserve(b, need))
+		return;
+	if (vm_xml_escape(s, b->p, b->cap, &b->len) != 0) {
+		b->failed = true;
+		b->why = what;
+	}
+}
+
+/* "0,1,5" for the emulator pin. */
+static void sbuf_cpuset(struct sbuf *b, const unsigned *cpus, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		sbuf_printf(b, "%s%u", i ? "," : "", cpus[i]);
+}
+
+char *vm_domain_xml(const struct vm_domain_spec *spec, bench_error *err)
+{
+	struct sbuf b = { 0 };
+
+	if (spec->vcpus == 0 || spec->memory_mib == 0)
+		return bench_fail(err, 0, "vm: domain XML: %s is 0", spec->vcpus == 0 ? "vcpus" : "memory"),
+		       NULL;
+
+	sbuf_printf(&b, "<domain type='%s'>\n", spec->accel == VM_ACCEL_KVM ? "kvm" : "qemu");
+	sbuf_printf(&b, "  <name>");
+	sbuf_escaped(&b, "name", spec->name);
+	sbuf_printf(&b, "</name>\n");
+	sbuf_printf(&b, "  <memory unit='MiB'>%u</memory>\n", spec->memory_mib);
+	sbuf_printf(&b, "  <vcpu placement='static'>%u</vcpu>\n", spec->vcpus);
+	if (spec->ncpus > 0) {
+		sbuf_printf(&b, "  <cputune>\n");
+		for (unsigned i = 0; i < spec->vcpus; i++)
+			sbuf_printf(&b, "    <vcpupin vcpu='%u' cpuset='%u'/>\n", i,
+				    spec->cpus[i % spec->ncpus]);
+		sbuf_printf(&b, "    <emulatorpin cpuset='");
+		sbuf_cpuset(&b, spec->cpus, spec->ncpus);
+		sbuf_printf(&b, "'/>\n");
+		sbuf_printf(&b, "  </cputune>\n");
+	}
+	sbuf_printf(&b, "  <os>\n");
+	sbuf_printf(&b, "    <type arch='x86_64' machine='pc'>hvm</type>\n");
+	sbuf_printf(&b, "    <kernel>");
+	sbuf_escaped(&b, "kernel path", spec->kernel);
+	sbuf_printf(&b, "</kernel>\n    <initrd>");
+	sbuf_escaped(&b, "initrd path", spec->initrd);
+	sbuf_printf(&b, "</initrd>\n    <cmdline>");
+	sbuf_escaped(&b, "kernel command line", spec->cmdline);
+	sbuf_printf(&b, "</cmdline>\n");
+	sbuf_printf(&b, "  </os>\n");
+	/* ACPI: the agent's reboot(RB_POWER_OFF) ends the domain. */
+	sbuf_printf(&b, "  <features><acpi/></features>\n");
+	if (spec->accel == VM_ACCEL_KVM)
+		sbuf_printf(&b, "  <cpu mode='host-passthrough'/>\n");
+	sbuf_printf(&b, "  <on_poweroff>destroy</on_poweroff>\n");
+	/* panic=-1 on the command line turns a guest panic into a reboot, and
+	 * a reboot into the end of the domain: no hung guest. */
+	sbuf_printf(&b, "  <on_reboot>destroy</on_reboot>\n");
+	sbuf_printf(&b, "  <on_crash>destroy</on_crash>\n");
+	sbuf_printf(&b, "  <devices>\n");
+	if (spec->console_socket) {
+		sbuf_printf(&b, "    <serial type='unix'>\n      <source mode='bind' path='");
+		sbuf_escaped(&b, "console socket path", spec->console_socket);
+		sbuf_printf(&b, "'/>\n      <target port='0'/>\n    </serial>\n");
+	} else {
+		sbuf_printf(&b, "    <serial type='pty'><target port='0'/></serial>\n");
+	}
+	/* libvirt adds the <console> that aliases serial port 0 itself. */
+	sbuf_printf(&b, "    <controller type='usb' model='none'/>\n");
+	sbuf_printf(&b, "    <memballoon model='none'/>\n");
+	sbuf_printf(&b, "  </devices>\n");
+	sbuf_printf(&b, "</domain>\n");
+
+	if (b.failed) {
+		free(b.p);
+		if (b.why && strcmp(b.why, "out of memory") == 0)
+			return bench_fail(err, ENOMEM, "vm: domain XML"), NULL;
+		return bench_fail(err, 0, "vm: domain XML: %s is missing or holds a control character",
+				  b.why ? b.why : "a value"),
+		       NULL;
+	}
+	return b.p;
+}
+
+int vm_cpulist_parse(const char *list, unsigned *cpus, unsigned max, bench_error *err)
+{
+	bool seen[4096] = { false };
+	const char *p = list;
+	unsigned n = 0;
+
+	if (!list || !*list)
+		return bench_fail_usage(err, "cpu list is empty");
+	while (*p) {
+		char *end;
+		unsigned long lo, hi;
+
+		if (*p < '0' || *p > '9')
+			goto bad;
+		lo = strtoul(p, &end, 10);
+		hi = lo;
+		p = end;
+		if (*p == '-') {
+			p++;
+			if (*p < '0' || *p > '9')
+				goto bad;
+			hi = strtoul(p, &end, 10);
+			p = end;
+		}
+		if (hi < lo || hi >= sizeof(seen) / sizeof(seen[0]))
+			goto bad;
+		for (unsigned long c = lo; c <= hi; c++)
+			seen[c] = true;
+		if (*p == ',')
+			p++;
+		else if (*p == '\n' && p[1] == '\0')
+			p++;
+		else if (*p)
+			goto bad;
+	}
+	for (unsigned c = 0; c < sizeof(seen) / sizeof(seen[0]); c++) {
+		if (!seen[c])
+			continue;
+		if (n == max)
+			return bench_fail_usage(err, "cpu list '%.64s' holds more than %u CPUs", list, max);
+		cpus[n++] = c;
+	}
+	return (int)n;
+bad:
+	return bench_fail_usage(err, "cpu list '%.64s' is malformed (want e.g. 0-1 or 0,2)", list);
+}

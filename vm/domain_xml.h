@@ -1,0 +1,47 @@
+/* The libvirt domain XML of one benchmark guest: a direct kernel boot of
+ * the cached kernel with the agent's initramfs, and nothing else (no disk,
+ * no network, no USB, no balloon, no graphics), so that what is measured is
+ * the start of a VM and not of its devices. */
+#ifndef BENCH_VM_DOMAIN_XML_H
+#define BENCH_VM_DOMAIN_XML_H
+
+#include <stddef.h>
+
+#include "../runners/error.h"
+#include "accel.h"
+
+#define VM_CPUS_MAX 256
+
+struct vm_domain_spec {
+	const char *name;           /* "bench-<run id>-<seq>" */
+	unsigned memory_mib;
+	unsigned vcpus;             /* >= 1 */
+	/* Host CPUs to pin to: vCPU i runs on cpus[i % ncpus], the emulator
+	 * threads on all of them.  ncpus == 0: no <cputune>. */
+	const unsigned *cpus;
+	unsigned ncpus;
+	const char *kernel;         /* host paths */
+	const char *initrd;
+	const char *cmdline;
+	enum vm_accel accel;        /* <domain type='kvm'> or 'qemu' (TCG) */
+	/* The serial console: a unix socket that QEMU listens on (libvirt
+	 * binds it and passes the descriptor), or NULL for a pty (what
+	 * virDomainOpenConsole reads). */
+	const char *console_socket;
+};
+
+/* Builds the XML; returns a malloc'd string, or NULL with *err.  Every
+ * string of spec is escaped. */
+char *vm_domain_xml(const struct vm_domain_spec *spec, bench_error *err);
+
+/* Appends s to out[*len..] with the five XML entities escaped (& < > " ')
+ * and refuses control characters XML 1.0 cannot hold; returns 0, or -1 when
+ * it does not fit or s holds such a character. */
+int vm_xml_escape(const char *s, char *out, size_t outsz, size_t *len);
+
+/* Parses a Linux cpu list ("0-1", "0,2-3") into ascending, distinct CPU
+ * numbers; returns how many, or -1 with *err on a malformed list or more
+ * than max CPUs. */
+int vm_cpulist_parse(const char *list, unsigned *cpus, unsigned max, bench_error *err);
+
+#endif

@@ -1,0 +1,547 @@
+/* The vm runner: the agent as the /init of a KVM or QEMU/TCG guest started
+ * through libvirt, by direct kernel boot of the cached guest kernel with an
+ * initramfs holding only the agent.
+ *
+ * Console transport: a unix socket chardev (<serial type='unix'>, mode
+ * bind), not virDomainOpenConsole's virStream.  Reasons:
+ *   - the bytes go QEMU -> socket -> us.  A virStream relays them through
+ *     libvirtd and the RPC socket: one more hop inside what is timed.
+ *   - a virStream with VIR_STREAM_NONBLOCK only returns what the client
+ *     library has already taken off its RPC socket, which it does only from
+ *     a registered libvirt event loop (virEventRegisterDefaultImpl before
+ *     connecting, process-wide); the socket is a plain fd that poll() and
+ *     the harness's line reader handle as they do a container's stdout.
+ *   - the pty behind virDomainOpenConsole: QEMU 7.2's pty backend drops
+ *     output while it believes nobody holds the other end and rechecks that
+ *     once a second, a risk for "first byte" timestamps.
+ * No byte is lost either way: the domain is created paused, we connect to
+ * the socket (libvirt has bound it and passed it to QEMU), then resume.
+ * The cost: the URI must be local (the socket is a path on the libvirtd
+ * host); a remote URI fails in prepare with that reason.
+ *
+ * Phases of one start (host clock unless said):
+ *   create           launch -> virDomainCreateXML returned (QEMU up, paused)
+ *   resume           -> console connected and virDomainResume returned
+ *   firmware_kernel  -> first console byte: firmware, kernel load and
+ *                    decompression, up to the kernel's first early-console
+ *                    line (earlycon on the command line makes the kernel
+ *                    print from its start; "quiet" keeps it to ~12 lines)
+ *   boot             -> READY read: the kernel's boot and the agent
+ *   guest_uptime     the guest kernel's CLOCK_BOOTTIME at READY (READY's
+ *                    boot_ns): the kernel's own view of its boot, so kernel
+ *                    time and host-side overhead can be told apart */
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../runners/clock.h"
+#include "../runners/interrupt.h"
+#include "../runners/run_id.h"
+#include "../runners/runner.h"
+#include "accel.h"
+#include "domain_xml.h"
+#include "initramfs.h"
+#include "kernel_cache.h"
+
+#define VM_DEFAULT_URI "qemu:///system"
+#define VM_DEFAULT_MEMORY_MIB 256
+#define VM_MIN_MEMORY_MIB 64
+#define VM_CMDLINE_BASE "console=ttyS0 earlycon=uart8250,io,0x3f8 quiet panic=-1"
+
+struct vm_runner {
+	virConnectPtr conn;
+	char uri[256];
+	struct accel_facts facts;
+	enum vm_accel accel;
+	char accel_reason[200];
+	struct guest_kernel kernel;
+	char initrd[4096];
+	char agent_sha256[INITRAMFS_SHA256_HEX];
+	unsigned cpus[VM_CPUS_MAX];
+	unsigned ncpus;
+	unsigned memory_mib;
+	char sock_dir[128];
+	unsigned long libvirt_version;  /* of libvirtd, major * 1e6 + minor * 1e3 + micro */
+	unsigned long qemu_version;     /* 0 when unknown */
+};
+
+struct vm_instance {
+	virDomainPtr dom;
+	int con;                  /* the console socket, -1 when not connected */
+	char name[128];
+	char sock[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	struct line_reader lr;
+	uint64_t t_resumed_ns;
+	uint64_t t_first_byte_ns; /* 0 until the first byte */
+	uint64_t t_last_read_ns;  /* when the bytes last read arrived */
+};
+
+static void vm_silent_error(void *opaque, virErrorPtr e)
+{
+	(void)opaque;
+	(void)e;
+}
+
+/* bench_fail with libvirt's last error appended. */
+static int __attribute__((format(printf, 2, 3))) vm_fail_virt(bench_error *err, const char *fmt, ...)
+{
+	char ctx[300];
+	va_list ap;
+	const char *msg = virGetLastErrorMessage();
+
+	va_start(ap, fmt);
+	vsnprintf(ctx, sizeof(ctx), fmt, ap);
+	va_end(ap);
+	return bench_fail(err, 0, "vm: %s: %s", ctx, msg && *msg ? msg : "unknown libvirt error");
+}
+
+/* True for a URI naming another host ("qemu+ssh://host/system"): the
+ * console socket would be a path there. */
+static bool uri_is_remote(const char *uri)
+{
+	const char *p = strstr(uri, "://");
+
+	return p && p[3] != '/' && p[3] != '\0';
+}
+
+static int online_cpus(char *out, size_t outsz, bench_error *err)
+{
+	FILE *f = fopen("/sys/devices/system/cpu/online", "re");
+
+	if (!f)
+		return bench_fail(err, errno, "vm: /sys/devices/system/cpu/online");
+	if (!fgets(out, (int)outsz, f))
+		out[0] = '\0';
+	fclose(f);
+	out[strcspn(out, "\n")] = '\0';
+	return 0;
+}
+
+static int prepare(struct runner *r, bench_error *err)
+{
+	static bool tcg_said;
+	const struct run_config *cfg = r->cfg;
+	struct vm_runner *v;
+	char cpulist[sizeof(cfg->cpus)];
+	char tmpl[128];
+	const char *tmpdir = getenv("TMPDIR");
+	int n;
+
+	v = calloc(1, sizeof(*v));
+	if (!v)
+		return bench_fail(err, errno, "vm: calloc");
+	r->priv = v;
+
+	/* libvirt prints every error on stderr by default; ours go in *err. */
+	virSetErrorFunc(NULL, vm_silent_error);
+
+	snprintf(v->uri, sizeof(v->uri), "%s", cfg->libvirt_uri ? cfg->libvirt_uri : VM_DEFAULT_URI);
+	if (uri_is_remote(v->uri))
+		return bench_fail_usage(err, "vm: --libvirt-uri %s names another host; the vm runner reads the "
+					"guest console from a local unix socket and needs a local URI such as "
+					VM_DEFAULT_URI, v->uri);
+
+	accel_probe(&v->facts);
+	if (accel_choose(cfg->accel, &v->facts, &v->accel, err) < 0)
+		return -1;
+	if (!cfg->accel || strcmp(cfg->accel, "auto") == 0)
+		snprintf(v->accel_reason, sizeof(v->accel_reason), "%s", v->facts.why);
+	else
+		snprintf(v->accel_reason, sizeof(v->accel_reason), "--accel %s", cfg->accel);
+
+	if (kernel_cache_find(vm_cache_dir(), &v->kernel, err) < 0 ||
+	    initramfs_get(cfg->agent_path, vm_cache_dir(), v->initrd, sizeof(v->initrd), v->agent_sha256, err) < 0)
+		return bench_error_prefix(err, "vm");
+
+	if (cfg->cpus[0])
+		snprintf(cpulist, sizeof(cpulist), "%s", cfg->cpus);
+	else if (online_cpus(cpulist, sizeof(cpulist), err) < 0)
+		return -1;
+	n = vm_cpulist_parse(cpulist, v->cpus, VM_CPUS_MAX, err);
+	if (n < 0)
+		return bench_error_prefix(err, "vm");
+	v->ncpus = (unsigned)n;
+	v->memory_mib = cfg->memory_mib ? cfg->memory_mib : VM_DEFAULT_MEMORY_MIB;
+	if (v->memory_mib < VM_MIN_MEMORY_MIB)
+		return bench_fail_usage(err, "vm: %u MiB of memory is too little to boot the guest kernel (at least %u)",
+					v->memory_mib, VM_MIN_MEMORY_MIB);
+
+	/* The console sockets' folder, named after the run so that `bench
+	 * cleanup` can tell leftovers (vm_cleanup_stale). */
+	snprintf(tmpl, sizeof(tmpl), "%s/" RUN_ID_PREFIX "%s-vm.XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp",
+		 cfg->run_id ? cfg->run_id : "0-0");
+	if (strlen(tmpl) > 80)
+		snprintf(tmpl, sizeof(tmpl), "/tmp/" RUN_ID_PREFIX "%s-vm.XXXXXX", cfg->run_id ? cfg->run_id : "0-0");
+	if (!mkdtemp(tmpl))
+		return bench_fail(err, errno, "vm: console socket folder %s", tmpl);
+	snprintf(v->sock_dir, sizeof(v->sock_dir), "%s", tmpl);
+
+	v->conn = virConnectOpen(v->uri);
+	if (!v->conn)
+		return vm_fail_virt(err, "cannot connect to libvirt at %s (is libvirtd running? 'make setup' starts it)",
+				    v->uri);
+	if (virConnectGetLibVersion(v->conn, &v->libvirt_version) < 0)
+		v->libvirt_version = 0;
+	if (virConnectGetVersion(v->conn, &v->qemu_version) < 0)
+		v->qemu_version = 0;
+
+	if (v->accel == VM_ACCEL_TCG && !tcg_said) {
+		/* The one line a runner may print: the figures must not be
+		 * taken for virtualisation overhead. */
+		fprintf(stderr,
+			"bench: vm runner uses TCG emulation (%s): figures are emulation, not virtualisation overhead\n",
+			v->accel_reason);
+		tcg_said = true;
+	}
+	return 0;
+}
+
+static void vm_finish(struct runner *r);
+
+static int vm_prepare(struct runner *r, bench_error *err)
+{
+	if (prepare(r, err) == 0)
+		return 0;
+	vm_finish(r); /* a failed prepare leaves nothing behind */
+	return -1;
+}
+
+/* The task name goes onto the kernel command line: no spaces, no quotes,
+ * nothing that could add a kernel parameter. */
+static bool cmdline_word_ok(const char *s)
+{
+	if (!s || !*s || strlen(s) > 63)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_' || *s == '-'))
+			return false;
+	return true;
+}
+
+static int vm_launch(struct runner *r, struct instance *in, bench_error *err)
+{
+	struct vm_runner *v = r->priv;
+	struct vm_instance *vi;
+	struct vm_domain_spec spec;
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char cmdline[512];
+	char *xml;
+	uint64_t t_created;
+
+	in->t_launch_ns = clock_now_ns();
+	vi = calloc(1, sizeof(*vi));
+	if (!vi)
+		return bench_fail(err, errno, "vm: calloc");
+	vi->con = -1;
+	in->priv = vi;
+	line_reader_init(&vi->lr);
+
+	if (!cmdline_word_ok(in->task.name))
+		return bench_fail_usage(err, "vm: task name '%.64s' cannot go on a kernel command line",
+					in->task.name ? in->task.name : "");
+	if (in->task.nargs > 0)
+		return bench_fail_usage(err, "vm: task arguments cannot be passed to a guest yet (task %s)",
+					in->task.name);
+	run_id_object_name(r->cfg->run_id, in->seq, vi->name, sizeof(vi->name));
+	if ((size_t)snprintf(vi->sock, sizeof(vi->sock), "%s/%u.sock", v->sock_dir, in->seq) >= sizeof(vi->sock))
+		return bench_fail(err, ENAMETOOLONG, "vm: console socket path");
+	snprintf(cmdline, sizeof(cmdline), VM_CMDLINE_BASE " %s%s %sbench-vm-%u", BENCH_CMDLINE_TASK,
+		 in->task.name, BENCH_CMDLINE_HOSTNAME, in->seq);
+
+	spec = (struct vm_domain_spec){
+		.name = vi->name,
+		.memory_mib = v->memory_mib,
+		.vcpus = v->ncpus,
+		.cpus = v->cpus,
+		.ncpus = v->ncpus,
+		.kernel = v->kernel.path,
+		.initrd = v->initrd,
+		.cmdline = cmdline,
+		.accel = v->accel,
+		.console_socket = vi->sock,
+	};
+	xml = vm_domain_xml(&spec, err);
+	if (!xml)
+		return -1;
+	/* Paused, so that the console is connected before the guest's first
+	 * byte; auto-destroyed when our connection closes, so that nothing
+	 * survives a SIGKILLed harness. */
+	vi->dom = virDomainCreateXML(v->conn, xml, VIR_DOMAIN_START_AUTODESTROY | VIR_DOMAIN_START_PAUSED);
+	free(xml);
+	if (!vi->dom)
+		return vm_fail_virt(err, "creating domain %s", vi->name);
+	t_created = clock_now_ns();
+	instance_add_phase(in, "create", t_created - in->t_launch_ns);
+
+	vi->con = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (vi->con < 0)
+		return bench_fail(err, errno, "vm: socket");
+	memcpy(sa.sun_path, vi->sock, strlen(vi->sock) + 1);
+	if (connect(vi->con, (struct sockaddr *)&sa, sizeof(sa)) != 0)
+		return bench_fail(err, errno, "vm: connecting to the console of %s at %s", vi->name, vi->sock);
+	if (fcntl(vi->con, F_SETFL, O_NONBLOCK) != 0)
+		return bench_fail(err, errno, "vm: console socket");
+	if (virDomainResume(vi->dom) < 0)
+		return vm_fail_virt(err, "resuming domain %s", vi->name);
+	vi->t_resumed_ns = clock_now_ns();
+	instance_add_phase(in, "resume", vi->t_resumed_ns - t_created);
+	return 0;
+}
+
+enum console_status { CONSOLE_RECORD = 1, CONSOLE_TIMEOUT = 0, CONSOLE_ERROR = -1, CONSOLE_EOF = -2 };
+
+/* The next record from the console (kernel lines are skipped), before the
+ * deadline.  CONSOLE_ERROR leaves *err; the others leave it alone. */
+static int console_next(struct vm_instance *vi, uint64_t deadline_ns, struct agent_record *rec, bench_error *err)
+{
+	for (;;) {
+		char buf[sizeof(vi->lr.raw)];
+		struct pollfd p = { .fd = vi->con, .events = POLLIN };
+		uint64_t now;
+		ssize_t n;
+		int r = record_next(&vi->lr, CHANNEL_CONSOLE, rec, err);
+
+		if (r > 0)
+			return CONSOLE_RECORD;
+		if (r < 0)
+			return CONSOLE_ERROR;
+		if (vi->lr.eof || vi->con < 0)
+			return CONSOLE_EOF;
+		if (interrupt_check(err) < 0)
+			return CONSOLE_ERROR;
+		now = clock_now_ns();
+		if (now >= deadline_ns)
+			return CONSOLE_TIMEOUT;
+		r = poll(&p, 1, (int)((deadline_ns - now + 999999) / 1000000));
+		if (r < 0 && errno != EINTR)
+			return bench_fail(err, errno, "vm: poll");
+		if (r <= 0)
+			continue;
+		n = read(vi->con, buf, sizeof(buf));
+		now = clock_now_ns();
+		if (n < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			if (errno == ECONNRESET) {
+				vi->lr.eof = true;
+				continue;
+			}
+			return bench_fail(err, errno, "vm: reading the console");
+		}
+		if (n == 0) {
+			vi->lr.eof = true;
+			continue;
+		}
+		if (!vi->t_first_byte_ns)
+			vi->t_first_byte_ns = now;
+		vi->t_last_read_ns = now;
+		/* record_next returned 0: it holds no unread byte, so it
+		 * takes all of buf. */
+		if (line_reader_append(&vi->lr, buf, (size_t)n) != (size_t)n)
+			return bench_fail(err, 0, "vm: console output overflows the reader");
+	}
+}
+
+static int vm_wait_ready(struct runner *r, struct instance *in, bench_error *err)
+{
+	struct vm_instance *vi = in->priv;
+	int timeout_ms = r->cfg->timeout_ms > 0 ? r->cfg->timeout_ms : 30000;
+	uint64_t deadline = in->t_launch_ns + (uint64_t)timeout_ms * 1000000u;
+	uint64_t boot_ns;
+	int st;
+
+	if (!vi || vi->con < 0)
+		return bench_fail(err, 0, "vm: wait_ready without a launched guest");
+	st = console_next(vi, deadline, &in->ready, err);
+	if (st == CONSOLE_ERROR)
+		return bench_error_prefix(err, "vm: %s", vi->name);
+	if (st == CONSOLE_TIMEOUT)
+		return bench_fail(err, 0, "vm: no READY within %d ms", timeout_ms);
+	if (st == CONSOLE_EOF)
+		return bench_fail(err, 0, "vm: guest %s ended before READY (console closed: kernel panic or no /init?)",
+				  vi->name);
+	in->t_ready_ns = vi->t_last_read_ns;
+	if (record_check_ready(&in->ready, err) < 0)
+		return bench_error_prefix(err, "vm");
+	instance_add_phase(in, "firmware_kernel", vi->t_first_byte_ns - vi->t_resumed_ns);
+	instance_add_phase(in, "boot", in->t_ready_ns - vi->t_first_byte_ns);
+	if (record_get_u64(&in->ready, "boot_ns", &boot_ns, err) < 0)
+		return bench_error_prefix(err, "vm");
+	instance_add_phase(in, "guest_uptime", boot_ns);
+	return 0;
+}
+
+static int vm_collect(struct runner *r, struct instance *in, struct agent_record *rec, int timeout_ms,
+		      bench_error *err)
+{
+	struct vm_instance *vi = in->priv;
+	int st;
+
+	(void)r;
+	if (!vi || vi->con < 0)
+		return bench_fail(err, 0, "vm: collect without a launched guest");
+	st = console_next(vi, clock_now_ns() + (uint64_t)(timeout_ms > 0 ? timeout_ms : 0) * 1000000u, rec, err);
+	if (st == CONSOLE_ERROR)
+		return bench_error_prefix(err, "vm: %s", vi->name);
+	if (st == CONSOLE_TIMEOUT)
+		return bench_fail(err, 0, "vm: no record from %s within %d ms", vi->name, timeout_ms);
+	if (st == CONSOLE_EOF)
+		return bench_fail(err, 0, "vm: guest %s ended without a further record", vi->name);
+	return 0;
+}
+
+/* 1 while the domain runs, 0 once it is gone, -1 on another error. */
+static int domain_alive(virDomainPtr dom)
+{
+	int a = virDomainIsActive(dom);
+
+	if (a >= 0)
+		return a;
+	return virGetLastErrorCode() == VIR_ERR_NO_DOMAIN ? 0 : -1;
+}
+
+static int vm_stop(struct runner *r, struct instance *in, bench_error *err)
+{
+	struct vm_instance *vi = in->priv;
+	int timeout_ms = r->cfg->timeout_ms > 0 ? r->cfg->timeout_ms : 30000;
+	uint64_t deadline = clock_now_ns() + (uint64_t)timeout_ms * 1000000u;
+	struct agent_record rec;
+	int st, alive;
+
+	if (!vi || !vi->dom)
+		return 0;
+	/* A ready agent powers the guest off by itself: that is timed too. */
+	if (vi->con >= 0 && !task_ends_by_itself(&in->task))
+		(void)send(vi->con, BENCH_PROTO_STOP_LINE, strlen(BENCH_PROTO_STOP_LINE),
+			   MSG_NOSIGNAL | MSG_DONTWAIT);
+	/* QEMU closes the console when it exits; records on the way
+	 * (STOPPING) are read and dropped. */
+	while (vi->con >= 0) {
+		st = console_next(vi, deadline, &rec, err);
+		if (st == CONSOLE_EOF)
+			break;
+		if (st == CONSOLE_ERROR) {
+			/* A garbled line in the guest's last words does not
+			 * keep it from stopping; an interruption does. */
+			if (interrupt_check(err) < 0)
+				return -1;
+			continue;
+		}
+		if (st == CONSOLE_TIMEOUT) {
+			virDomainShutdown(vi->dom);
+			return bench_fail(err, 0, "vm: guest %s did not power off within %d ms", vi->name,
+					  timeout_ms);
+		}
+	}
+	/* Then until libvirt has torn the domain down. */
+	while ((alive = domain_alive(vi->dom)) == 1) {
+		struct timespec ts = { 0, 1000000 };
+
+		if (interrupt_check(err) < 0)
+			return -1;
+		if (clock_now_ns() >= deadline)
+			return bench_fail(err, 0, "vm: domain %s still exists %d ms after stop", vi->name,
+					  timeout_ms);
+		nanosleep(&ts, NULL);
+	}
+	if (alive < 0)
+		return vm_fail_virt(err, "waiting for domain %s to end", vi->name);
+	in->t_gone_ns = clock_now_ns();
+	return 0;
+}
+
+static void vm_destroy(struct runner *r, struct instance *in)
+{
+	struct vm_instance *vi = in->priv;
+
+	(void)r;
+	if (!vi)
+		return;
+	if (vi->con >= 0)
+		close(vi->con);
+	if (vi->dom) {
+		if (domain_alive(vi->dom) != 0)
+			virDomainDestroy(vi->dom);
+		virDomainFree(vi->dom);
+	}
+	/* libvirt removes the socket with the domain; this is for a domain
+	 * that never started. */
+	if (vi->sock[0])
+		unlink(vi->sock);
+	free(vi);
+	in->priv = NULL;
+}
+
+static void vm_finish(struct runner *r)
+{
+	struct vm_runner *v = r->priv;
+
+	if (!v)
+		return;
+	if (v->conn)
+		virConnectClose(v->conn);
+	if (v->sock_dir[0])
+		rmdir(v->sock_dir);
+	free(v);
+	r->priv = NULL;
+}
+
+static void version_string(unsigned long v, char *out, size_t outsz)
+{
+	snprintf(out, outsz, "%lu.%lu.%lu", v / 1000000, v / 1000 % 1000, v % 1000);
+}
+
+static void vm_describe(struct runner *r, void *json_object)
+{
+	struct vm_runner *v = r->priv;
+	json_t *o = json_object;
+	char ver[32];
+
+	if (!o || !v)
+		return;
+	json_object_set_new(o, "accel", json_string(accel_name(v->accel)));
+	json_object_set_new(o, "accel_reason", json_string(v->accel_reason));
+	json_object_set_new(o, "guest_kernel", json_string(v->kernel.release));
+	json_object_set_new(o, "guest_kernel_path", json_string(v->kernel.path));
+	json_object_set_new(o, "initramfs", json_string(v->initrd));
+	json_object_set_new(o, "agent_sha256", json_string(v->agent_sha256));
+	json_object_set_new(o, "vcpus", json_integer(v->ncpus));
+	json_object_set_new(o, "memory_mib", json_integer(v->memory_mib));
+	json_object_set_new(o, "machine", json_string("pc"));
+	json_object_set_new(o, "console", json_string("unix socket chardev"));
+	json_object_set_new(o, "kernel_cmdline", json_string(VM_CMDLINE_BASE));
+	json_object_set_new(o, "libvirt_uri", json_string(v->uri));
+	if (v->libvirt_version) {
+		version_string(v->libvirt_version, ver, sizeof(ver));
+		json_object_set_new(o, "libvirt_version", json_string(ver));
+	}
+	if (v->qemu_version) {
+		version_string(v->qemu_version, ver, sizeof(ver));
+		json_object_set_new(o, "qemu_version", json_string(ver));
+	}
+}
+
+const struct runner_ops vm_runner_ops = {
+	.name = "vm",
+	.summary = "the agent as /init of a libvirt QEMU guest (KVM, or TCG emulation where KVM cannot boot)",
+	.default_runs = 5,
+	.prepare = vm_prepare,
+	.launch = vm_launch,
+	.wait_ready = vm_wait_ready,
+	.collect = vm_collect,
+	.stop = vm_stop,
+	.destroy = vm_destroy,
+	.finish = vm_finish,
+	.describe = vm_describe,
+};
