@@ -24,6 +24,8 @@ LIB_SRC   := $(filter-out runners/main.c,$(wildcard runners/*.c container/*.c vm
 MAIN_SRC  := runners/main.c
 AGENT_SRC := $(wildcard bench/agent/*.c)
 TEST_SRC  := $(wildcard tests/*.c)
+# Misbehaving workloads (static, like the agent) for the fault tests.
+FIXTURES  := $(patsubst tests/fixtures/%.c,build/fixtures/%,$(wildcard tests/fixtures/*.c))
 HDRS      := $(wildcard runners/*.h container/*.h vm/*.h bench/*.h bench/agent/*.h tests/*.h)
 
 REL_OBJ   := $(patsubst %.c,build/release/%.o,$(LIB_SRC) $(MAIN_SRC))
@@ -47,6 +49,10 @@ bin/bench-agent: $(AGENT_SRC) bench/agent_protocol.h $(wildcard bench/agent/*.h)
 	@mkdir -p $(@D)
 	$(MUSL_CC) -std=c17 $(WARN) -D_GNU_SOURCE -O2 -static -o $@ $(AGENT_SRC)
 
+build/fixtures/%: tests/fixtures/%.c | check-deps
+	@mkdir -p $(@D)
+	$(MUSL_CC) -std=c17 $(WARN) -O2 -static -o $@ $<
+
 build/release/%.o: %.c $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
@@ -55,7 +61,8 @@ build/asan/%.o: %.c $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN) -O1 -DBENCH_TEST_ROOT='"$(CURDIR)"' -c -o $@ $<
 
-build/asan/bench: $(SAN_LIB) $(SAN_MAIN)
+build/asan/bin/bench: $(SAN_LIB) $(SAN_MAIN)
+	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDLIBS)
 
 build/asan/bench-tests: $(SAN_LIB) $(SAN_TESTS)
@@ -65,8 +72,9 @@ setup:
 	scripts/setup.sh
 
 # The tests run the sanitized bench and the real agent.
-test: bin/bench-agent build/asan/bench build/asan/bench-tests
-	BENCH_AGENT=$(CURDIR)/bin/bench-agent BENCH_BIN=$(CURDIR)/build/asan/bench \
+test: bin/bench-agent build/asan/bin/bench build/asan/bench-tests $(FIXTURES)
+	BENCH_AGENT=$(CURDIR)/bin/bench-agent BENCH_BIN=$(CURDIR)/build/asan/bin/bench \
+	  BENCH_FIXTURES=$(CURDIR)/build/fixtures LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	  build/asan/bench-tests --jobs 1 $(TEST_ARGS)
 
 lint:

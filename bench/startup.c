@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../container/cgroup.h"
 #include "../runners/agent_path.h"
 #include "../runners/clock.h"
 #include "../runners/interrupt.h"
@@ -12,6 +13,14 @@
 #include "../runners/run_output.h"
 #include "../runners/schedule.h"
 #include "benchmarks.h"
+
+static const char *cgroup_version(void)
+{
+	static struct cg_layout layout;
+	bench_error err;
+
+	return cg_detect(&layout, &err) == 0 ? cg_layout_describe(&layout) : NULL;
+}
 
 static int record_startup(void *ctx, struct runner *r, struct instance *in, struct results *res, bench_error *err)
 {
@@ -59,7 +68,7 @@ int cmd_run_startup(int argc, char **argv, int full_argc, char **full_argv)
 	}
 	run_id_make(run_id, sizeof(run_id));
 	results_init(&res, "startup");
-	if (meta_collect(res.meta, full_argc, full_argv, agent, NULL, &err) < 0) {
+	if (meta_collect(res.meta, full_argc, full_argv, agent, cgroup_version(), &err) < 0) {
 		bench_error_print(&err);
 		results_free(&res);
 		return BENCH_EXIT_FAIL;

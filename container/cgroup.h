@@ -40,6 +40,9 @@ const char *cg_controller_name(enum cg_controller c);
 int cg_layout_parse(const char *mountinfo, const char *v2_controllers, struct cg_layout *out,
 		    bench_error *err);
 
+/* "v2", "v1", or "v1 (hybrid: v2 mounted without controllers)". */
+const char *cg_layout_describe(const struct cg_layout *l);
+
 /* The same, from this machine. */
 int cg_detect(struct cg_layout *out, bench_error *err);
 

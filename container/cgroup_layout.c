@@ -179,3 +179,12 @@ int cg_detect(struct cg_layout *out, bench_error *err)
 	free(controllers);
 	return rc;
 }
+
+const char *cg_layout_describe(const struct cg_layout *l)
+{
+	if (l->version == 2)
+		return "v2";
+	if (l->version == 1 && l->v2_mount[0])
+		return "v1 (hybrid: v2 mounted without controllers)";
+	return l->version == 1 ? "v1" : "none";
+}

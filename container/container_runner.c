@@ -127,6 +127,7 @@ static int ctr_launch(struct runner *r, struct instance *in, bench_error *err)
 	close(pipefd[1]);
 	if (rc < 0)
 		return -1;
+	in->host_pid = ci->ct.init.pid;
 	instance_add_phase(in, "cgroup", t_cgroup - in->t_launch_ns);
 	instance_add_phase(in, "clone", ci->ct.t_child - ci->ct.t_clone);
 	instance_add_phase(in, "join", ci->ct.t_joined - ci->ct.t_child);
@@ -145,6 +146,11 @@ static int ctr_wait_ready(struct runner *r, struct instance *in, bench_error *er
 	in->t_ready_ns = clock_now_ns();
 	if (record_check_ready(&in->ready, err) < 0)
 		return bench_error_prefix(err, "container");
+	/* A workload that is not PID 1 is not in a new PID namespace: the
+	 * figures would not be a container's. */
+	if (strcmp(record_get(&in->ready, "pid"), "1") != 0)
+		return bench_fail(err, 0, "container: the agent is PID %s, not 1: no PID namespace",
+				  record_get(&in->ready, "pid"));
 	instance_add_phase(in, "ready", in->t_ready_ns - ci->ct.t_exec);
 	return 0;
 }
@@ -207,12 +213,6 @@ static void ctr_finish(struct runner *r)
 	r->priv = NULL;
 }
 
-static void ctr_describe(struct runner *r, void *json_object)
-{
-	(void)r;
-	(void)json_object;
-}
-
 const struct runner_ops container_runner_ops = {
 	.name = "container",
 	.summary = "clone3 into new UTS, PID, mount, IPC, net and cgroup namespaces; cgroup limits; pivot_root",
@@ -223,5 +223,4 @@ const struct runner_ops container_runner_ops = {
 	.stop = ctr_stop,
 	.destroy = ctr_destroy,
 	.finish = ctr_finish,
-	.describe = ctr_describe,
 };

@@ -63,6 +63,7 @@ static int host_launch(struct runner *r, struct instance *in, bench_error *err)
 	if (rc != 0)
 		return bench_fail(err, rc, "host: starting %s", r->cfg->agent_path);
 	h->t_spawned_ns = clock_now_ns();
+	in->host_pid = pid;
 	instance_add_phase(in, "spawn", h->t_spawned_ns - in->t_launch_ns);
 	if (child_track(&h->child, pid, err) < 0) {
 		h->child.pid = pid; /* still ours to kill */

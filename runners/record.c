@@ -204,25 +204,34 @@ int record_next(struct line_reader *lr, enum channel_mode mode, struct agent_rec
 		/* Copy into the line buffer up to the bound; past it, only
 		 * remember that this line is too long. */
 		if (!lr->overlong) {
-			if (lr->line_len + take > BENCH_PROTO_LINE_MAX - 1) {
+			size_t room = BENCH_PROTO_LINE_MAX - 1 - lr->line_len;
+
+			/* Keep the head even of an overlong line: it tells a
+			 * record from a kernel message. */
+			memcpy(lr->line + lr->line_len, start, take < room ? take : room);
+			lr->line_len += take < room ? take : room;
+			if (take > room) {
+				bool is_record = memcmp(lr->line, BENCH_PROTO_MAGIC, strlen(BENCH_PROTO_MAGIC)) == 0;
+
+				/* Fail at once rather than wait for a newline
+				 * that a hostile workload need never send. */
+				if (mode == CHANNEL_STRICT || is_record) {
+					lr->line_len = 0;
+					lr->raw_off = lr->raw_len;
+					return bench_fail(err, 0, "agent wrote a line longer than %d bytes",
+							  BENCH_PROTO_LINE_MAX);
+				}
 				lr->overlong = true;
-			} else {
-				memcpy(lr->line + lr->line_len, start, take);
-				lr->line_len += take;
 			}
 		}
 		lr->raw_off += take + (nl ? 1 : 0);
 		if (!nl)
 			return 0;
 		if (lr->overlong) {
-			bool was_record = lr->line_len >= 6 && memcmp(lr->line, BENCH_PROTO_MAGIC, 6) == 0;
-
+			/* A console line too long to be a record: skipped. */
 			lr->overlong = false;
 			lr->line_len = 0;
-			if (mode == CHANNEL_CONSOLE && !was_record)
-				continue;
-			return bench_fail(err, 0, "agent wrote a line longer than %d bytes",
-					  BENCH_PROTO_LINE_MAX);
+			continue;
 		}
 		lr->line[lr->line_len] = '\0';
 		r = record_parse(lr->line, lr->line_len, rec, err);

@@ -26,6 +26,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "error.h"
 #include "record.h"
@@ -74,6 +75,8 @@ struct instance {
 	int nphases;
 	struct phase phases[RUNNER_PHASES_MAX];
 	struct agent_record ready;    /* the READY record, as parsed */
+	pid_t host_pid;               /* the workload's first process as the host
+					 sees it (a VM's: 0, it has none) */
 	void *priv;                   /* the runner's own state */
 };
 
