@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/sched.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -62,10 +61,11 @@ static __attribute__((noreturn)) void child_fail(int sync_fd, struct child_repor
 	_exit(127);
 }
 
-/* Between clone and exec: raw system calls only, no allocation, no stdio
- * (the child is a copy of a process that may hold locks). */
+/* Between clone and exec the child runs in the harness's own memory, on its
+ * own stack: raw system calls only, no allocation, no stdio, nothing that
+ * writes to memory the parent will read but the report on the pipe. */
 static __attribute__((noreturn)) void child_main(const struct container_spec *spec, int sync_fd,
-						 bool cgroupns_done)
+						 const sigset_t *mask)
 {
 	static char *const envp[] = { "PATH=/", "HOME=/", "container=bench", NULL };
 	struct child_report rep = { .failed_step = -1 };
@@ -73,16 +73,18 @@ static __attribute__((noreturn)) void child_main(const struct container_spec *sp
 	rep.t_child = clock_now_ns();
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
 		child_fail(sync_fd, &rep, STEP_PDEATHSIG);
-	if (!cgroupns_done) {
+	/* Join first: the cgroup namespace made next has the container's
+	 * own cgroup as its root. */
+	{
 		int rc = cg_join_self(spec->cgroup);
 
 		if (rc < 0) {
 			errno = -rc;
 			child_fail(sync_fd, &rep, STEP_JOIN_CGROUP);
 		}
-		if (unshare(CLONE_NEWCGROUP) != 0)
-			child_fail(sync_fd, &rep, STEP_CGROUP_NS);
 	}
+	if (unshare(CLONE_NEWCGROUP) != 0)
+		child_fail(sync_fd, &rep, STEP_CGROUP_NS);
 	rep.t_joined = clock_now_ns();
 	if (sethostname(spec->hostname, strlen(spec->hostname)) != 0)
 		child_fail(sync_fd, &rep, STEP_HOSTNAME);
@@ -122,6 +124,10 @@ static __attribute__((noreturn)) void child_main(const struct container_spec *sp
 	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
 	if (write(sync_fd, &rep, sizeof(rep)) != sizeof(rep))
 		_exit(126);
+	/* The workload starts with default signal dispositions and the
+	 * harness's signal mask, not with everything blocked. */
+	signal(SIGPIPE, SIG_DFL);
+	sigprocmask(SIG_SETMASK, mask, NULL);
 	execve(spec->argv[0], (char *const *)spec->argv, envp);
 	child_fail(sync_fd, &rep, STEP_EXEC);
 }
@@ -171,40 +177,51 @@ static int wait_for_exec(struct container *ct, int sync_fd, uint64_t deadline_ns
 	}
 }
 
+/* The child's stack.  CLONE_VFORK keeps the parent asleep until the child
+ * has exec'd, so one stack serves every start of this process in turn. */
+static char child_stack[256 * 1024] __attribute__((aligned(64)));
+
+struct child_args {
+	const struct container_spec *spec;
+	int sync_fd;
+	sigset_t mask;            /* the parent's, restored before exec */
+};
+
+static int child_entry(void *arg)
+{
+	const struct child_args *a = arg;
+
+	child_main(a->spec, a->sync_fd, &a->mask);
+}
+
 int container_start(struct container *ct, const struct container_spec *spec, uint64_t deadline_ns,
 		    bench_error *err)
 {
-	const struct cgroup *cg = spec->cgroup;
-	bool into_cgroup = cg->v2_dirfd >= 0;
-	struct clone_args args;
-	int pidfd = -1, sync[2];
+	struct child_args args = { .spec = spec };
+	sigset_t all;
+	int pidfd = -1, sync[2], e;
 	pid_t pid;
 
 	memset(ct, 0, sizeof(*ct));
 	ct->init.pidfd = -1;
 	if (pipe2(sync, O_CLOEXEC) != 0)
 		return bench_fail(err, errno, "container: pipe");
-	memset(&args, 0, sizeof(args));
-	args.flags = CONTAINER_NAMESPACES | CLONE_PIDFD;
-	/* On v2 the kernel places the child in its cgroup as it creates it,
-	 * so the cgroup namespace can be made in the same call. */
-	if (into_cgroup) {
-		args.flags |= CLONE_INTO_CGROUP | CLONE_NEWCGROUP;
-		args.cgroup = (uint64_t)cg->v2_dirfd;
-	}
-	args.pidfd = (uint64_t)(uintptr_t)&pidfd;
-	args.exit_signal = SIGCHLD;
+	args.sync_fd = sync[1];
+	/* No signal handler of the harness may run on the child's stack. */
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, &args.mask);
 	ct->t_clone = clock_now_ns();
-	pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
-	if (pid == 0) {
-		close(sync[0]);
-		child_main(spec, sync[1], into_cgroup);
-	}
+	/* CLONE_VM | CLONE_VFORK, as posix_spawn does: the child borrows the
+	 * harness's memory until it execs instead of copying its page
+	 * tables, which would cost more than all the namespaces but one. */
+	pid = clone(child_entry, child_stack + sizeof(child_stack),
+		    CONTAINER_NAMESPACES | CLONE_VM | CLONE_VFORK | CLONE_PIDFD | SIGCHLD, &args, &pidfd);
+	e = errno;
+	sigprocmask(SIG_SETMASK, &args.mask, NULL);
 	close(sync[1]);
 	if (pid < 0) {
-		int e = errno;
 		close(sync[0]);
-		return bench_fail(err, e, "container: clone3 with new namespaces");
+		return bench_fail(err, e, "container: clone with new namespaces");
 	}
 	ct->init.pid = pid;
 	ct->init.pidfd = pidfd;

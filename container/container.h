@@ -1,5 +1,5 @@
 /* A container, made the way a runtime such as crun makes one, but with
- * nothing in it except the agent: clone3(2) into new UTS, PID, mount, IPC,
+ * nothing in it except the agent: clone(2) into new UTS, PID, mount, IPC,
  * network and cgroup namespaces; join a cgroup with limits; a read-only
  * root file system entered with pivot_root, its own /proc and a minimal
  * /dev; its own hostname; exec.
@@ -31,7 +31,7 @@ struct container_spec {
 struct container {
 	struct child init;           /* the container's PID 1, as the host sees it */
 	/* CLOCK_MONOTONIC timestamps of the start, in order. */
-	uint64_t t_clone;            /* clone3 called */
+	uint64_t t_clone;            /* clone called */
 	uint64_t t_child;            /* the child's first instruction */
 	uint64_t t_joined;           /* in its cgroup and cgroup namespace */
 	uint64_t t_rootfs;           /* hostname set, root file system entered */

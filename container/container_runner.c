@@ -97,7 +97,6 @@ static int ctr_launch(struct runner *r, struct instance *in, bench_error *err)
 	ci->ct.init.pidfd = -1;
 	for (int c = 0; c < CG_NCONTROLLERS; c++)
 		ci->cg.procs_fd[c] = -1;
-	ci->cg.v2_dirfd = -1;
 	in->priv = ci;
 	line_reader_init(&ci->lr);
 
@@ -215,7 +214,7 @@ static void ctr_finish(struct runner *r)
 
 const struct runner_ops container_runner_ops = {
 	.name = "container",
-	.summary = "clone3 into new UTS, PID, mount, IPC, net and cgroup namespaces; cgroup limits; pivot_root",
+	.summary = "clone into new UTS, PID, mount, IPC, net and cgroup namespaces; cgroup limits; pivot_root",
 	.prepare = ctr_prepare,
 	.launch = ctr_launch,
 	.wait_ready = ctr_wait_ready,

@@ -53,7 +53,7 @@ int cpulist_parse(const char *list, char *out, size_t outsz, unsigned *count, be
 		bench_fail_usage(err, "--cpus: the list is too long");
 		goto out;
 	}
-	strcpy(out, text);
+	memcpy(out, text, strlen(text) + 1);
 	*count = (unsigned)weight;
 	rc = 0;
 out:

@@ -1,5 +1,6 @@
 /* `bench doctor`: a table of small checks, each printing exactly one line. */
 #include "doctor.h"
+#include "agent_path.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -384,45 +385,24 @@ out:
 
 static void check_agent(const void *arg, struct result *r)
 {
-	char exe[PATH_MAX], cand[3][PATH_MAX + 64];
-	const char *env = getenv("BENCH_AGENT");
-	ssize_t n;
-	int ncand = 0;
+	char path[PATH_MAX];
+	bench_error err = { 0 };
+	int st;
 
 	(void)arg;
-	if (env && *env)
-		snprintf(cand[ncand++], sizeof(cand[0]), "%s", env);
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		char *slash;
-
-		exe[n] = '\0';
-		slash = strrchr(exe, '/');
-		if (slash)
-			*slash = '\0';
-		snprintf(cand[ncand++], sizeof(cand[0]), "%s/bench-agent", exe);
-		snprintf(cand[ncand++], sizeof(cand[0]), "%s/../libexec/bench/bench-agent", exe);
-	}
-	for (int i = 0; i < ncand; i++) {
-		int st;
-
-		if (access(cand[i], X_OK) != 0)
-			continue;
-		st = elf_is_static(cand[i]);
-		if (st == 1) {
-			set(r, LVL_OK, "%s (static)", cand[i]);
-		} else {
-			set(r, LVL_FAIL, "%s is %s: the agent must be one static binary", cand[i],
-			    st == 0 ? "dynamically linked" : "not a 64-bit ELF executable");
-			set_fix(r, "make clean all (builds bin/bench-agent with musl-gcc -static)");
-		}
+	if (agent_locate(path, sizeof(path), &err) < 0) {
+		set(r, LVL_FAIL, "%s", err.msg);
+		set_fix(r, "make all (in the source tree; make install puts it in <prefix>/libexec/bench)");
 		return;
 	}
-	set(r, LVL_FAIL, "bench-agent not found (looked at:");
-	for (int i = 0; i < ncand; i++)
-		append(r->detail, sizeof(r->detail), "%s %s", i ? "," : "", cand[i]);
-	append(r->detail, sizeof(r->detail), ")");
-	set_fix(r, "make all (in the source tree; make install puts it in <prefix>/libexec/bench)");
+	st = elf_is_static(path);
+	if (st == 1) {
+		set(r, LVL_OK, "%s (static)", path);
+		return;
+	}
+	set(r, LVL_FAIL, "%s is %s: the agent must be one static binary", path,
+	    st == 0 ? "dynamically linked" : "not a 64-bit ELF executable");
+	set_fix(r, "make clean all (builds bin/bench-agent with musl-gcc -static)");
 }
 
 static void check_kernel(const void *arg, struct result *r)

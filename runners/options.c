@@ -104,9 +104,11 @@ static int parse_runners(const char *list, struct run_options *o, bench_error *e
 {
 	char *save = NULL, *tok;
 
-	if (strlen(list) >= sizeof(o->runners_buf))
+	size_t len = strlen(list);
+
+	if (len >= sizeof(o->runners_buf))
 		return bench_fail_usage(err, "--runners: the list is too long");
-	strcpy(o->runners_buf, list);
+	memcpy(o->runners_buf, list, len + 1);
 	o->nrunners = 0;
 	for (tok = strtok_r(o->runners_buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if (!runner_find(tok)) {
@@ -133,7 +135,7 @@ static int parse_runners(const char *list, struct run_options *o, bench_error *e
 int run_options_parse(int argc, char **argv, struct run_options *o, bench_error *err)
 {
 	const char *cpus = NULL;
-	long v;
+	long v = 0;
 	int c;
 
 	memset(o, 0, sizeof(*o));

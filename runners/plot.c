@@ -307,6 +307,17 @@ static int write_phases(const struct results *res, const char *dir, const struct
 		if (!known && nphases < MAX_PHASES)
 			phases[nphases++] = m;
 	}
+	/* READY ends every start: its phase goes on top of each bar, after
+	 * the phases that come before it in time. */
+	for (int k = 0; k + 1 < nphases; k++) {
+		if (strcmp(phases[k], "phase.ready") == 0) {
+			const char *ready_phase = phases[k];
+
+			memmove(&phases[k], &phases[k + 1], (size_t)(nphases - k - 1) * sizeof(phases[0]));
+			phases[nphases - 1] = ready_phase;
+			break;
+		}
+	}
 	sp->nphases = 0;
 	sp->other = 0;
 	if (nphases == 0)

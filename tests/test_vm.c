@@ -457,7 +457,7 @@ static double ms(uint64_t ns)
 	return ns_to_ms(ns);
 }
 
-Test(vm, boots_to_ready, .timeout = 120)
+Test(vm, boots_to_ready)
 {
 	struct vm_fixture f;
 	struct utsname host;
@@ -514,7 +514,7 @@ Test(vm, boots_to_ready, .timeout = 120)
 	expect_no_bench_domains();
 }
 
-Test(vm, idle_guest_stops_on_stop_line, .timeout = 120)
+Test(vm, idle_guest_stops_on_stop_line)
 {
 	struct vm_fixture f;
 	virConnectPtr c;
@@ -551,7 +551,7 @@ Test(vm, idle_guest_stops_on_stop_line, .timeout = 120)
 	expect_no_bench_domains();
 }
 
-Test(vm, silent_guest_times_out_and_is_destroyed, .timeout = 120)
+Test(vm, silent_guest_times_out_and_is_destroyed)
 {
 	struct vm_fixture f;
 	uint64_t t0;
@@ -570,7 +570,7 @@ Test(vm, silent_guest_times_out_and_is_destroyed, .timeout = 120)
 	vm_runner_ops.finish(&f.r);
 }
 
-Test(vm, killed_harness_leaves_no_domain, .timeout = 120)
+Test(vm, killed_harness_leaves_no_domain)
 {
 	pid_t pid;
 	int status;
