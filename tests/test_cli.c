@@ -21,7 +21,8 @@ struct cli_run {
 struct cli_opts {
 	const char *agent;   /* BENCH_AGENT for the run; NULL: the real one */
 	uid_t uid;           /* run as this user when non-zero */
-	int sigint_after_ms; /* send SIGINT after this long when non-zero */
+	int signal_after_ms; /* send a signal after this long when non-zero */
+	int signal;          /* which one: SIGINT when 0 */
 };
 
 static void slurp(const char *path, char *buf, size_t len)
@@ -63,10 +64,10 @@ static void run_bench(struct cli_run *r, const struct cli_opts *o, const char *c
 		_exit(98);
 	}
 	cr_assert_gt(r->pid, 0);
-	if (o && o->sigint_after_ms) {
-		struct timespec ts = { o->sigint_after_ms / 1000, (o->sigint_after_ms % 1000) * 1000000L };
+	if (o && o->signal_after_ms) {
+		struct timespec ts = { o->signal_after_ms / 1000, (o->signal_after_ms % 1000) * 1000000L };
 		nanosleep(&ts, NULL);
-		kill(r->pid, SIGINT);
+		kill(r->pid, o->signal ? o->signal : SIGINT);
 	}
 	waitpid(r->pid, &st, 0);
 	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
@@ -263,7 +264,7 @@ Test(cli, ctrl_c_keeps_results_and_cleans_up, .timeout = 60)
 	char dir[64], csv[PATH_MAX], text[16384];
 	const char *args[] = { "run", "startup", "--runners", "container", "--runs", "100000", "--warmup", "0",
 			       "--quiet", "--out", NULL, NULL };
-	struct cli_opts o = { .sigint_after_ms = 1500 };
+	struct cli_opts o = { .signal_after_ms = 1500 };
 	struct cli_run r;
 	int lines = 0;
 
@@ -279,5 +280,30 @@ Test(cli, ctrl_c_keeps_results_and_cleans_up, .timeout = 60)
 		lines += *p == '\n';
 	cr_expect_gt(lines, 10, "the samples measured before Ctrl-C were lost (%d lines)", lines);
 	expect_nothing_left(r.pid);
+	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* A run killed with SIGKILL cannot clean up after itself: `bench cleanup`
+ * must find what it left, and only that. */
+Test(cli, cleanup_removes_what_a_killed_run_left, .timeout = 60)
+{
+	char dir[64], needle[32];
+	const char *args[] = { "run", "startup", "--runners", "container", "--runs", "100000", "--warmup", "0",
+			       "--quiet", "--out", NULL, NULL };
+	static const char *const cleanup[] = { "cleanup", NULL };
+	struct cli_opts o = { .signal_after_ms = 1500, .signal = SIGKILL };
+	struct cli_run r, c;
+
+	SKIP_UNLESS_ROOT();
+	test_agent();
+	args[10] = temp_dir(dir);
+	run_bench(&r, &o, args);
+	cr_assert_eq(r.status, 128 + SIGKILL);
+	snprintf(needle, sizeof(needle), "bench-%d-", (int)r.pid);
+	/* Its run folder at least is still there. */
+	cr_expect_gt(test_leftovers(needle), 0, "a SIGKILLed run left nothing: the test proves nothing");
+	run_bench(&c, NULL, cleanup);
+	cr_expect_eq(c.status, 0, "%s", c.err);
+	cr_expect_eq(test_leftovers(needle), 0, "bench cleanup left: %s", c.out);
 	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
