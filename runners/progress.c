@@ -5,7 +5,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "clock.h"
+
 #define BAR_WIDTH 30
+/* At most ~10 redraws a second: a terminal write between two samples is
+ * work the machine does while the next one is measured. */
+#define REDRAW_NS 100000000u
 
 void progress_start(struct progress *p, const char *label, size_t total, bool enabled)
 {
@@ -20,9 +25,15 @@ void progress_tick(struct progress *p, double last_ms)
 	char bar[BAR_WIDTH + 1];
 	size_t fill;
 
+	uint64_t now;
+
 	if (!p->enabled)
 		return;
 	p->done++;
+	now = clock_now_ns();
+	if (p->drawn && p->done < p->total && now - p->last_draw_ns < REDRAW_NS)
+		return;
+	p->last_draw_ns = now;
 	fill = p->total ? (p->done > p->total ? p->total : p->done) * BAR_WIDTH / p->total : 0;
 	memset(bar, '#', fill);
 	memset(bar + fill, '.', BAR_WIDTH - fill);

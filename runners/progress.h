@@ -12,6 +12,7 @@ struct progress {
 	char label[32];
 	size_t total, done;
 	bool enabled;   /* asked for and stderr is a tty */
+	unsigned long long last_draw_ns;
 	bool drawn;     /* a line is on screen that progress_done must clear */
 };
 
