@@ -42,6 +42,14 @@ set linetype 6 lc rgb "#937860" lw 1.5 pt 7 ps 0.5
 set linetype 7 lc rgb "#da8bc3" lw 1.5 pt 7 ps 0.5
 set linetype 8 lc rgb "#8c8c8c" lw 1.5 pt 7 ps 0.5
 set linetype 9 lc rgb "#ccb974" lw 1.5 pt 7 ps 0.5
+# Phases: a palette of their own (linetypes 11..26), distinct from the
+# runners' and from each other up to sixteen phases.
+array phase_colors[16] = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", \
+	"#e377c2", "#17becf", "#bcbd22", "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", \
+	"#c49c94", "#f7b6d2"]
+do for [i = 1:16] {
+	set linetype (10 + i) lc rgb phase_colors[i] lw 1.5
+}
 set linetype cycle 9
 
 set border 3 lc rgb "#555555"
@@ -98,10 +106,10 @@ if (nphases > 0) {
 	set style fill solid 0.85 border rgb "#ffffff"
 	set boxwidth 0.6
 	set key outside right top vertical reverse Left samplen 1.5 title "phase"
-	# Phases take colours 4.. (the runners' are 1-3); the rest is grey.
+	# Each phase its own colour (linetypes 11..); the unaccounted rest grey.
 	plot for [c = 2:nphases + 1] sprintf("%s/phases.dat", datadir) \
 		using c:xtic(1) title columnheader(c) \
-		lt ((other && c == nphases + 1) ? 8 : (c == 6 ? 9 : c + 2)), \
+		lt ((other && c == nphases + 1) ? 8 : 9 + c), \
 	     sprintf("%s/phases-labels.dat", datadir) using 1:2:3 with labels \
 		font ",10" tc rgb "#111111" notitle
 }

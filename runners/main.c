@@ -10,6 +10,7 @@
 #include "error.h"
 #include "meta.h"
 #include "options.h"
+#include "plot_cmd.h"
 
 static int cmd_help(int argc, char **argv);
 
@@ -41,6 +42,7 @@ static const struct command {
 	const char *summary;
 } commands[] = {
 	{ "run", cmd_run, "run a benchmark: bench run startup [options]" },
+	{ "plot", cmd_plot, "draw a results folder's plots again: bench plot DIR" },
 	{ "doctor", cmd_doctor, "check every prerequisite, one line each, with fixes" },
 	{ "cleanup", cmd_cleanup, "remove what an interrupted run left (cgroups, folders, domains)" },
 	{ "version", cmd_version, "print the version and the git revision" },

@@ -62,6 +62,10 @@ int results_write_markdown(const struct results *res, const char *path, bench_er
 /* The same summary for a terminal. */
 void results_print_summary(const struct results *res, FILE *out);
 
+/* Reads dir/results.json back (for `bench plot`, reports).  On success
+ * *res is initialised and owned by the caller (results_free). */
+int results_load(struct results *res, const char *dir, bench_error *err);
+
 /* Creates <root>/<UTC yyyy-mm-ddTHH-MM-SSZ>-<benchmark>/ (a suffix -2, -3 ...
  * when it exists) and points <root>/latest at it.  The path goes to dir. */
 int results_folder_create(const char *root, const char *benchmark, char *dir, size_t dirsz,

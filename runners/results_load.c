@@ -1,0 +1,62 @@
+/* Reading a results folder back: results.json, as results_to_json wrote
+ * it.  The file may have been edited or damaged by hand, so every field is
+ * checked. */
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "results.h"
+
+int results_load(struct results *res, const char *dir, bench_error *err)
+{
+	char path[PATH_MAX];
+	json_error_t jerr;
+	json_t *doc, *list, *item, *meta;
+	const char *benchmark;
+	size_t i;
+
+	snprintf(path, sizeof(path), "%s/results.json", dir);
+	doc = json_load_file(path, 0, &jerr);
+	if (!doc)
+		return bench_fail(err, 0, "%s: %s (line %d)", path, jerr.text, jerr.line);
+	benchmark = json_string_value(json_object_get(doc, "benchmark"));
+	list = json_object_get(doc, "results");
+	meta = json_object_get(doc, "meta");
+	if (!benchmark || !json_is_array(list) || (meta && !json_is_object(meta))) {
+		json_decref(doc);
+		return bench_fail(err, 0, "%s: not a bench results file (no benchmark or results)", path);
+	}
+	results_init(res, benchmark);
+	if (meta)
+		json_object_update(res->meta, meta);
+	json_array_foreach(list, i, item) {
+		const char *runner = json_string_value(json_object_get(item, "runner"));
+		const char *metric = json_string_value(json_object_get(item, "metric"));
+		const char *unit = json_string_value(json_object_get(item, "unit"));
+		json_t *samples = json_object_get(item, "samples"), *v;
+		struct series *s;
+		size_t k;
+
+		if (!runner || !metric || !unit || !json_is_array(samples)) {
+			bench_fail(err, 0, "%s: result %zu lacks runner, metric, unit or samples", path, i);
+			goto fail;
+		}
+		s = results_series(res, runner, metric, unit, err);
+		if (!s)
+			goto fail;
+		json_array_foreach(samples, k, v) {
+			if (!json_is_number(v)) {
+				bench_fail(err, 0, "%s: %s %s: sample %zu is not a number", path, runner, metric, k);
+				goto fail;
+			}
+			if (series_add(s, json_number_value(v), err) < 0)
+				goto fail;
+		}
+	}
+	json_decref(doc);
+	return 0;
+fail:
+	json_decref(doc);
+	results_free(res);
+	return bench_error_prefix(err, "reading results");
+}
