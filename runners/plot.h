@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "error.h"
 #include "results.h"
@@ -31,5 +32,34 @@ int plot_find_template(const char *template_name, char *path, size_t pathsz, ben
  * an error naming the template; its output is kept in dir/gnuplot.log). */
 int plot_draw(const char *template_name, const struct results *res, const char *dir,
 	      bench_error *err);
+
+/* What a benchmark's plot function (bench/<name>_plot.c) builds on. */
+
+/* Renders plots/<template_name>.gp into <dir>/<name>.png and .svg, with
+ * vars (gnuplot assignments, see plot_var_string) set first.  Returns
+ * PLOT_DRAWN, PLOT_NO_GNUPLOT, or -1. */
+int plot_render(const char *template_name, const char *dir, const char *vars, bench_error *err);
+
+/* Appends name='value'; to buf as a gnuplot assignment, quoted safely. */
+void plot_var_string(char *buf, size_t sz, const char *name, const char *value);
+
+/* "bench <benchmark> on <host> (VM accel: tcg)" */
+void plot_title(const struct results *res, char *buf, size_t sz);
+
+/* Data files: created in dir; close reports a failed write. */
+FILE *plot_data_open(const char *dir, const char *name, char *path, size_t pathsz, bench_error *err);
+int plot_data_close(FILE *f, const char *path, bench_error *err);
+
+/* Names safe in file names and gnuplot word lists: [A-Za-z0-9._-]. */
+void plot_plain_name(char *dst, size_t sz, const char *src);
+
+/* The factor from unit ("ns", "us", "ms", "s") to milliseconds. */
+int plot_unit_to_ms(const char *unit, double *factor, bench_error *err);
+
+/* A duration for a label, about three significant digits. */
+void plot_fmt_ms(char *buf, size_t sz, double ms);
+
+/* The benchmarks' plot functions. */
+int plot_startup(const struct results *res, const char *dir, bench_error *err);
 
 #endif

@@ -160,7 +160,7 @@ Test(vm_xml, cpulist)
 
 static char *temp_dir(void)
 {
-	char *d = strdup("/tmp/bench-test-vm.XXXXXX");
+	char *d = strdup("/tmp/vmtest.XXXXXX");
 
 	cr_assert_not_null(mkdtemp(d));
 	return d;
@@ -581,11 +581,17 @@ Test(vm, killed_harness_leaves_no_domain)
 	pid = fork();
 	cr_assert_geq(pid, 0);
 	if (pid == 0) {
-		struct vm_fixture f;
+		/* No cr_assert here: this process is not the test. */
+		static struct vm_fixture f;
 
-		fixture_prepare(&f, 30000);
+		run_id_make(f.run_id, sizeof(f.run_id));
+		f.cfg = (struct run_config){
+			.agent_path = getenv("BENCH_AGENT"), .run_id = f.run_id, .memory_mib = 256,
+			.timeout_ms = 30000, .accel = "auto",
+		};
+		f.r = (struct runner){ .ops = &vm_runner_ops, .cfg = &f.cfg };
 		instance_init(&f.in, &f.r, 2, "idle");
-		if (vm_runner_ops.launch(&f.r, &f.in, &f.err) != 0)
+		if (vm_runner_ops.prepare(&f.r, &f.err) != 0 || vm_runner_ops.launch(&f.r, &f.in, &f.err) != 0)
 			_exit(1);
 		for (;;)
 			pause();
@@ -617,7 +623,11 @@ Test(vm, killed_harness_leaves_no_domain)
 	{
 		bench_error err = { 0 };
 
+		char cmd[128];
+
 		/* The socket folder of the killed run is a leftover. */
 		cr_expect_geq(vm_cleanup_stale(NULL, false, &err), 0, "%s", err.msg);
+		snprintf(cmd, sizeof(cmd), "! ls -d /tmp/" RUN_ID_PREFIX "%ld-*-vm.* 2>/dev/null", (long)pid);
+		cr_expect_eq(system(cmd), 0, "vm_cleanup_stale left the killed run's socket folder");
 	}
 }

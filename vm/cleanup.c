@@ -23,6 +23,24 @@ static bool is_leftover(const char *name, bool all)
 	return all || !run_id_owner_alive(name);
 }
 
+/* "bench-<pid>-<hex>-vm.XXXXXX", exactly what vm_runner.c makes. */
+static bool is_socket_dir_name(const char *n)
+{
+	const char *p = n + strlen(RUN_ID_PREFIX);
+	size_t digits;
+
+	if (strncmp(n, RUN_ID_PREFIX, strlen(RUN_ID_PREFIX)) != 0)
+		return false;
+	digits = strspn(p, "0123456789");
+	if (digits == 0 || p[digits] != '-')
+		return false;
+	p += digits + 1;
+	digits = strspn(p, "0123456789abcdef");
+	if (digits == 0 || strncmp(p + digits, "-vm.", 4) != 0)
+		return false;
+	return strlen(p + digits + 4) == 6;
+}
+
 /* Empties and removes $TMPDIR/bench-<run id>-vm.XXXXXX folders. */
 static void cleanup_socket_dirs(bool all)
 {
@@ -43,7 +61,7 @@ static void cleanup_socket_dirs(bool all)
 			DIR *sub;
 			struct dirent *s;
 
-			if (!strstr(e->d_name, "-vm.") || !is_leftover(e->d_name, all))
+			if (!is_socket_dir_name(e->d_name) || !is_leftover(e->d_name, all))
 				continue;
 			snprintf(path, sizeof(path), "%s/%s", dirs[d], e->d_name);
 			sub = opendir(path);

@@ -56,7 +56,7 @@ int kernel_cache_find(const char *cache_dir, struct guest_kernel *k, bench_error
 		return bench_fail(err, errno, "guest kernel %s", file);
 	if (strlen(resolved) >= sizeof(k->path))
 		return bench_fail(err, ENAMETOOLONG, "guest kernel %s", resolved);
-	strcpy(k->path, resolved);
+	memcpy(k->path, resolved, strlen(resolved) + 1);
 	if (kernel_check_bzimage(k->path, err) != 0)
 		return -1;
 

@@ -138,6 +138,8 @@ static int prepare(struct runner *r, bench_error *err)
 	const char *tmpdir = getenv("TMPDIR");
 	int n;
 
+	if (!cfg->run_id || !*cfg->run_id)
+		return bench_fail(err, 0, "vm: no run id (it names the domains)");
 	v = calloc(1, sizeof(*v));
 	if (!v)
 		return bench_fail(err, errno, "vm: calloc");
@@ -180,9 +182,9 @@ static int prepare(struct runner *r, bench_error *err)
 	/* The console sockets' folder, named after the run so that `bench
 	 * cleanup` can tell leftovers (vm_cleanup_stale). */
 	snprintf(tmpl, sizeof(tmpl), "%s/" RUN_ID_PREFIX "%s-vm.XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp",
-		 cfg->run_id ? cfg->run_id : "0-0");
-	if (strlen(tmpl) > 80)
-		snprintf(tmpl, sizeof(tmpl), "/tmp/" RUN_ID_PREFIX "%s-vm.XXXXXX", cfg->run_id ? cfg->run_id : "0-0");
+		 cfg->run_id);
+	if (strlen(tmpl) > 80) /* sun_path holds 108 bytes */
+		snprintf(tmpl, sizeof(tmpl), "/tmp/" RUN_ID_PREFIX "%s-vm.XXXXXX", cfg->run_id);
 	if (!mkdtemp(tmpl))
 		return bench_fail(err, errno, "vm: console socket folder %s", tmpl);
 	snprintf(v->sock_dir, sizeof(v->sock_dir), "%s", tmpl);

@@ -142,22 +142,3 @@ int task_idle(struct task_ctx *ctx)
 	emit_end(&e, ctx->out);
 	return 0;
 }
-
-int task_run(const char *name, struct task_ctx *ctx)
-{
-	static const struct {
-		const char *name;
-		int (*fn)(struct task_ctx *);
-	} tasks[] = {
-		{ BENCH_TASK_READY, task_ready },
-		{ BENCH_TASK_IDLE, task_idle },
-	};
-	char msg[128];
-
-	for (size_t i = 0; i < sizeof(tasks) / sizeof(tasks[0]); i++)
-		if (strcmp(tasks[i].name, name) == 0)
-			return tasks[i].fn(ctx);
-	snprintf(msg, sizeof(msg), "unknown task '%.64s'", name);
-	emit_error(ctx->out, msg);
-	return 2;
-}
