@@ -54,12 +54,14 @@ int cmd_run_startup(int argc, char **argv, int full_argc, char **full_argv)
 	struct schedule s;
 	int rc;
 
-	if (run_options_parse(argc, argv, &opts, &err) < 0) {
+	if (run_options_parse(argc, argv, &opts, NULL, NULL, &err) < 0) {
 		bench_error_print(&err);
 		return err.exit_code;
 	}
 	if (opts.help) {
-		run_options_usage(stdout);
+		printf("usage: bench run startup [options]\n\n"
+		       "Launch to READY and to gone, phase by phase, for each runner.\n\n");
+		run_options_usage(stdout, NULL);
 		return 0;
 	}
 	if (agent_locate(agent, sizeof(agent), &err) < 0) {

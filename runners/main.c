@@ -18,7 +18,14 @@ static int cmd_run(int argc, char **argv)
 {
 	/* argv[0] = "run", argv[1] = the benchmark */
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		run_options_usage(argc < 2 ? stderr : stdout);
+		FILE *out = argc < 2 ? stderr : stdout;
+
+		fputs("usage: bench run <benchmark> [options]\n\nbenchmarks:\n", out);
+		for (const struct benchmark *b = benchmark_table; b->name; b++)
+			fprintf(out, "  %-20s %s\n", b->name, b->summary);
+		fputs("\n", out);
+		run_options_usage(out, NULL);
+		fputs("\nA benchmark's own options: bench run <benchmark> --help\n", out);
 		return argc < 2 ? BENCH_EXIT_USAGE : 0;
 	}
 	for (const struct benchmark *b = benchmark_table; b->name; b++)

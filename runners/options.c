@@ -11,6 +11,7 @@
 
 enum {
 	OPT_EXPORT_JSON = 256, OPT_EXPORT_CSV, OPT_EXPORT_MARKDOWN, OPT_LIBVIRT_URI, OPT_ACCEL, OPT_PIDS,
+	OPT_EXTRA = 512,
 };
 
 static const struct option long_options[] = {
@@ -32,14 +33,9 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-void run_options_usage(FILE *out)
+void run_options_usage(FILE *out, const struct bench_option *extra)
 {
-	fputs("usage: bench run <benchmark> [options]\n"
-	      "\n"
-	      "benchmarks:\n"
-	      "  startup              launch to READY and to gone, phase by phase, per runner\n"
-	      "\n"
-	      "options:\n"
+	fputs("options:\n"
 	      "  -r, --runners LIST   runners to compare, in order (default: all):\n",
 	      out);
 	for (const struct runner_ops *const *r = runner_table; *r; r++)
@@ -60,12 +56,19 @@ void run_options_usage(FILE *out)
 		"      --libvirt-uri URI  the vm runner's libvirt connection (default qemu:///system)\n"
 		"      --accel A        the vm runner's accelerator: auto, kvm or tcg (default auto)\n"
 		"  -q, --quiet          no progress bar and no summary on the terminal\n"
-		"  -h, --help           this text\n"
-		"\n"
-		"Every run writes results/<UTC time>-<benchmark>/ (see results/README.md) and\n"
-		"points results/latest at it.  Needs root for the container and vm runners.\n",
+		"  -h, --help           this text\n",
 		OPTIONS_DEFAULT_RUNS, OPTIONS_DEFAULT_WARMUP, OPTIONS_DEFAULT_MEMORY_MIB, OPTIONS_DEFAULT_PIDS,
 		OPTIONS_DEFAULT_TIMEOUT_MS / 1000);
+	for (const struct bench_option *e = extra; e && e->name; e++) {
+		char left[64];
+
+		snprintf(left, sizeof(left), "--%s%s%s", e->name, e->arg ? " " : "", e->arg ? e->arg : "");
+		fprintf(out, "      %-16s %s\n", left, e->help);
+	}
+	fputs("\n"
+	      "Every run writes results/<UTC time>-<benchmark>/ (see results/README.md) and\n"
+	      "points results/latest at it.  Needs root for the container and vm runners.\n",
+	      out);
 }
 
 static int parse_int(const char *opt, const char *s, long min, long max, long *out, bench_error *err)
@@ -132,11 +135,26 @@ static int parse_runners(const char *list, struct run_options *o, bench_error *e
 	return 0;
 }
 
-int run_options_parse(int argc, char **argv, struct run_options *o, bench_error *err)
+int run_options_parse(int argc, char **argv, struct run_options *o, const struct bench_option *extra, void *ctx,
+		      bench_error *err)
 {
+	struct option all[sizeof(long_options) / sizeof(long_options[0]) + OPTIONS_EXTRA_MAX];
+	size_t ncommon = sizeof(long_options) / sizeof(long_options[0]) - 1, nextra = 0;
 	const char *cpus = NULL;
 	long v = 0;
 	int c;
+
+	/* The common table, then the benchmark's own, each extra's value
+	 * being OPT_EXTRA + its index. */
+	memcpy(all, long_options, ncommon * sizeof(all[0]));
+	for (; extra && extra[nextra].name; nextra++) {
+		if (nextra == OPTIONS_EXTRA_MAX)
+			return bench_fail(err, 0, "too many benchmark options");
+		all[ncommon + nextra] = (struct option){ extra[nextra].name,
+							 extra[nextra].arg ? required_argument : no_argument, NULL,
+							 OPT_EXTRA + (int)nextra };
+	}
+	all[ncommon + nextra] = (struct option){ NULL, 0, NULL, 0 };
 
 	memset(o, 0, sizeof(*o));
 	o->runs = -1;
@@ -150,7 +168,14 @@ int run_options_parse(int argc, char **argv, struct run_options *o, bench_error 
 	 * opterr = 0: errors are ours to word. */
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:r:n:w:c:m:t:o:qh", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:r:n:w:c:m:t:o:qh", all, NULL)) != -1) {
+		if (c >= OPT_EXTRA && c < OPT_EXTRA + (int)nextra) {
+			if (extra[c - OPT_EXTRA].set(ctx, extra[c - OPT_EXTRA].arg ? optarg : NULL, err) < 0) {
+				err->exit_code = BENCH_EXIT_USAGE;
+				return -1;
+			}
+			continue;
+		}
 		switch (c) {
 		case 'r':
 			if (parse_runners(optarg, o, err) < 0)

@@ -34,12 +34,26 @@ struct run_options {
 	char runners_buf[256];   /* storage for runners[] */
 };
 
-/* Parses argv[1..] (argv[0] is the benchmark's name).  Usage errors fill
- * *err with exit code BENCH_EXIT_USAGE. */
-int run_options_parse(int argc, char **argv, struct run_options *o, bench_error *err);
+/* An option of one benchmark only (e.g. syscall's --calls), parsed along
+ * with the common ones and handed to the benchmark. */
+struct bench_option {
+	const char *name;   /* long name, without "--" */
+	const char *arg;    /* the value's name for --help; NULL for a flag */
+	const char *help;   /* one line */
+	int (*set)(void *ctx, const char *value, bench_error *err); /* value NULL for a flag */
+};
 
-/* The help text of `bench run`. */
-void run_options_usage(FILE *out);
+#define OPTIONS_EXTRA_MAX 16
+
+/* Parses argv[1..] (argv[0] is the benchmark's name), the common options
+ * and the benchmark's own (extra, NULL-name-terminated, may be NULL), whose
+ * set() gets ctx.  Usage errors fill *err with exit code BENCH_EXIT_USAGE. */
+int run_options_parse(int argc, char **argv, struct run_options *o, const struct bench_option *extra, void *ctx,
+		      bench_error *err);
+
+/* The options part of the help text: the common options, then the
+ * benchmark's own. */
+void run_options_usage(FILE *out, const struct bench_option *extra);
 
 /* Parses a CPU list ("0-1,3") against this machine's topology (hwloc):
  * every CPU must exist and be allowed.  Normalises it into out and counts

@@ -1,12 +1,13 @@
 /* `bench run` option parsing: defaults, every flag, and bad input. */
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../runners/options.h"
 
 static int parse(struct run_options *o, bench_error *err, int argc, const char **argv)
 {
-	return run_options_parse(argc, (char **)argv, o, err);
+	return run_options_parse(argc, (char **)argv, o, NULL, NULL, err);
 }
 
 Test(options, defaults_need_no_flags)
@@ -95,4 +96,54 @@ Test(options, missing_value_and_stray_argument)
 	cr_assert(strstr(err.msg, "needs a value"), "%s", err.msg);
 	cr_assert_eq(parse(&o, &err, 2, a2), -1);
 	cr_assert(strstr(err.msg, "unexpected argument"), "%s", err.msg);
+}
+
+/* A benchmark's own options, parsed among the common ones. */
+struct extra_seen {
+	int batches;
+	bool verbose;
+};
+
+static int set_batches(void *ctx, const char *value, bench_error *err)
+{
+	struct extra_seen *seen = ctx;
+
+	if (strcmp(value, "0") == 0)
+		return bench_fail(err, 0, "--batches: must be at least 1");
+	seen->batches = atoi(value);
+	return 0;
+}
+
+static int set_verbose(void *ctx, const char *value, bench_error *err)
+{
+	(void)err;
+	cr_assert_null(value);
+	((struct extra_seen *)ctx)->verbose = true;
+	return 0;
+}
+
+static const struct bench_option extras[] = {
+	{ "batches", "N", "batches per call", set_batches },
+	{ "verbose", NULL, "say more", set_verbose },
+	{ NULL, NULL, NULL, NULL },
+};
+
+Test(options, benchmark_options_are_handed_over)
+{
+	const char *ok[] = { "syscall", "--runs", "2", "--batches", "40", "--verbose" };
+	const char *bad[] = { "syscall", "--batches", "0" };
+	struct extra_seen seen = { 0 };
+	struct run_options o;
+	bench_error err = { 0 };
+
+	cr_assert_eq(run_options_parse(6, (char **)ok, &o, extras, &seen, &err), 0, "%s", err.msg);
+	cr_assert_eq(o.runs, 2);
+	cr_assert_eq(seen.batches, 40);
+	cr_assert(seen.verbose);
+	cr_assert_eq(run_options_parse(3, (char **)bad, &o, extras, &seen, &err), -1);
+	cr_assert_eq(err.exit_code, BENCH_EXIT_USAGE);
+	cr_assert(strstr(err.msg, "at least 1"), "%s", err.msg);
+	/* Without the table, the same option is unknown. */
+	cr_assert_eq(run_options_parse(3, (char **)bad, &o, NULL, NULL, &err), -1);
+	cr_assert(strstr(err.msg, "unknown option"), "%s", err.msg);
 }
