@@ -42,6 +42,11 @@ static int record_startup(void *ctx, struct runner *r, struct instance *in, stru
 		if (!s || series_add(s, ns_to_ms(in->phases[i].ns), err) < 0)
 			return -1;
 	}
+	for (int i = 0; i < in->nmeasures; i++) {
+		s = results_series(res, name, in->measures[i].name, "ms", err);
+		if (!s || series_add(s, ns_to_ms(in->measures[i].ns), err) < 0)
+			return -1;
+	}
 	return 0;
 }
 

@@ -1,4 +1,5 @@
 /* The samples of a run, kept per (runner, metric), and their JSON export. */
+#include <stdarg.h>
 #include "results.h"
 
 #include <errno.h>
@@ -205,4 +206,26 @@ int results_write_json(const struct results *res, const char *path, bench_error 
 	rc = results_dump_json(doc, path, err);
 	json_decref(doc);
 	return rc;
+}
+
+void results_meta_note(json_t *meta, const char *fmt, ...)
+{
+	char text[512];
+	json_t *notes, *n;
+	va_list ap;
+	size_t i;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	notes = json_object_get(meta, "notes");
+	if (!json_is_array(notes)) {
+		notes = json_array();
+		if (json_object_set_new(meta, "notes", notes) < 0)
+			return;
+	}
+	json_array_foreach(notes, i, n)
+		if (json_is_string(n) && strcmp(json_string_value(n), text) == 0)
+			return;
+	json_array_append_new(notes, json_string(text));
 }

@@ -43,6 +43,11 @@ int series_add(struct series *s, double value, bench_error *err);
 const struct series *results_find(const struct results *res, const char *runner,
 				  const char *metric);
 
+/* Adds a sentence every reader of these results must see (meta "notes",
+ * printed with the summary and in summary.md), e.g. that VM figures are
+ * emulation.  A note already there is not added twice. */
+void results_meta_note(json_t *meta, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* The export document:
  *   {"benchmark": ..., "meta": {...}, "results": [{"runner", "metric",
  *    "unit", "n", "min", "median", "mean", "stddev", "p95", "p99", "max",

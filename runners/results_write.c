@@ -134,6 +134,17 @@ static void md_row(FILE *f, const struct series *s)
 		fputs(" – |\n", f);
 }
 
+/* The meta "notes", one line each after prefix. */
+static void print_notes(FILE *out, const struct results *res, const char *prefix)
+{
+	json_t *notes = json_object_get(res->meta, "notes"), *n;
+	size_t i;
+
+	json_array_foreach(notes, i, n)
+		if (json_is_string(n))
+			fprintf(out, "%s%s\n", prefix, json_string_value(n));
+}
+
 static void md_warnings(FILE *f, const struct results *res)
 {
 	char buf[WARN_BUF];
@@ -206,6 +217,10 @@ int results_write_markdown(const struct results *res, const char *path, bench_er
 	      f);
 	for (size_t i = 0; i < res->nseries; i++)
 		md_row(f, &res->series[i]);
+	if (json_array_size(json_object_get(res->meta, "notes")) > 0) {
+		fputs("\n## Notes\n\n", f);
+		print_notes(f, res, "- ");
+	}
 	md_warnings(f, res);
 	md_meta(f, res);
 	return close_checked(f, path, err);
@@ -334,4 +349,5 @@ void results_print_summary(const struct results *res, FILE *out)
 		fputc('\n', out);
 	}
 	print_relative(out, res);
+	print_notes(out, res, "Note: ");
 }

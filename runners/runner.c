@@ -19,6 +19,15 @@ void instance_add_phase(struct instance *in, const char *name, uint64_t ns)
 	in->nphases++;
 }
 
+void instance_add_measure(struct instance *in, const char *name, uint64_t ns)
+{
+	if (in->nmeasures >= RUNNER_MEASURES_MAX)
+		return;
+	in->measures[in->nmeasures].name = name;
+	in->measures[in->nmeasures].ns = ns;
+	in->nmeasures++;
+}
+
 int record_check_ready(const struct agent_record *rec, bench_error *err)
 {
 	static const char *const required[] = { "task", "pid", "hostname", "kernel", "mono_ns" };

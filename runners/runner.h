@@ -32,6 +32,7 @@
 #include "record.h"
 
 #define RUNNER_PHASES_MAX 8
+#define RUNNER_MEASURES_MAX 4
 #define RUNNER_TASK_ARGS_MAX 16
 
 /* What every runner is given, from the command line. */
@@ -73,7 +74,11 @@ struct instance {
 	uint64_t t_ready_ns;          /* READY read by the host */
 	uint64_t t_gone_ns;           /* everything torn down */
 	int nphases;
-	struct phase phases[RUNNER_PHASES_MAX];
+	struct phase phases[RUNNER_PHASES_MAX];   /* in order, back to back */
+	int nmeasures;
+	struct phase measures[RUNNER_MEASURES_MAX]; /* durations that overlap the
+						     phases, e.g. a guest kernel's
+						     own uptime at READY */
 	struct agent_record ready;    /* the READY record, as parsed */
 	pid_t host_pid;               /* the workload's first process as the host
 					 sees it (a VM's: 0, it has none) */
@@ -113,6 +118,9 @@ const struct runner_ops *runner_find(const char *name);
 
 /* Records a phase of in (ignored past RUNNER_PHASES_MAX). */
 void instance_add_phase(struct instance *in, const char *name, uint64_t ns);
+
+/* Records a duration that is not one of the back-to-back phases. */
+void instance_add_measure(struct instance *in, const char *name, uint64_t ns);
 
 /* Sets in->task from a task name and its arguments. */
 void instance_init(struct instance *in, struct runner *r, unsigned seq, const char *task);

@@ -16,7 +16,7 @@ PACKAGES=(
 	libarchive-dev libhwloc-dev hwloc nettle-dev libvirt-dev
 	libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-clients
 	qemu-system-x86 gnuplot-nox libseccomp-dev linux-perf hyperfine cppcheck
-	clang-tidy git ca-certificates
+	clang-tidy git ca-certificates tini
 )
 KERNEL_META=linux-image-cloud-amd64
 CACHE_DIR=${BENCH_CACHE_DIR:-/var/cache/bench}
@@ -123,6 +123,14 @@ start_daemon() {
 	local name=$1 pidfile=$2
 	if daemon_running "$name" "$pidfile"; then
 		say "$name: running"
+	elif [[ $name == libvirtd ]]; then
+		# libvirtd daemonizes QEMU, whose parent then becomes PID 1.
+		# Without systemd, PID 1 may reap late (seconds, in some
+		# sandboxes), and libvirt counts a zombie QEMU as a running
+		# domain: every VM's teardown would be timed too long.  tini -s
+		# makes a subreaper that adopts and reaps QEMU at once.
+		say "$name: starting under tini (subreaper for QEMU)"
+		setsid tini -s -- "/usr/sbin/$name" </dev/null >/dev/null 2>&1 &
 	else
 		say "$name: starting"
 		quiet "/usr/sbin/$name" -d

@@ -106,7 +106,7 @@ static void expect_nothing_left(pid_t bench_pid)
 	cr_expect_eq(test_leftovers(needle), 0, "run %s left something behind", needle);
 }
 
-Test(cli, usage_errors_are_one_line_and_exit_2, .timeout = 30)
+Test(cli, usage_errors_are_one_line_and_exit_2)
 {
 	static const char *const cases[][4] = {
 		{ "run", "startup", "--bogus", NULL },
@@ -128,7 +128,7 @@ Test(cli, usage_errors_are_one_line_and_exit_2, .timeout = 30)
 	}
 }
 
-Test(cli, help_describes_everything, .timeout = 30)
+Test(cli, help_describes_everything)
 {
 	static const char *const top[] = { "--help", NULL };
 	static const char *const run[] = { "run", "--help", NULL };
@@ -146,7 +146,7 @@ Test(cli, help_describes_everything, .timeout = 30)
 		cr_expect(strstr(r.out, w), "bench run --help does not mention %s", w);
 }
 
-Test(cli, startup_writes_results_and_the_json_shape, .timeout = 120)
+Test(cli, startup_writes_results_and_the_json_shape)
 {
 	char dir[64], json[PATH_MAX], csv[PATH_MAX], md[PATH_MAX], latest[PATH_MAX], sha[65];
 	const char *agent = test_agent();
@@ -209,7 +209,7 @@ Test(cli, startup_writes_results_and_the_json_shape, .timeout = 120)
 	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-Test(cli, not_root_is_one_clear_line, .timeout = 30)
+Test(cli, not_root_is_one_clear_line)
 {
 	char dir[64];
 	const char *args[] = { "run", "startup", "--runners", "container", "--runs", "1", "--out", NULL, NULL };
@@ -245,13 +245,13 @@ static void expect_fault(const char *fixture, const char *runners, const char *e
 	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-Test(cli, silent_agent_times_out, .timeout = 30)
+Test(cli, silent_agent_times_out)
 {
 	expect_fault("agent_silent", "container", "READY");
 	expect_fault("agent_silent", "host", "READY");
 }
 
-Test(cli, garbage_agent_is_refused, .timeout = 30)
+Test(cli, garbage_agent_is_refused)
 {
 	expect_fault("agent_garbage", "container", "garbage");
 	expect_fault("agent_garbage", "host", "garbage");
@@ -259,7 +259,7 @@ Test(cli, garbage_agent_is_refused, .timeout = 30)
 
 /* Ctrl-C in the middle of a run: exit 130, what was measured is kept, and
  * the container being started is torn down. */
-Test(cli, ctrl_c_keeps_results_and_cleans_up, .timeout = 60)
+Test(cli, ctrl_c_keeps_results_and_cleans_up)
 {
 	char dir[64], csv[PATH_MAX], text[16384];
 	const char *args[] = { "run", "startup", "--runners", "container", "--runs", "100000", "--warmup", "0",
@@ -285,7 +285,7 @@ Test(cli, ctrl_c_keeps_results_and_cleans_up, .timeout = 60)
 
 /* A run killed with SIGKILL cannot clean up after itself: `bench cleanup`
  * must find what it left, and only that. */
-Test(cli, cleanup_removes_what_a_killed_run_left, .timeout = 60)
+Test(cli, cleanup_removes_what_a_killed_run_left)
 {
 	char dir[64], needle[32];
 	const char *args[] = { "run", "startup", "--runners", "container", "--runs", "100000", "--warmup", "0",

@@ -44,7 +44,7 @@ static unsigned long long ns_of(const char *pid, const char *ns)
 	return strtoull(strchr(link, '[') + 1, NULL, 10);
 }
 
-Test(container, is_isolated_seen_from_both_sides, .timeout = 30)
+Test(container, is_isolated_seen_from_both_sides)
 {
 	const char *agent = test_agent();
 	struct run_config cfg;
@@ -96,7 +96,7 @@ Test(container, is_isolated_seen_from_both_sides, .timeout = 30)
 }
 
 /* The limits are in the cgroup the host put the container in. */
-Test(container, cgroup_limits_are_applied, .timeout = 30)
+Test(container, cgroup_limits_are_applied)
 {
 	const char *agent = test_agent();
 	struct run_config cfg;
@@ -158,7 +158,7 @@ Test(container, cgroup_limits_are_applied, .timeout = 30)
 }
 
 /* A process in a cgroup with pids.max = 4 cannot have a fifth. */
-Test(container, pids_limit_is_enforced, .timeout = 30)
+Test(container, pids_limit_is_enforced)
 {
 	struct cg_layout l;
 	struct cgroup cg;
@@ -211,7 +211,7 @@ Test(container, pids_limit_is_enforced, .timeout = 30)
 /* The cgroup v2 path where this machine can reach it: on a hybrid host the
  * v2 hierarchy has no controllers, so no limits, but the placement, the
  * cgroup namespace and the removal are real. */
-Test(container, v2_placement_on_a_hybrid_host, .timeout = 30)
+Test(container, v2_placement_on_a_hybrid_host)
 {
 	const char *agent = test_agent();
 	struct cg_layout host, v2;
@@ -292,17 +292,17 @@ static void expect_clean_failure(const char *fixture, const char *expected, int 
 	cr_expect_eq(test_leftovers(run_id), 0);
 }
 
-Test(container, silent_workload_times_out_and_leaves_nothing, .timeout = 30)
+Test(container, silent_workload_times_out_and_leaves_nothing)
 {
 	expect_clean_failure("agent_silent", "waiting for READY", 300);
 }
 
-Test(container, garbage_is_refused_and_leaves_nothing, .timeout = 30)
+Test(container, garbage_is_refused_and_leaves_nothing)
 {
 	expect_clean_failure("agent_garbage", "garbage", 5000);
 }
 
-Test(container, overlong_record_is_refused_and_leaves_nothing, .timeout = 30)
+Test(container, overlong_record_is_refused_and_leaves_nothing)
 {
 	expect_clean_failure("agent_hostile", "longer than", 5000);
 }

@@ -23,6 +23,7 @@
 #include "../runners/clock.h"
 #include "../runners/run_id.h"
 #include "../runners/runner.h"
+#include "../vm/accel.h"
 #include "../vm/cleanup.h"
 #include "../vm/domain_xml.h"
 #include "../vm/initramfs.h"
@@ -485,11 +486,22 @@ Test(vm, boots_to_ready)
 	cr_expect_str_eq(record_get(&f.in.ready, "pid"), "1", "the agent is the guest's init");
 	cr_expect_gt(f.in.t_ready_ns, f.in.t_launch_ns);
 	cr_expect_geq(f.in.t_gone_ns, f.in.t_ready_ns);
-	cr_expect_eq(f.in.nphases, 5);
+	cr_expect_eq(f.in.nphases, 4);
+	cr_expect_eq(f.in.nmeasures, 1);
+	cr_expect_str_eq(f.in.measures[0].name, "guest_uptime");
 
 	vm_runner_ops.describe(&f.r, meta);
 	cr_expect_str_eq(json_string_value(json_object_get(meta, "guest_kernel")), kernel);
-	cr_expect_str_eq(json_string_value(json_object_get(meta, "accel")), "tcg");
+	{
+		/* Whatever this host can do: auto must have chosen it. */
+		struct accel_facts facts;
+		enum vm_accel expected;
+		bench_error aerr = { 0 };
+
+		accel_probe(&facts);
+		cr_assert_eq(accel_choose("auto", &facts, &expected, &aerr), 0);
+		cr_expect_str_eq(json_string_value(json_object_get(meta, "accel")), accel_name(expected));
+	}
 	cr_expect_str_eq(json_string_value(json_object_get(meta, "libvirt_uri")), "qemu:///system");
 	cr_expect_not_null(json_object_get(meta, "libvirt_version"));
 	{

@@ -27,6 +27,7 @@
  *                    line (earlycon on the command line makes the kernel
  *                    print from its start; "quiet" keeps it to ~12 lines)
  *   boot             -> READY read: the kernel's boot and the agent
+ * and one measure that overlaps them (not stacked with the phases):
  *   guest_uptime     the guest kernel's CLOCK_BOOTTIME at READY (READY's
  *                    boot_ns): the kernel's own view of its boot, so kernel
  *                    time and host-side overhead can be told apart */
@@ -47,6 +48,7 @@
 
 #include "../runners/clock.h"
 #include "../runners/interrupt.h"
+#include "../runners/results.h"
 #include "../runners/run_id.h"
 #include "../runners/runner.h"
 #include "accel.h"
@@ -380,7 +382,7 @@ static int vm_wait_ready(struct runner *r, struct instance *in, bench_error *err
 	instance_add_phase(in, "boot", in->t_ready_ns - vi->t_first_byte_ns);
 	if (record_get_u64(&in->ready, "boot_ns", &boot_ns, err) < 0)
 		return bench_error_prefix(err, "vm");
-	instance_add_phase(in, "guest_uptime", boot_ns);
+	instance_add_measure(in, "guest_uptime", boot_ns);
 	return 0;
 }
 
@@ -513,6 +515,11 @@ static void vm_describe(struct runner *r, void *json_object)
 	if (!o || !v)
 		return;
 	json_object_set_new(o, "accel", json_string(accel_name(v->accel)));
+	if (v->accel == VM_ACCEL_TCG)
+		results_meta_note(o,
+				  "vm figures are QEMU TCG emulation (%s): they measure emulation, not the "
+				  "overhead of a hypervisor such as KVM or ESXi",
+				  v->accel_reason);
 	json_object_set_new(o, "accel_reason", json_string(v->accel_reason));
 	json_object_set_new(o, "guest_kernel", json_string(v->kernel.release));
 	json_object_set_new(o, "guest_kernel_path", json_string(v->kernel.path));
