@@ -56,6 +56,8 @@
 /* Tasks the agent knows (argv[1], or bench.task= on a VM's command line). */
 #define BENCH_TASK_READY "ready" /* announce READY, exit 0 */
 #define BENCH_TASK_IDLE "idle"   /* announce READY, wait for stop */
+#define BENCH_TASK_SYSCALL "syscall" /* time system calls in batches (DATA) */
+#define BENCH_TASK_PROBE "probe"     /* read the isolation channels (DATA) */
 
 /* How the harness tells an idle agent to stop: SIGTERM, or this line on the
  * agent's standard input (a VM's console). */

@@ -10,6 +10,9 @@ struct benchmark {
 };
 
 int cmd_run_startup(int argc, char **argv, int full_argc, char **full_argv);
+int cmd_run_syscall(int argc, char **argv, int full_argc, char **full_argv);
+int cmd_run_isolation(int argc, char **argv, int full_argc, char **full_argv);
+int cmd_run_density(int argc, char **argv, int full_argc, char **full_argv);
 
 extern const struct benchmark benchmark_table[];
 

@@ -11,6 +11,7 @@
 #include "meta.h"
 #include "options.h"
 #include "plot_cmd.h"
+#include "report.h"
 
 static int cmd_help(int argc, char **argv);
 
@@ -49,6 +50,7 @@ static const struct command {
 	const char *summary;
 } commands[] = {
 	{ "run", cmd_run, "run a benchmark: bench run startup [options]" },
+	{ "report", cmd_report, "build the Markdown and HTML report from results folders" },
 	{ "plot", cmd_plot, "draw a results folder's plots again: bench plot DIR" },
 	{ "doctor", cmd_doctor, "check every prerequisite, one line each, with fixes" },
 	{ "cleanup", cmd_cleanup, "remove what an interrupted run left (cgroups, folders, domains)" },

@@ -24,6 +24,9 @@ static const struct {
 	int (*draw)(const struct results *res, const char *dir, bench_error *err);
 } plots[] = {
 	{ "startup", plot_startup },
+	{ "syscall", plot_syscall },
+	{ "isolation", plot_isolation },
+	{ "density", plot_density },
 };
 
 bool plot_supported(const char *template_name)

@@ -61,5 +61,8 @@ void plot_fmt_ms(char *buf, size_t sz, double ms);
 
 /* The benchmarks' plot functions. */
 int plot_startup(const struct results *res, const char *dir, bench_error *err);
+int plot_syscall(const struct results *res, const char *dir, bench_error *err);
+int plot_isolation(const struct results *res, const char *dir, bench_error *err);
+int plot_density(const struct results *res, const char *dir, bench_error *err);
 
 #endif

@@ -18,14 +18,18 @@ void results_init(struct results *res, const char *benchmark)
 	snprintf(res->benchmark, sizeof(res->benchmark), "%s", benchmark);
 	/* NULL on allocation failure: every reader treats it as {}. */
 	res->meta = json_object();
+	res->extra = json_object();
 }
 
 void results_free(struct results *res)
 {
-	for (size_t i = 0; i < res->nseries; i++)
+	for (size_t i = 0; i < res->nseries; i++) {
 		free(res->series[i].v);
+		json_decref(res->series[i].extra);
+	}
 	free(res->series);
 	json_decref(res->meta);
+	json_decref(res->extra);
 	memset(res, 0, sizeof(*res));
 }
 
@@ -139,6 +143,8 @@ static json_t *series_to_json(const struct series *s)
 	}
 	set(o, "samples", samples, &failed);
 	samples = NULL; /* owned by o now, or already released by jansson */
+	if (!failed && s->extra && json_object_update_missing(o, s->extra) < 0)
+		failed = 1;
 out:
 	json_decref(samples);
 	if (failed) {
@@ -165,6 +171,8 @@ json_t *results_to_json(const struct results *res)
 	}
 	set(doc, "results", list, &failed);
 	list = NULL;
+	if (!failed && res->extra && json_object_update_missing(doc, res->extra) < 0)
+		failed = 1;
 out:
 	json_decref(list);
 	if (failed) {

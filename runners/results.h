@@ -16,6 +16,8 @@ struct series {
 	char unit[8];      /* "ms", "ns" */
 	double *v;
 	size_t n, cap;
+	json_t *extra;     /* object or NULL, owned: further keys of this result
+			      in the export (e.g. syscall's ratio to the host) */
 };
 
 struct results {
@@ -23,6 +25,8 @@ struct results {
 	json_t *meta;         /* object, owned: filled by meta_collect() and runners */
 	struct series *series;
 	size_t nseries, cap;
+	json_t *extra;        /* object, owned: further top-level keys of the export
+				 (e.g. isolation's "isolation" list) */
 };
 
 /* The series table is allocated once and never moves, so a pointer from

@@ -2,10 +2,26 @@
  * it.  The file may have been edited or damaged by hand, so every field is
  * checked. */
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "results.h"
+
+/* Keys results_to_json computes itself; anything else was a benchmark's own
+ * and goes back into the extras. */
+static const char *const computed_keys[] = {
+	"runner", "metric", "unit", "n", "min", "median", "mean", "stddev", "p95", "p99", "max",
+	"ci95_lo", "ci95_hi", "outliers", "samples",
+};
+
+static bool computed(const char *key)
+{
+	for (size_t i = 0; i < sizeof(computed_keys) / sizeof(computed_keys[0]); i++)
+		if (strcmp(computed_keys[i], key) == 0)
+			return true;
+	return false;
+}
 
 int results_load(struct results *res, const char *dir, bench_error *err)
 {
@@ -29,6 +45,14 @@ int results_load(struct results *res, const char *dir, bench_error *err)
 	results_init(res, benchmark);
 	if (meta)
 		json_object_update(res->meta, meta);
+	{
+		const char *key;
+		json_t *value;
+
+		json_object_foreach(doc, key, value)
+			if (strcmp(key, "benchmark") != 0 && strcmp(key, "meta") != 0 && strcmp(key, "results") != 0)
+				json_object_set(res->extra, key, value);
+	}
 	json_array_foreach(list, i, item) {
 		const char *runner = json_string_value(json_object_get(item, "runner"));
 		const char *metric = json_string_value(json_object_get(item, "metric"));
@@ -44,6 +68,18 @@ int results_load(struct results *res, const char *dir, bench_error *err)
 		s = results_series(res, runner, metric, unit, err);
 		if (!s)
 			goto fail;
+		{
+			const char *key;
+			json_t *value;
+
+			json_object_foreach(item, key, value) {
+				if (computed(key))
+					continue;
+				if (!s->extra)
+					s->extra = json_object();
+				json_object_set(s->extra, key, value);
+			}
+		}
 		json_array_foreach(samples, k, v) {
 			if (!json_is_number(v)) {
 				bench_fail(err, 0, "%s: %s %s: sample %zu is not a number", path, runner, metric, k);

@@ -47,6 +47,10 @@ struct run_config {
 	int timeout_ms;           /* for READY and for stop */
 	const char *libvirt_uri;  /* vm runner: NULL = qemu:///system */
 	const char *accel;        /* vm runner: "auto", "kvm", "tcg" */
+	const char *profile;      /* container hardening: NULL or "plain"
+				     (namespaces and cgroups only), "hardened"
+				     (masked paths, fewer capabilities,
+				     no_new_privs, seccomp) */
 };
 
 /* What the agent is asked to do: argv[1..] on a host or in a container, the

@@ -23,13 +23,15 @@ int schedule_warmup_for(const struct run_options *opts, const struct runner_ops 
 }
 
 /* One instance from launch to gone.  destroy runs whatever happened. */
-static int run_one(struct runner *r, struct instance *in, bench_error *err)
+static int run_one(struct schedule *s, struct runner *r, struct instance *in, bool measured, bench_error *err)
 {
 	const struct runner_ops *ops = r->ops;
 	int rc = ops->launch(r, in, err);
 
 	if (rc == 0)
 		rc = ops->wait_ready(r, in, err);
+	if (rc == 0 && s->after_ready)
+		rc = s->after_ready(s->ctx, r, in, measured, s->res, err);
 	if (rc == 0)
 		rc = ops->stop(r, in, err);
 	ops->destroy(r, in);
@@ -54,10 +56,12 @@ static int run_runner(struct schedule *s, const struct runner_ops *ops, const st
 		struct instance in;
 
 		instance_init(&in, &r, (unsigned)i, s->task);
+		in.task.nargs = s->task_nargs;
+		memcpy(in.task.args, s->task_args, sizeof(in.task.args));
 		rc = interrupt_check(err);
 		if (rc == 0)
-			rc = run_one(&r, &in, err);
-		if (rc == 0 && i >= warmup)
+			rc = run_one(s, &r, &in, i >= warmup, err);
+		if (rc == 0 && i >= warmup && s->record)
 			rc = s->record(s->ctx, &r, &in, s->res, err);
 		if (rc == 0)
 			progress_tick(&bar, ns_to_ms(in.t_ready_ns - in.t_launch_ns));
@@ -81,6 +85,7 @@ int schedule_run(struct schedule *s, bench_error *err)
 	};
 
 	snprintf(cfg.cpus, sizeof(cfg.cpus), "%s", s->opts->cpus);
+	cfg.profile = s->profile;
 	for (int i = 0; i < s->opts->nrunners; i++) {
 		const struct runner_ops *ops = runner_find(s->opts->runners[i]);
 

@@ -14,8 +14,16 @@ struct schedule {
 	const struct run_options *opts;
 	const char *agent_path;
 	const char *run_id;
+	const char *profile;       /* the container runner's profile; NULL = plain */
 	const char *task;          /* the agent's task, e.g. BENCH_TASK_READY */
+	int task_nargs;            /* and its arguments */
+	const char *task_args[RUNNER_TASK_ARGS_MAX];
 	struct results *res;
+	/* Called for every instance (warm-ups too: measured is false) once it
+	 * is READY and before it is stopped: where a benchmark collects the
+	 * records its task sends.  May be NULL. */
+	int (*after_ready)(void *ctx, struct runner *r, struct instance *in, bool measured, struct results *res,
+			   bench_error *err);
 	/* Called for each measured instance once it is gone. */
 	int (*record)(void *ctx, struct runner *r, struct instance *in, struct results *res, bench_error *err);
 	void *ctx;

@@ -15,6 +15,8 @@ int task_run(const char *name, struct task_ctx *ctx)
 	} tasks[] = {
 		{ BENCH_TASK_READY, task_ready },
 		{ BENCH_TASK_IDLE, task_idle },
+		{ BENCH_TASK_SYSCALL, task_syscall },
+		{ BENCH_TASK_PROBE, task_probe },
 	};
 	char msg[128];
 

@@ -13,6 +13,8 @@ struct task_ctx {
 
 int task_ready(struct task_ctx *ctx);
 int task_idle(struct task_ctx *ctx);
+int task_syscall(struct task_ctx *ctx);
+int task_probe(struct task_ctx *ctx);
 
 /* Runs the task called name; an unknown name is an ERROR record and 2. */
 int task_run(const char *name, struct task_ctx *ctx);
