@@ -66,6 +66,7 @@
 /* Kernel command-line keys read by the agent when it runs as a VM's /init. */
 #define BENCH_CMDLINE_TASK "bench.task="
 #define BENCH_CMDLINE_HOSTNAME "bench.hostname="
+#define BENCH_CMDLINE_ARG "bench.arg" /* bench.arg0=..., bench.arg1=...: the task's arguments */
 
 #include <stddef.h>
 

@@ -221,14 +221,17 @@ static int vm_prepare(struct runner *r, bench_error *err)
 	return -1;
 }
 
-/* The task name goes onto the kernel command line: no spaces, no quotes,
- * nothing that could add a kernel parameter. */
-static bool cmdline_word_ok(const char *s)
+/* The task name and its arguments go onto the kernel command line: no
+ * spaces, no quotes, nothing that could add a kernel parameter.  Arguments
+ * may also hold the characters of option values ("--calls=a,b", "1.5"). */
+static bool cmdline_word_ok(const char *s, bool argument)
 {
 	if (!s || !*s || strlen(s) > 63)
 		return false;
 	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_' || *s == '-'))
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_' || *s == '-' ||
+		      (argument && ((*s >= 'A' && *s <= 'Z') || *s == '.' || *s == ',' || *s == '=' ||
+				    *s == ':' || *s == '+'))))
 			return false;
 	return true;
 }
@@ -251,17 +254,27 @@ static int vm_launch(struct runner *r, struct instance *in, bench_error *err)
 	in->priv = vi;
 	line_reader_init(&vi->lr);
 
-	if (!cmdline_word_ok(in->task.name))
+	if (!cmdline_word_ok(in->task.name, false))
 		return bench_fail_usage(err, "vm: task name '%.64s' cannot go on a kernel command line",
 					in->task.name ? in->task.name : "");
-	if (in->task.nargs > 0)
-		return bench_fail_usage(err, "vm: task arguments cannot be passed to a guest yet (task %s)",
-					in->task.name);
+	for (int i = 0; i < in->task.nargs; i++)
+		if (!cmdline_word_ok(in->task.args[i], true))
+			return bench_fail_usage(err, "vm: task argument '%.64s' cannot go on a kernel command line",
+						in->task.args[i] ? in->task.args[i] : "");
 	run_id_object_name(r->cfg->run_id, in->seq, vi->name, sizeof(vi->name));
 	if ((size_t)snprintf(vi->sock, sizeof(vi->sock), "%s/%u.sock", v->sock_dir, in->seq) >= sizeof(vi->sock))
 		return bench_fail(err, ENAMETOOLONG, "vm: console socket path");
-	snprintf(cmdline, sizeof(cmdline), VM_CMDLINE_BASE " %s%s %sbench-vm-%u", BENCH_CMDLINE_TASK,
-		 in->task.name, BENCH_CMDLINE_HOSTNAME, in->seq);
+	{
+		size_t len = (size_t)snprintf(cmdline, sizeof(cmdline), VM_CMDLINE_BASE " %s%s %sbench-vm-%u",
+					      BENCH_CMDLINE_TASK, in->task.name, BENCH_CMDLINE_HOSTNAME, in->seq);
+
+		/* bench.arg0=... bench.arg1=...: one kernel parameter each. */
+		for (int i = 0; i < in->task.nargs && len < sizeof(cmdline); i++)
+			len += (size_t)snprintf(cmdline + len, sizeof(cmdline) - len, " " BENCH_CMDLINE_ARG "%d=%s",
+						i, in->task.args[i]);
+		if (len >= sizeof(cmdline))
+			return bench_fail_usage(err, "vm: the task's arguments do not fit on a kernel command line");
+	}
 
 	spec = (struct vm_domain_spec){
 		.name = vi->name,

@@ -1,5 +1,7 @@
 #include "vm_init.h"
 
+#define VM_INIT_ARGS_MAX 16
+
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -48,6 +50,8 @@ void vm_init_main(void)
 	char cmdline[2048] = "";
 	char task[64] = "";
 	char hostname[65] = "";
+	static char args[VM_INIT_ARGS_MAX][64];
+	static char *argv[VM_INIT_ARGS_MAX + 1];
 	struct task_ctx ctx = { .out = 1, .in = 0 };
 	int fd;
 
@@ -76,6 +80,17 @@ void vm_init_main(void)
 	}
 	if (cmdline_value(cmdline, BENCH_CMDLINE_HOSTNAME, hostname, sizeof(hostname)) == 0)
 		sethostname(hostname, strlen(hostname));
+	/* The task's arguments: bench.arg0=, bench.arg1=, ... in order. */
+	for (int i = 0; i < VM_INIT_ARGS_MAX; i++) {
+		char key[32];
+
+		snprintf(key, sizeof(key), BENCH_CMDLINE_ARG "%d=", i);
+		if (cmdline_value(cmdline, key, args[i], sizeof(args[i])) != 0)
+			break;
+		argv[i] = args[i];
+		ctx.argc = i + 1;
+	}
+	ctx.argv = argv;
 	task_run(task, &ctx);
 	power_off();
 }
