@@ -7,6 +7,9 @@
 #   make install    bin/bench, the agent and the plot templates under PREFIX
 
 PREFIX    ?= /usr/local
+# Separate trees let several builds share one checkout (BUILD=build-x BIN=bin-x).
+BUILD     ?= build
+BIN       ?= bin
 CC        ?= cc
 MUSL_CC   ?= musl-gcc
 PKGS      := jansson libarchive hwloc libvirt nettle
@@ -29,57 +32,57 @@ MAIN_SRC  := runners/main.c
 AGENT_SRC := $(wildcard bench/agent/*.c)
 TEST_SRC  := $(wildcard tests/*.c)
 # Misbehaving workloads (static, like the agent) for the fault tests.
-FIXTURES  := $(patsubst tests/fixtures/%.c,build/fixtures/%,$(wildcard tests/fixtures/*.c))
+FIXTURES  := $(patsubst tests/fixtures/%.c,$(BUILD)/fixtures/%,$(wildcard tests/fixtures/*.c))
 HDRS      := $(wildcard runners/*.h container/*.h vm/*.h bench/*.h bench/agent/*.h tests/*.h)
 
-REL_OBJ   := $(patsubst %.c,build/release/%.o,$(LIB_SRC) $(MAIN_SRC))
-SAN_LIB   := $(patsubst %.c,build/asan/%.o,$(LIB_SRC))
-SAN_MAIN  := $(patsubst %.c,build/asan/%.o,$(MAIN_SRC))
-SAN_TESTS := $(patsubst %.c,build/asan/%.o,$(TEST_SRC))
+REL_OBJ   := $(patsubst %.c,$(BUILD)/release/%.o,$(LIB_SRC) $(MAIN_SRC))
+SAN_LIB   := $(patsubst %.c,$(BUILD)/asan/%.o,$(LIB_SRC))
+SAN_MAIN  := $(patsubst %.c,$(BUILD)/asan/%.o,$(MAIN_SRC))
+SAN_TESTS := $(patsubst %.c,$(BUILD)/asan/%.o,$(TEST_SRC))
 
 .PHONY: all setup test lint install clean check-deps
-all: bin/bench bin/bench-agent
+all: $(BIN)/bench $(BIN)/bench-agent
 
 check-deps:
 	@pkg-config --exists $(PKGS) || { echo "missing libraries ($(PKGS)): run 'make setup' as root" >&2; exit 1; }
 	@command -v $(MUSL_CC) >/dev/null || { echo "missing $(MUSL_CC): run 'make setup' as root" >&2; exit 1; }
 
-bin/bench: $(REL_OBJ) | check-deps
+$(BIN)/bench: $(REL_OBJ) | check-deps
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 # The workload: one static binary for host, container and VM alike.
-bin/bench-agent: $(AGENT_SRC) bench/agent_protocol.h $(wildcard bench/agent/*.h) | check-deps
+$(BIN)/bench-agent: $(AGENT_SRC) bench/agent_protocol.h $(wildcard bench/agent/*.h) | check-deps
 	@mkdir -p $(@D)
 	$(MUSL_CC) -std=c17 $(WARN) -D_GNU_SOURCE -O2 -static -o $@ $(AGENT_SRC)
 
-build/fixtures/%: tests/fixtures/%.c | check-deps
+$(BUILD)/fixtures/%: tests/fixtures/%.c | check-deps
 	@mkdir -p $(@D)
 	$(MUSL_CC) -std=c17 $(WARN) -O2 -static -o $@ $<
 
-build/release/%.o: %.c $(HDRS)
+$(BUILD)/release/%.o: %.c $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-build/asan/%.o: %.c $(HDRS)
+$(BUILD)/asan/%.o: %.c $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN) -O1 -DBENCH_TEST_ROOT='"$(CURDIR)"' -c -o $@ $<
 
-build/asan/bin/bench: $(SAN_LIB) $(SAN_MAIN)
+$(BUILD)/asan/bin/bench: $(SAN_LIB) $(SAN_MAIN)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDLIBS)
 
-build/asan/bench-tests: $(SAN_LIB) $(SAN_TESTS)
+$(BUILD)/asan/bench-tests: $(SAN_LIB) $(SAN_TESTS)
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs criterion)
 
 setup:
 	scripts/setup.sh
 
 # The tests run the sanitized bench and the real agent.
-test: bin/bench-agent build/asan/bin/bench build/asan/bench-tests $(FIXTURES)
-	BENCH_AGENT=$(CURDIR)/bin/bench-agent BENCH_BIN=$(CURDIR)/build/asan/bin/bench \
-	  BENCH_FIXTURES=$(CURDIR)/build/fixtures LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
-	  build/asan/bench-tests --jobs 1 $(TEST_ARGS)
+test: $(BIN)/bench-agent $(BUILD)/asan/bin/bench $(BUILD)/asan/bench-tests $(FIXTURES)
+	BENCH_AGENT=$(abspath $(BIN))/bench-agent BENCH_BIN=$(abspath $(BUILD))/asan/bin/bench \
+	  BENCH_FIXTURES=$(abspath $(BUILD))/fixtures LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+	  $(BUILD)/asan/bench-tests --jobs 1 $(TEST_ARGS)
 
 # cppcheck reads the product code (criterion's macros in tests/ confuse
 # it); clang-tidy takes its checks from .clang-tidy.
@@ -90,8 +93,8 @@ lint:
 	clang-tidy --quiet $(LIB_SRC) $(MAIN_SRC) $(AGENT_SRC) -- $(CPPFLAGS) -std=c17 $(PKG_CFLAGS)
 
 install: all
-	install -D -m 0755 bin/bench $(DESTDIR)$(PREFIX)/bin/bench
-	install -D -m 0755 bin/bench-agent $(DESTDIR)$(PREFIX)/libexec/bench/bench-agent
+	install -D -m 0755 $(BIN)/bench $(DESTDIR)$(PREFIX)/bin/bench
+	install -D -m 0755 $(BIN)/bench-agent $(DESTDIR)$(PREFIX)/libexec/bench/bench-agent
 	install -d $(DESTDIR)$(PREFIX)/share/bench/plots
 	install -m 0644 plots/*.gp $(DESTDIR)$(PREFIX)/share/bench/plots/
 
