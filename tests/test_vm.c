@@ -484,6 +484,8 @@ Test(vm, boots_to_ready)
 	cr_expect_str_neq(hostname, host.nodename, "the guest has its own hostname");
 	cr_expect_str_neq(kernel, host.release, "the guest runs its own kernel");
 	cr_expect_str_eq(record_get(&f.in.ready, "pid"), "1", "the agent is the guest's init");
+	/* From the host, a VM is one QEMU process, not the agent. */
+	cr_expect_gt(f.in.host_pid, 1, "no QEMU pid for the domain");
 	cr_expect_gt(f.in.t_ready_ns, f.in.t_launch_ns);
 	cr_expect_geq(f.in.t_gone_ns, f.in.t_ready_ns);
 	cr_expect_eq(f.in.nphases, 4);

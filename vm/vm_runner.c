@@ -370,6 +370,31 @@ static int console_next(struct vm_instance *vi, uint64_t deadline_ns, struct age
 	}
 }
 
+/* The QEMU process of a domain, as the host sees it: what a VM shows of
+ * itself in the host's process table.  libvirt's system instance keeps
+ * its pid in /run/libvirt/qemu/<name>.pid; 0 where that is not readable
+ * (a session URI).  Read after READY, outside every timed phase. */
+static pid_t qemu_pid(const char *name)
+{
+	char path[160], buf[32];
+	ssize_t n;
+	long pid;
+	char *end;
+	int fd;
+
+	snprintf(path, sizeof(path), "/run/libvirt/qemu/%s.pid", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	pid = strtol(buf, &end, 10);
+	return pid > 1 && (*end == '\0' || *end == '\n') ? (pid_t)pid : 0;
+}
+
 static int vm_wait_ready(struct runner *r, struct instance *in, bench_error *err)
 {
 	struct vm_instance *vi = in->priv;
@@ -396,6 +421,7 @@ static int vm_wait_ready(struct runner *r, struct instance *in, bench_error *err
 	if (record_get_u64(&in->ready, "boot_ns", &boot_ns, err) < 0)
 		return bench_error_prefix(err, "vm");
 	instance_add_measure(in, "guest_uptime", boot_ns);
+	in->host_pid = qemu_pid(vi->name);
 	return 0;
 }
 
