@@ -214,6 +214,7 @@ static void ctr_finish(struct runner *r)
 
 const struct runner_ops container_runner_ops = {
 	.name = "container",
+	.needs_root = true,
 	.summary = "clone into new UTS, PID, mount, IPC, net and cgroup namespaces; cgroup limits; pivot_root",
 	.prepare = ctr_prepare,
 	.launch = ctr_launch,

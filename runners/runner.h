@@ -92,6 +92,7 @@ struct instance {
 struct runner_ops {
 	const char *name;             /* "host", "container", "vm" */
 	const char *summary;          /* one line for --help */
+	bool needs_root;              /* checked before anything is measured */
 	unsigned default_runs;        /* 0 = the benchmark's own default; a
 					 runner whose start takes seconds asks
 					 for fewer */

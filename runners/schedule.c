@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "clock.h"
 #include "interrupt.h"
@@ -86,6 +87,14 @@ int schedule_run(struct schedule *s, bench_error *err)
 
 	snprintf(cfg.cpus, sizeof(cfg.cpus), "%s", s->opts->cpus);
 	cfg.profile = s->profile;
+	/* Fail before the first sample rather than after the host runner's. */
+	for (int i = 0; i < s->opts->nrunners; i++) {
+		const struct runner_ops *ops = runner_find(s->opts->runners[i]);
+
+		if (ops && ops->needs_root && geteuid() != 0)
+			return bench_fail(err, 0, "the %s runner needs root (run as root, or choose --runners host)",
+					  ops->name);
+	}
 	for (int i = 0; i < s->opts->nrunners; i++) {
 		const struct runner_ops *ops = runner_find(s->opts->runners[i]);
 

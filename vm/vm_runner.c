@@ -582,6 +582,7 @@ static void vm_describe(struct runner *r, void *json_object)
 
 const struct runner_ops vm_runner_ops = {
 	.name = "vm",
+	.needs_root = true,
 	.summary = "the agent as /init of a libvirt QEMU guest (KVM, or TCG emulation where KVM cannot boot)",
 	.default_runs = 5,
 	.prepare = vm_prepare,
