@@ -397,21 +397,25 @@ static void need_libvirt(void)
 	virConnectClose(c);
 }
 
-/* Names of the domains called bench-* that exist now (joined by spaces). */
-static void bench_domains(char *out, size_t outsz)
+/* Names of the domains of the bench process pid (bench-<pid>-...) that
+ * exist now, joined by spaces.  Other runs on this host are not ours to
+ * judge. */
+static void bench_domains(char *out, size_t outsz, pid_t pid)
 {
+	char prefix[32];
 	virConnectPtr c = virConnectOpen("qemu:///system");
 	virDomainPtr *doms = NULL;
 	int n;
 
 	out[0] = '\0';
+	snprintf(prefix, sizeof(prefix), RUN_ID_PREFIX "%d-", (int)pid);
 	cr_assert_not_null(c);
 	n = virConnectListAllDomains(c, &doms, 0);
 	cr_assert_geq(n, 0);
 	for (int i = 0; i < n; i++) {
 		const char *name = virDomainGetName(doms[i]);
 
-		if (name && strncmp(name, RUN_ID_PREFIX, strlen(RUN_ID_PREFIX)) == 0) {
+		if (name && strncmp(name, prefix, strlen(prefix)) == 0) {
 			strncat(out, name, outsz - strlen(out) - 1);
 			strncat(out, " ", outsz - strlen(out) - 1);
 		}
@@ -425,7 +429,7 @@ static void expect_no_bench_domains(void)
 {
 	char names[1024];
 
-	bench_domains(names, sizeof(names));
+	bench_domains(names, sizeof(names), getpid());
 	cr_expect_str_eq(names, "", "domains left over: %s", names);
 }
 
@@ -615,7 +619,7 @@ Test(vm, killed_harness_leaves_no_domain)
 	do {
 		struct timespec ts = { 0, 20000000 };
 
-		bench_domains(names, sizeof(names));
+		bench_domains(names, sizeof(names), pid);
 		if (names[0] || waitpid(pid, &status, WNOHANG) == pid)
 			break;
 		nanosleep(&ts, NULL);
@@ -628,7 +632,7 @@ Test(vm, killed_harness_leaves_no_domain)
 	do {
 		struct timespec ts = { 0, 20000000 };
 
-		bench_domains(names, sizeof(names));
+		bench_domains(names, sizeof(names), pid);
 		if (!names[0])
 			break;
 		nanosleep(&ts, NULL);
