@@ -1,5 +1,7 @@
 #include "domain_xml.h"
 
+#include <hwloc.h>
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -189,47 +191,30 @@ char *vm_domain_xml(const struct vm_domain_spec *spec, bench_error *err)
 
 int vm_cpulist_parse(const char *list, unsigned *cpus, unsigned max, bench_error *err)
 {
-	bool seen[4096] = { false };
-	const char *p = list;
+	hwloc_bitmap_t set;
 	unsigned n = 0;
+	int id;
 
 	if (!list || !*list)
 		return bench_fail_usage(err, "cpu list is empty");
-	while (*p) {
-		char *end;
-		unsigned long lo, hi;
-
-		if (*p < '0' || *p > '9')
-			goto bad;
-		lo = strtoul(p, &end, 10);
-		hi = lo;
-		p = end;
-		if (*p == '-') {
-			p++;
-			if (*p < '0' || *p > '9')
-				goto bad;
-			hi = strtoul(p, &end, 10);
-			p = end;
-		}
-		if (hi < lo || hi >= sizeof(seen) / sizeof(seen[0]))
-			goto bad;
-		for (unsigned long c = lo; c <= hi; c++)
-			seen[c] = true;
-		if (*p == ',')
-			p++;
-		else if (*p == '\n' && p[1] == '\0')
-			p++;
-		else if (*p)
-			goto bad;
+	/* hwloc takes odd input quietly; a CPU list is digits, ',' and '-'. */
+	if (strspn(list, "0123456789,-\n") != strlen(list))
+		return bench_fail_usage(err, "cpu list '%.64s' is malformed (want e.g. 0-1 or 0,2)", list);
+	set = hwloc_bitmap_alloc();
+	if (!set)
+		return bench_fail(err, ENOMEM, "cpu list");
+	if (hwloc_bitmap_list_sscanf(set, list) != 0 || hwloc_bitmap_iszero(set) || hwloc_bitmap_weight(set) < 0) {
+		hwloc_bitmap_free(set);
+		return bench_fail_usage(err, "cpu list '%.64s' is malformed (want e.g. 0-1 or 0,2)", list);
 	}
-	for (unsigned c = 0; c < sizeof(seen) / sizeof(seen[0]); c++) {
-		if (!seen[c])
-			continue;
-		if (n == max)
+	hwloc_bitmap_foreach_begin(id, set) {
+		if (n == max) {
+			hwloc_bitmap_free(set);
 			return bench_fail_usage(err, "cpu list '%.64s' holds more than %u CPUs", list, max);
-		cpus[n++] = c;
+		}
+		cpus[n++] = (unsigned)id;
 	}
+	hwloc_bitmap_foreach_end();
+	hwloc_bitmap_free(set);
 	return (int)n;
-bad:
-	return bench_fail_usage(err, "cpu list '%.64s' is malformed (want e.g. 0-1 or 0,2)", list);
 }
