@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -65,6 +66,11 @@ int rootfs_prepare(struct rootfs *fs, const char *run_id, const char *agent_path
 	snprintf(fs->path, sizeof(fs->path), "%s/rootfs", fs->run_dir);
 	if (mkdir(fs->path, 0755) != 0)
 		goto fail;
+	/* A file system of its own, so that a container's mountinfo shows
+	 * its root as "/" of a tmpfs, not as a path on the host's disk. */
+	if (mount("bench-rootfs", fs->path, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=8m,nr_inodes=64") != 0)
+		goto fail;
+	fs->mounted = true;
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%s", fs->path, dirs[i]);
 		if (mkdir(path, 0755) != 0)
@@ -100,10 +106,22 @@ static void remove_tree(const char *dir)
 	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
 }
 
+/* Detaches the tmpfs a run folder's rootfs holds, if it holds one. */
+static void unmount_rootfs(const char *run_dir)
+{
+	char path[PATH_MAX + 512];
+
+	snprintf(path, sizeof(path), "%s/rootfs", run_dir);
+	umount2(path, MNT_DETACH);
+}
+
 void rootfs_remove(struct rootfs *fs)
 {
 	if (!fs->run_dir[0])
 		return;
+	if (fs->mounted)
+		unmount_rootfs(fs->run_dir);
+	fs->mounted = false;
 	remove_tree(fs->run_dir);
 	fs->run_dir[0] = '\0';
 	fs->path[0] = '\0';
@@ -127,6 +145,7 @@ int rootfs_cleanup_stale(bool all, bench_error *err)
 		if (!all && run_id_owner_alive(de->d_name))
 			continue;
 		snprintf(dir, sizeof(dir), "%s/%s", base_dir(), de->d_name);
+		unmount_rootfs(dir);
 		remove_tree(dir);
 		removed++;
 	}

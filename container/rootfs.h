@@ -1,5 +1,5 @@
-/* The root file system every container of a run shares: a directory holding
- * only the agent and the empty mount points /proc and /dev.  It is made once
+/* The root file system every container of a run shares: a small tmpfs
+ * holding only the agent and the empty mount points /proc and /dev.  It is made once
  * per run (so a start does not pay for it) and mounted read-only in each
  * container, so one container cannot change what the next one sees. */
 #ifndef BENCH_ROOTFS_H
@@ -18,7 +18,8 @@
 
 struct rootfs {
 	char run_dir[PATH_MAX];  /* <base>/bench-<run id> */
-	char path[PATH_MAX + 16]; /* <run_dir>/rootfs */
+	char path[PATH_MAX + 16]; /* <run_dir>/rootfs: a small tmpfs */
+	bool mounted;
 };
 
 /* Makes the run folder and copies the agent in. */

@@ -193,6 +193,7 @@ int run_options_parse(int argc, char **argv, struct run_options *o, const struct
 			break;
 		case 'c':
 			cpus = optarg;
+			o->cpus_given = true;
 			break;
 		case 'm':
 			if (parse_int("--memory", optarg, 16, 1 << 20, &v, err) < 0)

@@ -22,6 +22,7 @@ struct run_options {
 	int warmup;              /* -1: the default */
 	char cpus[128];          /* normalised list, "" = all allowed CPUs */
 	unsigned ncpus;          /* CPUs in that list */
+	bool cpus_given;         /* --cpus was on the command line */
 	unsigned memory_mib;
 	unsigned pids_max;
 	int timeout_ms;

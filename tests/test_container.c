@@ -84,6 +84,18 @@ Test(container, is_isolated_seen_from_both_sides)
 		cr_expect_neq(inside, ns_of("self", spaces[i]), "%s is the host's", key);
 	}
 	cr_expect_neq(ns_of(pid, "net"), ns_of("self", "net"));
+	/* Its mount table names no path of the host's disk. */
+	{
+		char path[64], line[1024];
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/%s/mountinfo", pid);
+		f = fopen(path, "re");
+		cr_assert_not_null(f);
+		while (fgets(line, sizeof(line), f))
+			cr_expect_null(strstr(line, "/run/bench"), "host path in the container's mountinfo: %s", line);
+		fclose(f);
+	}
 	cr_expect_neq(ns_of(pid, "ipc"), ns_of("self", "ipc"));
 	cr_expect_neq(ns_of(pid, "cgroup"), ns_of("self", "cgroup"));
 
