@@ -12,7 +12,7 @@ BUILD     ?= build
 BIN       ?= bin
 CC        ?= cc
 MUSL_CC   ?= musl-gcc
-PKGS      := jansson libarchive hwloc libvirt nettle
+PKGS      := jansson libarchive hwloc libvirt nettle libseccomp
 GIT_REV   := $(shell git describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
 
 WARN      := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla
@@ -73,7 +73,7 @@ $(BUILD)/asan/bin/bench: $(SAN_LIB) $(SAN_MAIN)
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/asan/bench-tests: $(SAN_LIB) $(SAN_TESTS)
-	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs criterion)
+	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs criterion libpng)
 
 setup:
 	scripts/setup.sh

@@ -58,6 +58,8 @@
 #define BENCH_TASK_IDLE "idle"   /* announce READY, wait for stop */
 #define BENCH_TASK_SYSCALL "syscall" /* time system calls in batches (DATA) */
 #define BENCH_TASK_PROBE "probe"     /* read the isolation channels (DATA) */
+#define BENCH_TASK_VICTIM "victim"   /* noisy neighbour: work in timed windows (DATA) */
+#define BENCH_TASK_AGGRESSOR "aggressor" /* noisy neighbour: hog a resource, bounded */
 
 /* How the harness tells an idle agent to stop: SIGTERM, or this line on the
  * agent's standard input (a VM's console). */

@@ -1,15 +1,399 @@
-/* bench run density: not written yet (see the issue that adds it). */
+/* bench run density: what an idle instance costs the host (memory,
+ * processes, threads), how start and teardown scale when N instances are
+ * launched at once, and from these how many instances of each kind fit in
+ * this machine and in a host described on the command line. */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-#include "../runners/error.h"
+#include "../container/cgroup.h"
+#include "../runners/agent_path.h"
+#include "../runners/interrupt.h"
+#include "../runners/meta.h"
+#include "../runners/progress.h"
+#include "../runners/run_id.h"
+#include "../runners/run_output.h"
+#include "../runners/stats.h"
 #include "benchmarks.h"
+#include "density.h"
+
+#define DEFAULT_RESERVE_GIB 1.0
+#define DEFAULT_VCPU_RATIO 4.0
+#define DEFAULT_CONTAINER_CPU 0.1
+/* A guess at a VM's footprint for the default storm size: QEMU's own
+ * overhead comes on top of the guest's memory. */
+#define QEMU_OVERHEAD_GUESS_MIB 64.0
+#define CONTAINER_GUESS_MIB 16.0
+
+struct density_opts {
+	unsigned storm_max, storm_max_vm;   /* 0: fitted to this machine */
+	double host_memory_gib, host_cpus;  /* 0: no target host */
+	double reserve_gib, vcpu_ratio, container_cpu;
+};
+
+static int parse_positive(const char *what, const char *value, double max, double *out, bench_error *err)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(value, &end);
+	if (errno || end == value || *end || !(v > 0.0) || v > max)
+		return bench_fail_usage(err, "--%s: '%s' is not a number above 0 and at most %g", what, value, max);
+	*out = v;
+	return 0;
+}
+
+static int parse_count(const char *what, const char *value, unsigned max, unsigned *out, bench_error *err)
+{
+	double v;
+
+	if (parse_positive(what, value, max, &v, err) < 0)
+		return -1;
+	if (v != floor(v))
+		return bench_fail_usage(err, "--%s: '%s' is not a whole number", what, value);
+	*out = (unsigned)v;
+	return 0;
+}
+
+static int set_storm_max(void *ctx, const char *v, bench_error *err)
+{
+	return parse_count("storm-max", v, 1024, &((struct density_opts *)ctx)->storm_max, err);
+}
+
+static int set_storm_max_vm(void *ctx, const char *v, bench_error *err)
+{
+	return parse_count("storm-max-vm", v, 64, &((struct density_opts *)ctx)->storm_max_vm, err);
+}
+
+static int set_host_memory(void *ctx, const char *v, bench_error *err)
+{
+	return parse_positive("host-memory", v, 1 << 20, &((struct density_opts *)ctx)->host_memory_gib, err);
+}
+
+static int set_host_cpus(void *ctx, const char *v, bench_error *err)
+{
+	return parse_positive("host-cpus", v, 1 << 16, &((struct density_opts *)ctx)->host_cpus, err);
+}
+
+static int set_reserve(void *ctx, const char *v, bench_error *err)
+{
+	/* 0 is a fair answer here: nothing reserved. */
+	if (strcmp(v, "0") == 0) {
+		((struct density_opts *)ctx)->reserve_gib = 0.0;
+		return 0;
+	}
+	return parse_positive("host-reserve", v, 1 << 20, &((struct density_opts *)ctx)->reserve_gib, err);
+}
+
+static int set_vcpu_ratio(void *ctx, const char *v, bench_error *err)
+{
+	return parse_positive("vcpu-ratio", v, 64, &((struct density_opts *)ctx)->vcpu_ratio, err);
+}
+
+static int set_container_cpu(void *ctx, const char *v, bench_error *err)
+{
+	return parse_positive("container-cpu", v, 1024, &((struct density_opts *)ctx)->container_cpu, err);
+}
+
+static const struct bench_option density_options[] = {
+	{ "storm-max", "N", "largest launch storm of containers and host processes (default: fitted)",
+	  set_storm_max },
+	{ "storm-max-vm", "N", "largest launch storm of VMs (default: fitted, 2 per CPU)", set_storm_max_vm },
+	{ "host-memory", "GiB", "also fit instances into a host of this memory (e.g. a vSphere host)",
+	  set_host_memory },
+	{ "host-cpus", "N", "and this many physical CPUs (default: this machine's)", set_host_cpus },
+	{ "host-reserve", "GiB", "memory a host keeps for itself (default 1)", set_reserve },
+	{ "vcpu-ratio", "R", "vCPUs per physical CPU allowed for VMs (default 4)", set_vcpu_ratio },
+	{ "container-cpu", "C", "CPU request per container, in CPUs (default 0.1)", set_container_cpu },
+	{ NULL, NULL, NULL, NULL },
+};
+
+static const char *cgroup_version(void)
+{
+	static struct cg_layout layout;
+	bench_error err;
+
+	return cg_detect(&layout, &err) == 0 ? cg_layout_describe(&layout) : NULL;
+}
+
+static bool is_vm(const struct runner_ops *ops)
+{
+	return strcmp(ops->name, "vm") == 0;
+}
+
+/* Records one storm: its total times, with the instance count alongside. */
+static int record_storm(struct results *res, const char *runner, const struct storm_result *sr, bench_error *err)
+{
+	const char *what[2] = { "ready", "gone" };
+	double v[2] = { sr->ready_ms, sr->gone_ms };
+
+	for (int i = 0; i < 2; i++) {
+		char metric[48];
+		struct series *s;
+
+		snprintf(metric, sizeof(metric), "storm.%u.%s", sr->n, what[i]);
+		s = results_series(res, runner, metric, "ms", err);
+		if (!s || series_add(s, v[i], err) < 0)
+			return -1;
+		if (!s->extra)
+			s->extra = json_object();
+		json_object_set_new(s->extra, "instances", json_integer(sr->n));
+	}
+	return 0;
+}
+
+/* Every storm of one runner, warm-ups first (their figures are dropped). */
+static int run_runner(const struct run_options *opts, const struct density_opts *d, const struct runner_ops *ops,
+		      const struct run_config *cfg, uint64_t mem_avail_mib, unsigned *seq, struct results *res,
+		      bench_error *err)
+{
+	struct runner r = { .ops = ops, .cfg = cfg };
+	unsigned sizes[DENSITY_STORMS_MAX], max;
+	int nsizes, repeats, warmup, rc = 0;
+	size_t total = 0;
+	struct progress bar;
+
+	if (is_vm(ops))
+		max = d->storm_max_vm ? d->storm_max_vm
+				      : density_default_storm_max(true, mem_avail_mib, cfg->ncpus,
+								  cfg->memory_mib + QEMU_OVERHEAD_GUESS_MIB);
+	else
+		max = d->storm_max ? d->storm_max
+				   : density_default_storm_max(false, mem_avail_mib, cfg->ncpus, CONTAINER_GUESS_MIB);
+	nsizes = density_storm_sizes(max, sizes, DENSITY_STORMS_MAX);
+	/* Storms of VMs take seconds each: one of each size by default. */
+	repeats = opts->runs > 0 ? opts->runs : (ops->default_runs ? 1 : 3);
+	warmup = opts->warmup >= 0 ? opts->warmup : 1;
+	for (int i = 0; i < nsizes; i++)
+		total += sizes[i];
+	if (ops->prepare(&r, err) < 0)
+		return -1;
+	if (ops->describe)
+		ops->describe(&r, res->meta);
+	progress_start(&bar, ops->name, (size_t)warmup + total * (size_t)repeats, !opts->quiet);
+	for (int w = 0; w < warmup && rc == 0; w++) {
+		struct results scratch;
+		struct storm_result sr;
+
+		results_init(&scratch, "density");
+		rc = density_storm(&r, 1, (*seq)++, &scratch, &sr, err);
+		results_free(&scratch);
+		if (rc == 0)
+			progress_tick(&bar, sr.ready_ms);
+	}
+	for (int i = 0; i < nsizes && rc == 0; i++)
+		for (int k = 0; k < repeats && rc == 0; k++) {
+			struct storm_result sr;
+
+			rc = density_storm(&r, sizes[i], *seq, res, &sr, err);
+			*seq += sizes[i];
+			if (rc == 0)
+				rc = record_storm(res, ops->name, &sr, err);
+			for (unsigned t = 0; t < sizes[i] && rc == 0; t++)
+				progress_tick(&bar, sr.ready_ms / sizes[i]);
+		}
+	progress_done(&bar);
+	ops->finish(&r);
+	return rc;
+}
+
+static double median_of(const struct results *res, const char *runner, const char *metric)
+{
+	const struct series *s = results_find(res, runner, metric);
+	struct stats st;
+
+	if (!s || s->n == 0)
+		return NAN;
+	stats_compute(s->v, s->n, &st);
+	return st.median;
+}
+
+static double meta_number(const json_t *meta, const char *key)
+{
+	json_t *v = json_object_get(meta, key);
+
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+static json_t *host_json(const char *name, const struct density_host *h)
+{
+	return json_pack("{s:s, s:f, s:f, s:f, s:f}", "name", name, "memory_mib", h->memory_mib, "reserve_mib",
+			 h->reserve_mib, "cpus", h->cpus, "vcpu_ratio", h->vcpu_ratio);
+}
+
+/* The capacity table: each runner's planning figures and how many fit in
+ * each host, into the results' "density" extra and as notes. */
+static int capacity(struct results *res, const struct density_opts *d, const struct run_config *cfg,
+		    bench_error *err)
+{
+	struct density_host hosts[2];
+	const char *host_names[2] = { "this machine", "target host" };
+	int nhosts = 1;
+	json_t *doc = json_object(), *jhosts = json_array(), *jrunners = json_array();
+	double mem_total = meta_number(res->meta, "mem_total_mib");
+	double cpus = meta_number(res->meta, "online_cpus");
+	const char *seen[OPTIONS_RUNNERS_MAX];
+	int nseen = 0;
+
+	if (!doc || !jhosts || !jrunners) {
+		json_decref(doc), json_decref(jhosts), json_decref(jrunners);
+		return bench_fail(err, ENOMEM, "density: capacity");
+	}
+	json_object_set_new(doc, "hosts", jhosts);
+	json_object_set_new(doc, "runners", jrunners);
+	json_object_set_new(res->extra, "density", doc);
+	hosts[0] = (struct density_host){ .memory_mib = isnan(mem_total) ? 0.0 : mem_total,
+					  .reserve_mib = d->reserve_gib * 1024.0,
+					  .cpus = isnan(cpus) ? 1.0 : cpus,
+					  .vcpu_ratio = d->vcpu_ratio };
+	if (d->host_memory_gib > 0.0) {
+		hosts[1] = hosts[0];
+		hosts[1].memory_mib = d->host_memory_gib * 1024.0;
+		if (d->host_cpus > 0.0)
+			hosts[1].cpus = d->host_cpus;
+		nhosts = 2;
+	}
+	for (int h = 0; h < nhosts; h++)
+		json_array_append_new(jhosts, host_json(host_names[h], &hosts[h]));
+
+	for (size_t i = 0; i < res->nseries; i++) {
+		const char *runner = res->series[i].runner;
+		bool vm = strcmp(runner, "vm") == 0, ctr = strcmp(runner, "container") == 0, dup = false;
+		double pss = median_of(res, runner, "mem.pss"), rss = median_of(res, runner, "mem.rss");
+		double cg = median_of(res, runner, "mem.cgroup"), measured = pss;
+		double guest = vm ? meta_number(res->meta, "memory_mib") : NAN;
+		double vcpus = vm ? meta_number(res->meta, "vcpus") : NAN;
+		struct density_need need;
+		const char *basis = "PSS of the agent";
+		json_t *jr, *jfits;
+
+		for (int k = 0; k < nseen; k++)
+			dup |= strcmp(seen[k], runner) == 0;
+		if (dup || isnan(pss) || nseen == OPTIONS_RUNNERS_MAX)
+			continue;
+		seen[nseen++] = runner;
+		if (ctr) {
+			measured = isnan(cg) || pss > cg ? pss : cg;
+			basis = "the larger of its cgroup's memory use and the PSS of its processes";
+		}
+		if (vm) {
+			if (isnan(guest))
+				guest = cfg->memory_mib;
+			basis = "the guest memory configured or the QEMU process's PSS, whichever is larger";
+		}
+		need = (struct density_need){
+			.memory_mib = density_planning_memory(vm, measured, guest, pss),
+			.cpus = vm ? (isnan(vcpus) ? (cfg->ncpus ? cfg->ncpus : 1) : vcpus) : d->container_cpu,
+			.vm = vm,
+		};
+		jfits = json_array();
+		jr = json_pack("{s:s, s:f, s:s, s:f, s:f, s:f, s:o}", "runner", runner, "memory_mib", need.memory_mib,
+			       "memory_basis", basis, "pss_mib", pss, "rss_mib", rss, "cpus", need.cpus, "fit", jfits);
+		if (!jr)
+			return bench_fail(err, ENOMEM, "density: capacity");
+		if (!isnan(cg))
+			json_object_set_new(jr, "cgroup_mib", json_real(cg));
+		if (vm)
+			json_object_set_new(jr, "guest_mib", json_real(guest));
+		json_array_append_new(jrunners, jr);
+		for (int h = 0; h < nhosts; h++) {
+			struct density_fit fit;
+
+			if (density_fit(&hosts[h], &need, &fit, err) < 0)
+				return bench_error_prefix(err, "%s", runner);
+			json_array_append_new(jfits, json_pack("{s:s, s:I, s:I, s:I, s:s}", "host", host_names[h],
+							       "by_memory", (json_int_t)fit.by_memory, "by_cpu",
+							       (json_int_t)fit.by_cpu, "fit", (json_int_t)fit.fit,
+							       "limit", fit.limit));
+			results_meta_note(res->meta,
+					  "density: %s needs %.3g MiB and %.2g CPU per idle instance; %s (%.0f GiB, "
+					  "%.0f CPUs) fits %ld (memory allows %ld, CPUs %ld)",
+					  runner, need.memory_mib, need.cpus, host_names[h],
+					  hosts[h].memory_mib / 1024.0, hosts[h].cpus, fit.fit, fit.by_memory, fit.by_cpu);
+		}
+	}
+	return 0;
+}
+
+static void usage(void)
+{
+	printf("usage: bench run density [options]\n\n"
+	       "What an idle agent costs the host in each runner (memory: PSS and RSS of its\n"
+	       "processes, a container's cgroup memory, a VM's guest memory; processes and\n"
+	       "threads), launch storms of 1, 2, 4 ... instances at once (time until all are\n"
+	       "READY and until all are gone), and how many instances fit in this machine and\n"
+	       "in a host given by --host-memory and --host-cpus.  --runs is the number of\n"
+	       "storms of each size (default 3; 1 for VMs).\n\n");
+	run_options_usage(stdout, density_options);
+}
 
 int cmd_run_density(int argc, char **argv, int full_argc, char **full_argv)
 {
-	(void)argc;
-	(void)argv;
-	(void)full_argc;
-	(void)full_argv;
-	fprintf(stderr, "bench: the density benchmark is not built yet\n");
-	return BENCH_EXIT_FAIL;
+	struct density_opts d = { .reserve_gib = DEFAULT_RESERVE_GIB,
+				  .vcpu_ratio = DEFAULT_VCPU_RATIO,
+				  .container_cpu = DEFAULT_CONTAINER_CPU };
+	struct run_options opts;
+	struct results res;
+	char agent[PATH_MAX], run_id[64];
+	bench_error err = { 0 };
+	struct run_config cfg;
+	uint64_t mem_avail = 0;
+	unsigned seq = 0;
+	int rc = 0;
+
+	if (run_options_parse(argc, argv, &opts, density_options, &d, &err) < 0) {
+		bench_error_print(&err);
+		return err.exit_code;
+	}
+	if (opts.help) {
+		usage();
+		return 0;
+	}
+	if (d.host_cpus > 0.0 && !(d.host_memory_gib > 0.0)) {
+		fprintf(stderr, "bench: --host-cpus needs --host-memory (the target host's size)\n");
+		return BENCH_EXIT_USAGE;
+	}
+	if (agent_locate(agent, sizeof(agent), &err) < 0 || density_mem_available_kib(&mem_avail, &err) < 0) {
+		bench_error_print(&err);
+		return BENCH_EXIT_FAIL;
+	}
+	mem_avail /= 1024;
+	run_id_make(run_id, sizeof(run_id));
+	results_init(&res, "density");
+	if (meta_collect(res.meta, full_argc, full_argv, agent, cgroup_version(), &err) < 0) {
+		bench_error_print(&err);
+		results_free(&res);
+		return BENCH_EXIT_FAIL;
+	}
+	cfg = (struct run_config){
+		.agent_path = agent, .run_id = run_id, .ncpus = opts.ncpus, .memory_mib = opts.memory_mib,
+		.pids_max = opts.pids_max, .timeout_ms = opts.timeout_ms, .libvirt_uri = opts.libvirt_uri,
+		.accel = opts.accel,
+	};
+	snprintf(cfg.cpus, sizeof(cfg.cpus), "%s", opts.cpus);
+	interrupt_install();
+	for (int i = 0; i < opts.nrunners && rc == 0; i++) {
+		const struct runner_ops *ops = runner_find(opts.runners[i]);
+
+		rc = ops ? run_runner(&opts, &d, ops, &cfg, mem_avail, &seq, &res, &err)
+			 : bench_fail_usage(&err, "unknown runner '%s'", opts.runners[i]);
+	}
+	if (rc < 0)
+		bench_error_print(&err);
+	/* What was measured before a failure or Ctrl-C is kept. */
+	if (run_output_has_samples(&res)) {
+		bench_error werr = { 0 };
+
+		if (capacity(&res, &d, &cfg, &werr) < 0 || run_output_write(&opts, &res, &werr) < 0) {
+			bench_error_print(&werr);
+			if (rc == 0)
+				err.exit_code = BENCH_EXIT_FAIL, rc = -1;
+		}
+	}
+	results_free(&res);
+	return rc < 0 ? (err.exit_code ? err.exit_code : BENCH_EXIT_FAIL) : BENCH_EXIT_OK;
 }

@@ -1,15 +1,354 @@
-/* bench run syscall: not written yet (see the issue that adds it). */
+/* bench run syscall: what one system call costs on the host, in a
+ * container and in a VM, with the agent pinned to the same processing unit
+ * in each.  The agent times the calls in batches and reports every batch
+ * (bench/agent/syscall_calls.h); this side collects the batches after
+ * READY, turns them into ns per call, and explains the ratios. */
+#include <hwloc.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
 
-#include "../runners/error.h"
+#include "../container/cgroup.h"
+#include "../runners/agent_path.h"
+#include "../runners/interrupt.h"
+#include "../runners/meta.h"
+#include "../runners/run_id.h"
+#include "../runners/run_output.h"
+#include "../runners/schedule.h"
 #include "benchmarks.h"
+#include "syscall_data.h"
+#include "syscall_report.h"
+
+/* Agent runs per runner: each one already times every call batches times,
+ * so a few fresh processes (or guests) are enough to see run-to-run
+ * spread; the agent warms up inside, so no unmeasured run is needed. */
+#define SYSCALL_DEFAULT_RUNS 3
+#define SYSCALL_DEFAULT_WARMUP 0
+#define SYSCALL_DEFAULT_BATCHES 50
+/* The longest argument the vm runner passes as a kernel parameter. */
+#define SYSCALL_ARG_MAX 63
+
+struct syscall_bench {
+	bool wanted[SYSCALL_NCALLS];
+	unsigned batches;
+	uint64_t batch_size;        /* 0: auto */
+	unsigned pu;                /* the host PU every runner's agent runs on */
+	int timeout_ms;
+	char arg_calls[SYSCALL_NCALLS][SYSCALL_ARG_MAX + 1], arg_batches[32], arg_size[48], arg_cpu[32];
+	struct syscall_runner_info info[OPTIONS_RUNNERS_MAX];
+	int ninfo;
+};
+
+/* ---- options ------------------------------------------------------------ */
+
+static int set_calls(void *ctx, const char *value, bench_error *err)
+{
+	struct syscall_bench *b = ctx;
+	char buf[160], *save = NULL;
+	int n = 0;
+
+	if (strlen(value) >= sizeof(buf))
+		return bench_fail_usage(err, "--calls: the list is too long");
+	memcpy(buf, value, strlen(value) + 1);
+	memset(b->wanted, 0, sizeof(b->wanted));
+	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		int c = syscall_call_find(tok);
+
+		if (c < 0) {
+			char known[200] = "";
+
+			for (int i = 0; i < SYSCALL_NCALLS; i++)
+				snprintf(known + strlen(known), sizeof(known) - strlen(known), "%s%s", i ? ", " : "",
+					 syscall_call_names[i]);
+			return bench_fail_usage(err, "--calls: unknown call '%s' (known: %s)", tok, known);
+		}
+		if (b->wanted[c])
+			return bench_fail_usage(err, "--calls: '%s' is named twice", tok);
+		b->wanted[c] = true;
+		n++;
+	}
+	if (n == 0)
+		return bench_fail_usage(err, "--calls: the list is empty");
+	return 0;
+}
+
+static int parse_count(const char *opt, const char *value, unsigned long long max, unsigned long long *out,
+		       bench_error *err)
+{
+	char *end;
+
+	if (*value < '0' || *value > '9')
+		return bench_fail_usage(err, "%s: '%s' is not a whole number", opt, value);
+	*out = strtoull(value, &end, 10);
+	if (*end || *out == 0 || *out > max)
+		return bench_fail_usage(err, "%s: '%s' is not a number from 1 to %llu", opt, value, max);
+	return 0;
+}
+
+static int set_batches(void *ctx, const char *value, bench_error *err)
+{
+	struct syscall_bench *b = ctx;
+	unsigned long long v = 0;
+
+	if (parse_count("--batches", value, SYSCALL_BATCHES_MAX, &v, err) < 0)
+		return -1;
+	b->batches = (unsigned)v;
+	return 0;
+}
+
+static int set_batch_size(void *ctx, const char *value, bench_error *err)
+{
+	struct syscall_bench *b = ctx;
+	unsigned long long v = 0;
+
+	if (strcmp(value, "auto") == 0) {
+		b->batch_size = 0;
+		return 0;
+	}
+	if (parse_count("--batch-size", value, SYSCALL_BATCH_SIZE_MAX, &v, err) < 0)
+		return -1;
+	b->batch_size = v;
+	return 0;
+}
+
+static const struct bench_option syscall_options[] = {
+	{ "calls", "LIST", "calls to time (default: all): gethostname, uname, getpid, getppid, clock_gettime, "
+			   "read_zero, open_close, sched_yield", set_calls },
+	{ "batches", "N", "measured batches per call and agent run (default 50)", set_batches },
+	{ "batch-size", "N|auto", "calls per batch (default auto: about 2 ms a batch)", set_batch_size },
+	{ NULL, NULL, NULL, NULL },
+};
+
+/* ---- the processing unit ------------------------------------------------ */
+
+/* The PU every agent is pinned to: the first of --cpus (options.c has
+ * already checked and normalised the list; without --cpus it holds every
+ * allowed CPU). */
+static int choose_pu(const char *cpus, unsigned *pu, bench_error *err)
+{
+	hwloc_topology_t topo;
+	hwloc_bitmap_t set;
+	hwloc_obj_t obj = NULL;
+	int rc = -1;
+
+	if (hwloc_topology_init(&topo) != 0)
+		return bench_fail(err, 0, "hwloc: cannot initialise the topology");
+	set = hwloc_bitmap_alloc();
+	if (!set || hwloc_topology_load(topo) != 0) {
+		bench_fail(err, 0, "hwloc: cannot load this machine's topology");
+		goto out;
+	}
+	if (cpus[0] && hwloc_bitmap_list_sscanf(set, cpus) != 0) {
+		bench_fail_usage(err, "--cpus: '%s' is not a CPU list", cpus);
+		goto out;
+	}
+	if (!cpus[0])
+		hwloc_bitmap_copy(set, hwloc_topology_get_allowed_cpuset(topo));
+	obj = hwloc_get_next_obj_covering_cpuset_by_type(topo, set, HWLOC_OBJ_PU, NULL);
+	if (!obj) {
+		bench_fail(err, 0, "hwloc: no processing unit in '%s'", cpus[0] ? cpus : "the allowed set");
+		goto out;
+	}
+	*pu = obj->os_index;
+	rc = 0;
+out:
+	if (set)
+		hwloc_bitmap_free(set);
+	hwloc_topology_destroy(topo);
+	return rc;
+}
+
+/* ---- collecting --------------------------------------------------------- */
+
+static int collect_syscall(void *ctx, struct runner *r, struct instance *in, bool measured, struct results *res,
+			   bench_error *err)
+{
+	struct syscall_bench *b = ctx;
+	struct syscall_runner_info *info = &b->info[b->ninfo - 1];
+	const char *kernel = record_get(&in->ready, "kernel");
+
+	syscall_runner_info_next_instance(info);
+	if (kernel)
+		snprintf(info->kernel, sizeof(info->kernel), "%.64s", kernel);
+	for (;;) {
+		struct agent_record rec;
+		struct syscall_data data;
+		int st;
+
+		if (r->ops->collect(r, in, &rec, b->timeout_ms, err) < 0)
+			return bench_error_prefix(err, "syscall: collecting the batches");
+		st = syscall_data_apply(info, b->wanted, b->batches, &rec, &data, err);
+		if (st < 0)
+			return bench_error_prefix(err, "%s", r->ops->name);
+		if (st == 1)
+			return 0;
+		if (data.kind != SYSCALL_DATA_BATCH || !measured)
+			continue;
+		{
+			char metric[48];
+			struct series *s;
+
+			syscall_metric(data.batch.call, metric, sizeof(metric));
+			s = results_series(res, r->ops->name, metric, "ns", err);
+			if (!s)
+				return -1;
+			for (int k = 0; k < data.batch.n; k++)
+				if (series_add(s, data.batch.ns_per_call[k], err) < 0)
+					return -1;
+		}
+	}
+}
+
+/* The task's arguments for one runner: one word each of at most 63
+ * characters, for the kernel command line of a VM (so a long call list
+ * goes as several --calls=).  The VM's agent pins itself to vCPU 0, which
+ * the vm runner pins to the chosen PU (the run's only CPU). */
+static void task_args(struct syscall_bench *b, const char *runner, struct schedule *s)
+{
+	int n = 0, nlists = 0;
+
+	for (int c = 0; c < SYSCALL_NCALLS; c++) {
+		char *list = b->arg_calls[nlists > 0 ? nlists - 1 : 0];
+		size_t len = strlen(list), add = strlen(syscall_call_names[c]) + 1;
+
+		if (!b->wanted[c])
+			continue;
+		if (nlists == 0 || len + add > SYSCALL_ARG_MAX) {
+			list = b->arg_calls[nlists++];
+			snprintf(list, sizeof(b->arg_calls[0]), "--calls=");
+			len = strlen(list);
+		}
+		snprintf(list + len, sizeof(b->arg_calls[0]) - len, "%s%s", list[len - 1] == '=' ? "" : ",",
+			 syscall_call_names[c]);
+	}
+	for (int i = 0; i < nlists; i++)
+		s->task_args[n++] = b->arg_calls[i];
+	snprintf(b->arg_batches, sizeof(b->arg_batches), "--batches=%u", b->batches);
+	if (b->batch_size)
+		snprintf(b->arg_size, sizeof(b->arg_size), "--batch-size=%llu", (unsigned long long)b->batch_size);
+	else
+		snprintf(b->arg_size, sizeof(b->arg_size), "--batch-size=auto");
+	snprintf(b->arg_cpu, sizeof(b->arg_cpu), "--cpu=%u", strcmp(runner, "vm") == 0 ? 0 : b->pu);
+	s->task_args[n++] = b->arg_batches;
+	s->task_args[n++] = b->arg_size;
+	s->task_args[n++] = b->arg_cpu;
+	s->task_nargs = n;
+}
+
+/* Each runner is its own schedule, so that each gets its own --cpu. */
+static int run_all(struct syscall_bench *b, const struct run_options *opts, const char *agent,
+		   const char *run_id, struct results *res, bench_error *err)
+{
+	for (int i = 0; i < opts->nrunners; i++) {
+		struct run_options one = *opts;
+		struct schedule s = {
+			.opts = &one, .agent_path = agent, .run_id = run_id, .task = BENCH_TASK_SYSCALL,
+			.res = res, .after_ready = collect_syscall, .ctx = b,
+		};
+		struct syscall_runner_info *info = &b->info[b->ninfo++];
+
+		memset(info, 0, sizeof(*info));
+		snprintf(info->runner, sizeof(info->runner), "%s", opts->runners[i]);
+		one.runners[0] = opts->runners[i];
+		one.nrunners = 1;
+		task_args(b, opts->runners[i], &s);
+		if (schedule_run(&s, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void usage(void)
+{
+	printf("usage: bench run syscall [options]\n\n"
+	       "The cost of one system call (ns) on the host, in a container and in a VM,\n"
+	       "the agent pinned to the same processing unit (the first of --cpus).  Each\n"
+	       "agent run times every call in batches after a warm-up; the samples are the\n"
+	       "batches' ns per call.  Default: %d runs per runner and no unmeasured run\n"
+	       "(the agent warms up itself).\n\n",
+	       SYSCALL_DEFAULT_RUNS);
+	run_options_usage(stdout, syscall_options);
+}
 
 int cmd_run_syscall(int argc, char **argv, int full_argc, char **full_argv)
 {
-	(void)argc;
-	(void)argv;
-	(void)full_argc;
-	(void)full_argv;
-	fprintf(stderr, "bench: the syscall benchmark is not built yet\n");
-	return BENCH_EXIT_FAIL;
+	static struct syscall_bench b;
+	struct run_options opts;
+	struct results res;
+	char agent[PATH_MAX], run_id[64];
+	struct utsname uts;
+	bench_error err = { 0 };
+	int rc;
+
+	memset(&b, 0, sizeof(b));
+	for (int c = 0; c < SYSCALL_NCALLS; c++)
+		b.wanted[c] = true;
+	b.batches = SYSCALL_DEFAULT_BATCHES;
+	if (run_options_parse(argc, argv, &opts, syscall_options, &b, &err) < 0) {
+		bench_error_print(&err);
+		return err.exit_code;
+	}
+	if (opts.help) {
+		usage();
+		return 0;
+	}
+	if (opts.runs < 0)
+		opts.runs = SYSCALL_DEFAULT_RUNS;
+	if (opts.warmup < 0)
+		opts.warmup = SYSCALL_DEFAULT_WARMUP;
+	b.timeout_ms = opts.timeout_ms;
+	if (choose_pu(opts.cpus, &b.pu, &err) < 0) {
+		bench_error_print(&err);
+		return err.exit_code ? err.exit_code : BENCH_EXIT_FAIL;
+	}
+	/* Every runner gets that one PU: the container's cpuset, the VM's
+	 * single vCPU and its QEMU threads. */
+	snprintf(opts.cpus, sizeof(opts.cpus), "%u", b.pu);
+	opts.ncpus = 1;
+	if (agent_locate(agent, sizeof(agent), &err) < 0) {
+		bench_error_print(&err);
+		return BENCH_EXIT_FAIL;
+	}
+	if (uname(&uts) != 0)
+		memset(&uts, 0, sizeof(uts));
+	run_id_make(run_id, sizeof(run_id));
+	results_init(&res, "syscall");
+	{
+		static struct cg_layout layout;
+		bench_error cgerr;
+		const char *cgv = cg_detect(&layout, &cgerr) == 0 ? cg_layout_describe(&layout) : NULL;
+
+		if (meta_collect(res.meta, full_argc, full_argv, agent, cgv, &err) < 0) {
+			bench_error_print(&err);
+			results_free(&res);
+			return BENCH_EXIT_FAIL;
+		}
+	}
+	json_object_set_new(res.meta, "pinned_pu", json_integer(b.pu));
+	interrupt_install();
+	rc = run_all(&b, &opts, agent, run_id, &res, &err);
+	if (rc < 0)
+		bench_error_print(&err);
+	/* What was measured before a failure or Ctrl-C is kept. */
+	if (run_output_has_samples(&res)) {
+		bench_error werr = { 0 };
+
+		if (syscall_report_ratios(&res, b.info, b.ninfo, &werr) < 0) {
+			bench_error_print(&werr);
+			if (rc == 0)
+				err.exit_code = BENCH_EXIT_FAIL, rc = -1;
+		}
+		syscall_report_explain(&res, b.info, b.ninfo, uts.release);
+		if (run_output_write(&opts, &res, &werr) < 0) {
+			bench_error_print(&werr);
+			if (rc == 0)
+				err.exit_code = BENCH_EXIT_FAIL, rc = -1;
+		}
+		if (!opts.quiet)
+			syscall_report_print(&res, stdout);
+	}
+	results_free(&res);
+	return rc < 0 ? (err.exit_code ? err.exit_code : BENCH_EXIT_FAIL) : BENCH_EXIT_OK;
 }

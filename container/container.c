@@ -33,14 +33,16 @@ struct child_report {
 enum child_step {
 	STEP_PDEATHSIG, STEP_JOIN_CGROUP, STEP_CGROUP_NS, STEP_HOSTNAME, STEP_PROPAGATION,
 	STEP_BIND_ROOT, STEP_READONLY_ROOT, STEP_CHDIR, STEP_PROC, STEP_DEV, STEP_DEV_NODES,
-	STEP_PIVOT_ROOT, STEP_DETACH_OLD_ROOT, STEP_STDIO, STEP_EXEC, STEP_COUNT
+	STEP_PIVOT_ROOT, STEP_DETACH_OLD_ROOT, STEP_STDIO, STEP_EXEC, STEP_MASK, STEP_READONLY, STEP_CAPS,
+	STEP_NNP, STEP_SECCOMP, STEP_COUNT
 };
 
 static const char *const step_names[STEP_COUNT] = {
 	"set the parent-death signal", "join its cgroup", "make its cgroup namespace", "set its hostname",
 	"make its mounts private", "bind its root file system", "make its root read-only",
 	"enter its root", "mount /proc", "mount /dev", "make the device nodes in /dev", "pivot_root",
-	"detach the old root", "set up stdin/stdout", "exec the workload",
+	"detach the old root", "set up stdin/stdout", "exec the workload", "mask /proc paths",
+	"make /proc paths read-only", "drop capabilities", "set no_new_privs", "load its seccomp filter",
 };
 
 /* The device nodes a container gets, as OCI runtimes give them. */
@@ -122,6 +124,14 @@ static __attribute__((noreturn)) void child_main(const struct container_spec *sp
 		child_fail(sync_fd, &rep, STEP_STDIO);
 	/* Whatever the harness holds open must not reach the workload. */
 	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+	/* Hardening last: it drops the privileges the steps above needed,
+	 * and the seccomp filter still allows the write and execve below. */
+	{
+		int step = 0;
+
+		if (profile_apply(spec->profile, &step) != 0)
+			child_fail(sync_fd, &rep, (enum child_step)(STEP_MASK + step - PROFILE_STEP_MASK));
+	}
 	if (write(sync_fd, &rep, sizeof(rep)) != sizeof(rep))
 		_exit(126);
 	/* The workload starts with default signal dispositions and the

@@ -15,6 +15,7 @@
 #include "../runners/error.h"
 #include "../runners/process.h"
 #include "cgroup.h"
+#include "profile.h"
 
 /* The namespaces every container gets (CLONE_NEWCGROUP is added once the
  * child has joined its cgroup, so the cgroup is its namespace's root). */
@@ -26,6 +27,7 @@ struct container_spec {
 	const char *const *argv;     /* argv[0]: the program's path inside the rootfs */
 	int stdin_fd, stdout_fd;     /* become 0 and 1 in the container; stderr is shared */
 	const struct cgroup *cgroup; /* created, limits written, not yet joined */
+	const struct container_profile *profile; /* hardening (profile.h); NULL = plain */
 };
 
 struct container {

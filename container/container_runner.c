@@ -17,6 +17,7 @@
 #include "../runners/runner.h"
 #include "cgroup.h"
 #include "container.h"
+#include "container_runner.h"
 #include "rootfs.h"
 
 struct container_runner {
@@ -24,6 +25,7 @@ struct container_runner {
 	bool parent_made;
 	struct rootfs rootfs;
 	struct cg_limits limits;
+	struct container_profile profile; /* hardening, built once */
 	int devnull;
 };
 
@@ -61,6 +63,8 @@ static int ctr_prepare(struct runner *r, bench_error *err)
 		goto fail;
 	cr->parent_made = true;
 	if (rootfs_prepare(&cr->rootfs, cfg->run_id, cfg->agent_path, err) < 0)
+		goto fail;
+	if (profile_prepare(&cr->profile, cfg->profile, err) < 0)
 		goto fail;
 	cr->devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (cr->devnull < 0) {
@@ -121,6 +125,7 @@ static int ctr_launch(struct runner *r, struct instance *in, bench_error *err)
 		.stdin_fd = cr->devnull,
 		.stdout_fd = pipefd[1],
 		.cgroup = &ci->cg,
+		.profile = &cr->profile,
 	};
 	rc = container_start(&ci->ct, &spec, in->t_launch_ns + (uint64_t)r->cfg->timeout_ms * 1000000u, err);
 	close(pipefd[1]);
@@ -204,12 +209,23 @@ static void ctr_finish(struct runner *r)
 	if (!cr)
 		return;
 	rootfs_remove(&cr->rootfs);
+	profile_release(&cr->profile);
 	if (cr->parent_made)
 		cg_parent_release(&cr->layout);
 	if (cr->devnull >= 0)
 		close(cr->devnull);
 	free(cr);
 	r->priv = NULL;
+}
+
+int container_instance_cgroup_read(const struct instance *in, enum cg_controller c, const char *file, char *buf,
+				   size_t len, bench_error *err)
+{
+	const struct container_instance *ci = in->priv;
+
+	if (!in->runner || in->runner->ops != &container_runner_ops || !ci || !ci->cg.created)
+		return bench_fail(err, 0, "container: not a launched container instance");
+	return cg_read(&ci->cg, c, file, buf, len, err);
 }
 
 const struct runner_ops container_runner_ops = {

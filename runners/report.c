@@ -1,13 +1,93 @@
-/* bench report: not written yet (see the issue that adds it). */
+/* bench report [DIR ...]: one Markdown and one self-contained HTML file from
+ * results folders, for the people who decide (see report_model.h for the
+ * parts). */
+#include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "error.h"
 #include "report.h"
+#include "report_model.h"
+
+#define DEFAULT_ROOT "results"
+#define DEFAULT_OUT "results/report"
+
+static void usage(FILE *out)
+{
+	fputs("usage: bench report [--out BASE] [DIR ...]\n"
+	      "\n"
+	      "Builds a report from results folders: BASE.md (Markdown, plots linked as PNG) and\n"
+	      "BASE.html (self-contained: plots inlined as SVG), with the machines, a table and the\n"
+	      "plots of each benchmark, and a summary for a vSphere administrator deciding on\n"
+	      "Kubernetes.  A benchmark none of the folders holds is reported as not measured.\n"
+	      "\n"
+	      "  DIR              a results folder, or a folder of them (e.g. another host's\n"
+	      "                   results/), of which the newest of each benchmark is taken;\n"
+	      "                   folders from several hosts make one report (default: the\n"
+	      "                   newest folder of each benchmark in " DEFAULT_ROOT "/)\n"
+	      "  -o, --out BASE   where to write (default " DEFAULT_OUT ": " DEFAULT_OUT ".md and\n"
+	      "                   " DEFAULT_OUT ".html); a trailing .md or .html is dropped\n"
+	      "  -h, --help       this text\n",
+	      out);
+}
 
 int cmd_report(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "bench: report is not built yet\n");
-	return BENCH_EXIT_FAIL;
+	static const struct option longopts[] = {
+		{ "out", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char base[PATH_MAX], md[PATH_MAX + 8], html[PATH_MAX + 8];
+	struct report_input in;
+	struct doc d = { 0 };
+	bench_error err = { 0 };
+	int c, rc = 0;
+
+	snprintf(base, sizeof(base), "%s", DEFAULT_OUT);
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+o:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o': {
+			size_t len = strlen(optarg);
+
+			if (len == 0 || len >= sizeof(base)) {
+				fprintf(stderr, "bench: report: --out needs a file name\n");
+				return BENCH_EXIT_USAGE;
+			}
+			snprintf(base, sizeof(base), "%s", optarg);
+			if (len > 3 && strcmp(base + len - 3, ".md") == 0)
+				base[len - 3] = '\0';
+			else if (len > 5 && strcmp(base + len - 5, ".html") == 0)
+				base[len - 5] = '\0';
+			break;
+		}
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			fprintf(stderr, "bench: report: unknown option '%s' (see 'bench report --help')\n",
+				argv[optind - 1]);
+			return BENCH_EXIT_USAGE;
+		}
+	}
+	snprintf(md, sizeof(md), "%s.md", base);
+	snprintf(html, sizeof(html), "%s.html", base);
+
+	if (report_load(&in, argv + optind, argc - optind, DEFAULT_ROOT, &err) < 0) {
+		bench_error_print(&err);
+		return BENCH_EXIT_FAIL;
+	}
+	if (report_build(&d, &in, &err) < 0 || report_write_markdown(&d, md, &err) < 0 ||
+	    report_write_html(&d, html, &err) < 0) {
+		bench_error_print(&err);
+		rc = BENCH_EXIT_FAIL;
+	} else {
+		printf("report: %s and %s (%zu results folder%s)\n", md, html, in.n, in.n == 1 ? "" : "s");
+	}
+	doc_free(&d);
+	report_input_free(&in);
+	return rc;
 }

@@ -235,3 +235,117 @@ int stats_warnings(const struct stats *s, const double *v, size_t n, char *buf, 
 	}
 	return count;
 }
+
+/* ---- ratio of medians, bootstrap ---------------------------------------- */
+
+/* splitmix64: small, fast and good enough to draw resampling indices. */
+static uint64_t splitmix64(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+/* The k-th smallest of v[0..n) (0-based), reordering v so that everything
+ * before index k is <= it and everything after is >= it (Wirth's
+ * selection, Algorithms + Data Structures = Programs, 1976). */
+static double select_kth(double *v, size_t n, size_t k)
+{
+	long l = 0, m = (long)n - 1, kk = (long)k;
+
+	while (l < m) {
+		double x = v[kk];
+		long i = l, j = m;
+
+		do {
+			while (v[i] < x)
+				i++;
+			while (x < v[j])
+				j--;
+			if (i <= j) {
+				double t = v[i];
+
+				v[i] = v[j];
+				v[j] = t;
+				i++;
+				j--;
+			}
+		} while (i <= j);
+		if (j < kk)
+			l = i;
+		if (kk < i)
+			m = j;
+	}
+	return v[kk];
+}
+
+/* The median of v[0..n), n > 0, reordering v. */
+static double median_inplace(double *v, size_t n)
+{
+	double upper = select_kth(v, n, n / 2), lower;
+
+	if (n % 2)
+		return upper;
+	/* After the selection every element below n/2 is <= upper: the lower
+	 * middle is their maximum. */
+	lower = v[0];
+	for (size_t i = 1; i < n / 2; i++)
+		lower = v[i] > lower ? v[i] : lower;
+	return (lower + upper) / 2.0;
+}
+
+static void resample(const double *src, size_t n, double *dst, uint64_t *state)
+{
+	for (size_t i = 0; i < n; i++)
+		dst[i] = src[splitmix64(state) % n];
+}
+
+int stats_ratio_of_medians(const double *a, size_t na, const double *b, size_t nb, unsigned reps, uint64_t seed,
+			   double *ratio, double *lo, double *hi)
+{
+	double *buf, *ratios, ma, mb;
+	uint64_t state = seed;
+	unsigned kept = 0;
+
+	if (na == 0 || nb == 0 || reps < 100)
+		return -1;
+	buf = malloc((na > nb ? na : nb) * sizeof(*buf));
+	ratios = malloc(reps * sizeof(*ratios));
+	if (!buf || !ratios) {
+		free(buf);
+		free(ratios);
+		return -1;
+	}
+	memcpy(buf, a, na * sizeof(*buf));
+	ma = median_inplace(buf, na);
+	memcpy(buf, b, nb * sizeof(*buf));
+	mb = median_inplace(buf, nb);
+	if (!(mb > 0.0)) {
+		free(buf);
+		free(ratios);
+		return -1;
+	}
+	*ratio = ma / mb;
+	for (unsigned r = 0; r < reps; r++) {
+		double ra, rb;
+
+		resample(a, na, buf, &state);
+		ra = median_inplace(buf, na);
+		resample(b, nb, buf, &state);
+		rb = median_inplace(buf, nb);
+		if (rb > 0.0)
+			ratios[kept++] = ra / rb;
+	}
+	if (kept == 0) {
+		*lo = *hi = *ratio;
+	} else {
+		qsort(ratios, kept, sizeof(*ratios), cmp_double);
+		*lo = stats_percentile(ratios, kept, 2.5);
+		*hi = stats_percentile(ratios, kept, 97.5);
+	}
+	free(buf);
+	free(ratios);
+	return 0;
+}

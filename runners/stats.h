@@ -3,6 +3,7 @@
 #define BENCH_STATS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct stats {
 	size_t n;
@@ -26,5 +27,15 @@ double stats_t95(size_t df);
  * these figures (outliers, high spread, a first run much slower than the
  * rest); v is in measurement order.  Returns how many warnings. */
 int stats_warnings(const struct stats *s, const double *v, size_t n, char *buf, size_t bufsz);
+
+/* The ratio of medians median(a) / median(b), and its 95% confidence
+ * interval by the percentile bootstrap: reps times, a and b are each
+ * resampled with replacement and the ratio of the resamples' medians taken;
+ * the interval is the 2.5th and 97.5th percentiles of those ratios.  The
+ * resampling draws from a fixed-seed generator, so the same samples and
+ * seed always give the same interval.  Returns 0, or -1 when a or b is
+ * empty, median(b) is not positive, reps < 100, or memory runs out. */
+int stats_ratio_of_medians(const double *a, size_t na, const double *b, size_t nb, unsigned reps, uint64_t seed,
+			   double *ratio, double *lo, double *hi);
 
 #endif

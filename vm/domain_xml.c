@@ -191,19 +191,22 @@ char *vm_domain_xml(const struct vm_domain_spec *spec, bench_error *err)
 
 int vm_cpulist_parse(const char *list, unsigned *cpus, unsigned max, bench_error *err)
 {
+	char text[256];
 	hwloc_bitmap_t set;
 	unsigned n = 0;
 	int id;
 
 	if (!list || !*list)
 		return bench_fail_usage(err, "cpu list is empty");
-	/* hwloc takes odd input quietly; a CPU list is digits, ',' and '-'. */
-	if (strspn(list, "0123456789,-\n") != strlen(list))
+	/* As /sys prints it, with a newline; hwloc wants the list alone, and
+	 * takes odd input quietly: a CPU list is digits, ',' and '-'. */
+	snprintf(text, sizeof(text), "%.*s", (int)strcspn(list, "\n"), list);
+	if (!text[0] || strspn(text, "0123456789,-") != strlen(text) || strlen(list) >= sizeof(text))
 		return bench_fail_usage(err, "cpu list '%.64s' is malformed (want e.g. 0-1 or 0,2)", list);
 	set = hwloc_bitmap_alloc();
 	if (!set)
 		return bench_fail(err, ENOMEM, "cpu list");
-	if (hwloc_bitmap_list_sscanf(set, list) != 0 || hwloc_bitmap_iszero(set) || hwloc_bitmap_weight(set) < 0) {
+	if (hwloc_bitmap_list_sscanf(set, text) != 0 || hwloc_bitmap_iszero(set) || hwloc_bitmap_weight(set) < 0) {
 		hwloc_bitmap_free(set);
 		return bench_fail_usage(err, "cpu list '%.64s' is malformed (want e.g. 0-1 or 0,2)", list);
 	}

@@ -39,7 +39,7 @@ static unsigned long long ns_inode(const char *name)
 	return open_br ? strtoull(open_br + 1, NULL, 10) : 0;
 }
 
-static int announce_ready(struct task_ctx *ctx, const char *task)
+int agent_ready(int out, const char *task)
 {
 	struct utsname uts;
 	struct emit e;
@@ -69,12 +69,12 @@ static int announce_ready(struct task_ctx *ctx, const char *task)
 		snprintf(key, sizeof(key), "%sns", namespaces[i]);
 		emit_u64(&e, key, ino);
 	}
-	return emit_end(&e, ctx->out);
+	return emit_end(&e, out);
 }
 
 int task_ready(struct task_ctx *ctx)
 {
-	return announce_ready(ctx, BENCH_TASK_READY) == 0 ? 0 : 1;
+	return agent_ready(ctx->out, BENCH_TASK_READY) == 0 ? 0 : 1;
 }
 
 static volatile sig_atomic_t stop_signal;
@@ -117,7 +117,7 @@ int task_idle(struct task_ctx *ctx)
 	sa.sa_handler = on_stop_signal;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
-	if (announce_ready(ctx, BENCH_TASK_IDLE) != 0)
+	if (agent_ready(ctx->out, BENCH_TASK_IDLE) != 0)
 		return 1;
 	while (!stop_signal) {
 		struct pollfd p = { .fd = in, .events = POLLIN };

@@ -17,6 +17,8 @@ int task_run(const char *name, struct task_ctx *ctx)
 		{ BENCH_TASK_IDLE, task_idle },
 		{ BENCH_TASK_SYSCALL, task_syscall },
 		{ BENCH_TASK_PROBE, task_probe },
+		{ BENCH_TASK_VICTIM, task_victim },
+		{ BENCH_TASK_AGGRESSOR, task_aggressor },
 	};
 	char msg[128];
 

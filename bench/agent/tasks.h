@@ -11,10 +11,16 @@ struct task_ctx {
 	char **argv;
 };
 
+/* The READY record every task sends once it can be measured: the agent's
+ * own view of pid, hostname, kernel, clocks and namespaces.  0 or -1. */
+int agent_ready(int out, const char *task);
+
 int task_ready(struct task_ctx *ctx);
 int task_idle(struct task_ctx *ctx);
 int task_syscall(struct task_ctx *ctx);
 int task_probe(struct task_ctx *ctx);
+int task_victim(struct task_ctx *ctx);
+int task_aggressor(struct task_ctx *ctx);
 
 /* Runs the task called name; an unknown name is an ERROR record and 2. */
 int task_run(const char *name, struct task_ctx *ctx);

@@ -1,0 +1,32 @@
+/* What the isolation tasks (probe, victim, aggressor) share: their
+ * key=value arguments, a READY record, and noticing that the harness wants
+ * them to stop (SIGTERM, or a STOP line on stdin in a VM) while busy. */
+#ifndef BENCH_AGENT_PROBE_UTIL_H
+#define BENCH_AGENT_PROBE_UTIL_H
+
+#include <stdbool.h>
+
+#include "tasks.h"
+
+/* The value of "key=value" among the task's arguments, or NULL. */
+const char *util_arg(const struct task_ctx *ctx, const char *key);
+
+/* util_arg as a number within [lo, hi]; def when missing or out of range. */
+long util_arg_long(const struct task_ctx *ctx, const char *key, long lo, long hi, long def);
+
+unsigned long long util_now_ns(void);
+
+
+/* Installs the SIGTERM/SIGINT handler that util_stop_requested sees. */
+void util_stop_install(void);
+
+/* True once SIGTERM came or a STOP line was read from ctx->in (cheap: a
+ * non-blocking poll). */
+bool util_stop_requested(struct task_ctx *ctx);
+
+/* Pins the process to one CPU (the host runner's neighbours share it). */
+void util_pin(long cpu);
+
+void util_sleep_ms(long ms);
+
+#endif

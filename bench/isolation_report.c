@@ -1,0 +1,192 @@
+/* The isolation benchmark's output: the channel-by-runner matrix (terminal
+ * and Markdown), the host's view, the "isolation" and "host_view" lists in
+ * the export, and the results folder. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "isolation.h"
+
+static void column_label(const struct iso_probe_result *p, char *out, size_t outsz)
+{
+	if (strcmp(p->profile, "none") == 0)
+		snprintf(out, outsz, "%s", p->runner);
+	else
+		snprintf(out, outsz, "%s/%s", p->runner, p->profile);
+}
+
+void iso_print_matrix(const struct iso_run *run, FILE *out, bool markdown)
+{
+	char label[40];
+
+	if (markdown) {
+		fputs("| channel |", out);
+		for (int i = 0; i < run->nprobes; i++) {
+			column_label(&run->probes[i], label, sizeof(label));
+			fprintf(out, " %s |", label);
+		}
+		fputs("\n|---|", out);
+		for (int i = 0; i < run->nprobes; i++)
+			fputs("---|", out);
+		fputc('\n', out);
+	} else {
+		fprintf(out, "%-18s", "channel");
+		for (int i = 0; i < run->nprobes; i++) {
+			column_label(&run->probes[i], label, sizeof(label));
+			fprintf(out, " %-19s", label);
+		}
+		fputc('\n', out);
+	}
+	for (int ch = 0; ch < PC_COUNT; ch++) {
+		fprintf(out, markdown ? "| `%s` |" : "%-18s", probe_channel_names[ch]);
+		for (int i = 0; i < run->nprobes; i++) {
+			const struct iso_probe_result *p = &run->probes[i];
+
+			if (markdown)
+				fprintf(out, " **%s** (in: `%s`; host: `%s`) |", iso_verdict_name(p->verdict[ch]),
+					p->obs[ch].inside[0].pv.v, p->obs[ch].host[0].pv.v);
+			else
+				fprintf(out, " %-19s", iso_verdict_name(p->verdict[ch]));
+		}
+		fputc('\n', out);
+	}
+}
+
+void iso_print_hostview(const struct iso_run *run, FILE *out, bool markdown)
+{
+	char label[40];
+
+	if (markdown)
+		fputs("| runner | host sees | processes | threads | environ readable | maps readable | fds readable (open files) |\n"
+		      "|---|---|---|---|---|---|---|\n",
+		      out);
+	else
+		fprintf(out, "%-20s %-36s %5s %7s %7s %5s %12s\n", "runner", "the host sees", "procs", "threads",
+			"environ", "maps", "fds (files)");
+	for (int i = 0; i < run->nprobes; i++) {
+		const struct iso_probe_result *p = &run->probes[i];
+		const struct iso_hostview *h = &p->hv;
+
+		column_label(p, label, sizeof(label));
+		if (!p->hv_ok)
+			fprintf(out, markdown ? "| %s | (not measured) |||||\n" : "%-20s (not measured)\n", label);
+		else if (markdown)
+			fprintf(out, "| %s | %s | %d | %d | %d | %d | %d (%d) |\n", label, h->what, h->processes,
+				h->threads, h->environ_readable, h->maps_readable, h->fds_readable, h->fds);
+		else
+			fprintf(out, "%-20s %-36s %5d %7d %7d %5d %5d (%4d)\n", label, h->what, h->processes,
+				h->threads, h->environ_readable, h->maps_readable, h->fds_readable, h->fds);
+	}
+}
+
+static int series_count(struct results *res, const char *label, const char *metric, double v, bench_error *err)
+{
+	struct series *s = results_series(res, label, metric, "n", err);
+
+	return s && series_add(s, v, err) == 0 ? 0 : -1;
+}
+
+int iso_results_add(const struct iso_run *run, struct results *res, bench_error *err)
+{
+	json_t *list = json_array(), *views = json_array();
+
+	if (!list || !views || json_object_set_new(res->extra, "isolation", list) < 0 ||
+	    json_object_set_new(res->extra, "host_view", views) < 0)
+		return bench_fail(err, 0, "isolation: out of memory");
+	for (int i = 0; i < run->nprobes; i++) {
+		const struct iso_probe_result *p = &run->probes[i];
+		char label[48];
+		int counts[ISO_NVERDICTS] = { 0 };
+
+		iso_runner_label(p->runner, p->profile, label, sizeof(label));
+		for (int ch = 0; ch < PC_COUNT; ch++) {
+			json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "runner", p->runner, "profile",
+					      p->profile, "channel", probe_channel_names[ch], "verdict",
+					      iso_verdict_name(p->verdict[ch]), "inside", p->obs[ch].inside[0].pv.v,
+					      "host", p->obs[ch].host[0].pv.v, "why", p->why[ch]);
+
+			if (!o || json_array_append_new(list, o) < 0)
+				return bench_fail(err, 0, "isolation: out of memory");
+			counts[p->verdict[ch]]++;
+		}
+		for (int v = 0; v < ISO_NVERDICTS; v++) {
+			char metric[48];
+
+			snprintf(metric, sizeof(metric), "channels.%s", iso_verdict_name((enum iso_verdict)v));
+			if (series_count(res, label, metric, counts[v], err) < 0)
+				return -1;
+		}
+		if (p->hv_ok) {
+			json_t *o = json_pack("{s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:i}", "runner", p->runner,
+					      "profile", p->profile, "sees", p->hv.what, "processes", p->hv.processes,
+					      "threads", p->hv.threads, "environ_readable", p->hv.environ_readable,
+					      "maps_readable", p->hv.maps_readable, "fds_readable", p->hv.fds_readable,
+					      "open_files", p->hv.fds);
+
+			if (!o || json_array_append_new(views, o) < 0)
+				return bench_fail(err, 0, "isolation: out of memory");
+			if (series_count(res, label, "host_view.processes", p->hv.processes, err) < 0 ||
+			    series_count(res, label, "host_view.threads", p->hv.threads, err) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int write_markdown(const struct iso_run *run, const char *path, const char *mode, bench_error *err)
+{
+	FILE *f = fopen(path, mode);
+
+	if (!f)
+		return bench_fail(err, errno, "isolation: %s", path);
+	fputs("\n## Isolation: what the workload learns about the host\n\n", f);
+	fputs("Verdicts: **isolated** (its own value), **leaks** (the host's value), **host_coupled** (a host-wide "
+	      "counter that moved with a burst of host activity), **unavailable** (unreadable).\n\n",
+	      f);
+	iso_print_matrix(run, f, true);
+	if (run->control_msg[0])
+		fprintf(f, "\n**The probe is broken:** %s\n", run->control_msg);
+	fputs("\n## What the host sees of the workload\n\n", f);
+	iso_print_hostview(run, f, true);
+	if (fclose(f) != 0)
+		return bench_fail(err, errno, "isolation: writing %s", path);
+	return 0;
+}
+
+int iso_output_write(const struct run_options *o, const struct iso_run *run, const struct results *res,
+		     bench_error *err)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 32];
+	bench_error e2;
+	int rc = 0;
+
+	if (results_folder_create(o->out_dir, res->benchmark, dir, sizeof(dir), err) < 0)
+		return -1;
+	if (results_save(res, dir, err) < 0)
+		rc = -1;
+	snprintf(path, sizeof(path), "%s/isolation.md", dir);
+	if (write_markdown(run, path, "w", rc < 0 ? &e2 : err) < 0)
+		rc = -1;
+	if (o->export_json && results_write_json(res, o->export_json, rc < 0 ? &e2 : err) < 0)
+		rc = -1;
+	if (o->export_csv && results_write_csv(res, o->export_csv, rc < 0 ? &e2 : err) < 0)
+		rc = -1;
+	/* The Markdown export gets the matrix after the summary. */
+	if (o->export_markdown && (results_write_markdown(res, o->export_markdown, rc < 0 ? &e2 : err) < 0 ||
+				   write_markdown(run, o->export_markdown, "a", rc < 0 ? &e2 : err) < 0))
+		rc = -1;
+	if (!o->quiet) {
+		results_print_summary(res, stdout);
+		if (run->nprobes > 0) {
+			fputs("\nIsolation: what the workload learns about the host\n", stdout);
+			iso_print_matrix(run, stdout, false);
+			fputs("\nWhat the host sees of the workload\n", stdout);
+			iso_print_hostview(run, stdout, false);
+		}
+	}
+	if (run->control_msg[0])
+		fprintf(stderr, "bench: the probe is broken: %s\n", run->control_msg);
+	fprintf(stderr, "bench: results in %s\n", dir);
+	return rc;
+}

@@ -1,0 +1,165 @@
+/* Which results folders a report is made of, read back and checked. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "report_model.h"
+
+#define REPORT_FOLDERS_MAX 256
+
+static bool has_results(const char *dir)
+{
+	char path[PATH_MAX + 16];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/results.json", dir);
+	return stat(path, &st) == 0;
+}
+
+static bool is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int add_folder(struct report_input *in, const char *dir, bench_error *err)
+{
+	struct report_folder *f;
+	const char *host, *started;
+
+	if (in->n == REPORT_FOLDERS_MAX)
+		return bench_fail(err, 0, "report: more than %d results folders", REPORT_FOLDERS_MAX);
+	if (strlen(dir) >= sizeof(in->f[0].dir))
+		return bench_fail(err, ENAMETOOLONG, "report: %s", dir);
+	f = &in->f[in->n];
+	memset(f, 0, sizeof(*f));
+	/* Absolute, so that the report can link its plots from anywhere. */
+	if (!realpath(dir, f->dir))
+		return bench_fail(err, errno, "report: %s", dir);
+	if (results_load(&f->res, dir, err) < 0)
+		return bench_error_prefix(err, "report: %s is not a readable results folder", dir);
+	in->n++;
+	host = json_string_value(json_object_get(f->res.meta, "hostname"));
+	started = json_string_value(json_object_get(f->res.meta, "started_utc"));
+	f->host = host && *host ? host : "unknown host";
+	f->started = started ? started : "";
+	return 0;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The newest folder of each benchmark under root (folder names sort by
+ * time), by the "-<benchmark>" suffix of the name; "latest" is skipped. */
+static int add_root(struct report_input *in, const char *root, bench_error *err)
+{
+	DIR *d = opendir(root);
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	int rc = 0, added = 0;
+
+	if (!d)
+		return bench_fail(err, errno, "report: %s", root);
+	while ((de = readdir(d)) != NULL) {
+		char path[PATH_MAX];
+
+		if (de->d_name[0] == '.' || strcmp(de->d_name, "latest") == 0)
+			continue;
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", root, de->d_name) >= sizeof(path) || !is_dir(path) ||
+		    !has_results(path))
+			continue;
+		if (n == cap) {
+			char **p = realloc(names, (cap = cap ? cap * 2 : 32) * sizeof(*p));
+
+			if (!p) {
+				rc = bench_fail(err, ENOMEM, "report");
+				break;
+			}
+			names = p;
+		}
+		if (!(names[n] = strdup(de->d_name))) {
+			rc = bench_fail(err, ENOMEM, "report");
+			break;
+		}
+		n++;
+	}
+	closedir(d);
+	if (rc == 0 && n)
+		qsort(names, n, sizeof(*names), cmp_names);
+	/* Newest first; a benchmark already taken is skipped. */
+	for (size_t i = n; rc == 0 && i-- > 0;) {
+		const char *dash = strrchr(names[i], '-');
+		bool newer_seen = false;
+
+		/* "...Z-startup" or "...Z-startup-2": the benchmark is the
+		 * word after the time. */
+		const char *z = strstr(names[i], "Z-");
+		char bench[64];
+
+		if (!dash)
+			continue;
+		snprintf(bench, sizeof(bench), "%s", z ? z + 2 : dash + 1);
+		bench[strcspn(bench, "-")] = '\0';
+		for (size_t k = i + 1; k < n; k++) {
+			const char *z2 = strstr(names[k], "Z-");
+			size_t blen = strlen(bench);
+
+			if (z2 && strncmp(z2 + 2, bench, blen) == 0 && (z2[2 + blen] == '\0' || z2[2 + blen] == '-'))
+				newer_seen = true;
+		}
+		if (!newer_seen) {
+			char path[PATH_MAX];
+
+			snprintf(path, sizeof(path), "%s/%s", root, names[i]);
+			rc = add_folder(in, path, err);
+			added++;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	if (rc == 0 && added == 0)
+		return bench_fail(err, 0, "report: %s holds no results.json and no results folders (run 'bench run startup' first)", root);
+	return rc;
+}
+
+int report_load(struct report_input *in, char *const *dirs, int ndirs, const char *default_root, bench_error *err)
+{
+	memset(in, 0, sizeof(*in));
+	in->f = calloc(REPORT_FOLDERS_MAX, sizeof(*in->f));
+	if (!in->f)
+		return bench_fail(err, ENOMEM, "report");
+	if (ndirs == 0) {
+		if (add_root(in, default_root, err) < 0)
+			goto fail;
+		return 0;
+	}
+	for (int i = 0; i < ndirs; i++) {
+		/* A results folder, or a folder holding them (another host's
+		 * results/, say). */
+		int rc = !has_results(dirs[i]) && is_dir(dirs[i]) ? add_root(in, dirs[i], err)
+								   : add_folder(in, dirs[i], err);
+
+		if (rc < 0)
+			goto fail;
+	}
+	return 0;
+fail:
+	report_input_free(in);
+	return -1;
+}
+
+void report_input_free(struct report_input *in)
+{
+	for (size_t i = 0; i < in->n; i++)
+		results_free(&in->f[i].res);
+	free(in->f);
+	memset(in, 0, sizeof(*in));
+}
