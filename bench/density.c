@@ -49,7 +49,7 @@ static int parse_positive(const char *what, const char *value, double max, doubl
 
 static int parse_count(const char *what, const char *value, unsigned max, unsigned *out, bench_error *err)
 {
-	double v;
+	double v = 0.0;
 
 	if (parse_positive(what, value, max, &v, err) < 0)
 		return -1;

@@ -106,8 +106,8 @@ int proc_table_load(struct proc_table *t, bench_error *err)
 		char path[64], text[1024];
 		char *end;
 		long pid = strtol(de->d_name, &end, 10);
-		pid_t ppid;
-		unsigned threads;
+		pid_t ppid = 0;
+		unsigned threads = 0;
 		bench_error ignored;
 
 		if (*end || pid <= 0)

@@ -20,12 +20,12 @@
 if (!exists("term")) term = "pngcairo"
 if (term eq "pngcairo" && strstrt(GPVAL_TERMINALS, "pngcairo") == 0) term = "png"
 if (term eq "svg") {
-	set terminal svg size 1280,600 dynamic noenhanced font "Sans,12" background "#ffffff"
+	set terminal svg size 1800,600 dynamic noenhanced font "Sans,12" background "#ffffff"
 } else {
 	if (term eq "pngcairo") {
-		set terminal pngcairo size 1280,600 noenhanced font "Sans,11" background "#ffffff"
+		set terminal pngcairo size 1800,600 noenhanced font "Sans,11" background "#ffffff"
 	} else {
-		set terminal png size 1280,600 noenhanced background "#ffffff"
+		set terminal png size 1800,600 noenhanced background "#ffffff"
 	}
 }
 set output outfile
@@ -58,9 +58,9 @@ set grid ytics lc rgb "#dddddd" lw 1 dt 1
 set key noautotitle
 
 if (nphases > 0) {
-	set multiplot layout 1,2 title plottitle font ",14" margins 0.08,0.87,0.14,0.88 spacing 0.09,0
+	set multiplot layout 1,3 title plottitle font ",14" margins 0.06,0.90,0.14,0.88 spacing 0.07,0
 } else {
-	set multiplot layout 1,1 title plottitle font ",14" margins 0.08,0.97,0.14,0.88
+	set multiplot layout 1,2 title plottitle font ",14" margins 0.06,0.97,0.14,0.88 spacing 0.07,0
 }
 # Drawn with the first plot only, so the SVG holds it once.
 set label 1 caption at screen 0.5, 0.035 center font ",10" tc rgb "#444444"
@@ -92,6 +92,30 @@ plot for [i = 1:nrunners] sprintf("%s/ready-%s.dat", datadir, word(runners, i)) 
 unset logscale y
 unset mytics
 unset label 1
+
+# ---- middle: the same runs as a cumulative distribution ----
+# The box plot hides the shape of the tail; the CDF shows it: how many
+# runs of each runner were ready within a given time.
+set title "launch to READY, cumulative"
+set xlabel "launch to READY (ms)"
+set ylabel "share of runs"
+set xrange [ylo:yhi]
+set yrange [0:1]
+set ytics 0,0.25,1
+set xtics auto
+set format x "%g"
+if (logy) {
+	set logscale x 10
+	set mxtics 10
+}
+set key bottom right title "runner"
+plot for [i = 1:nrunners] sprintf("%s/ready-%s.dat", datadir, word(runners, i)) \
+	using 1:(1.0) smooth cnormal with steps lt i lw 2 title word(runners, i)
+unset logscale x
+unset mxtics
+unset xlabel
+set key default
+set ytics auto
 
 # ---- right: phases ----
 if (nphases > 0) {
