@@ -201,17 +201,6 @@ static int run_runner(const struct run_options *opts, const struct density_opts 
 	return rc;
 }
 
-static double median_of(const struct results *res, const char *runner, const char *metric)
-{
-	const struct series *s = results_find(res, runner, metric);
-	struct stats st;
-
-	if (!s || s->n == 0)
-		return NAN;
-	stats_compute(s->v, s->n, &st);
-	return st.median;
-}
-
 static double meta_number(const json_t *meta, const char *key)
 {
 	json_t *v = json_object_get(meta, key);
@@ -263,8 +252,8 @@ static int capacity(struct results *res, const struct density_opts *d, const str
 	for (size_t i = 0; i < res->nseries; i++) {
 		const char *runner = res->series[i].runner;
 		bool vm = strcmp(runner, "vm") == 0, ctr = strcmp(runner, "container") == 0, dup = false;
-		double pss = median_of(res, runner, "mem.pss"), rss = median_of(res, runner, "mem.rss");
-		double cg = median_of(res, runner, "mem.cgroup"), measured = pss;
+		double pss = results_median(res, runner, "mem.pss"), rss = results_median(res, runner, "mem.rss");
+		double cg = results_median(res, runner, "mem.cgroup"), measured = pss;
 		double guest = vm ? meta_number(res->meta, "memory_mib") : NAN;
 		double vcpus = vm ? meta_number(res->meta, "vcpus") : NAN;
 		struct density_need need;

@@ -16,17 +16,6 @@
 static const char *const known_benchmarks[] = { "startup", "syscall", "isolation", "density" };
 #define NKNOWN (sizeof(known_benchmarks) / sizeof(known_benchmarks[0]))
 
-double report_median(const struct results *res, const char *runner, const char *metric)
-{
-	const struct series *s = results_find(res, runner, metric);
-	struct stats st;
-
-	if (!s || s->n == 0)
-		return NAN;
-	stats_compute(s->v, s->n, &st);
-	return st.median;
-}
-
 const char *report_num(char *buf, size_t sz, double v)
 {
 	double a = fabs(v);
@@ -170,7 +159,7 @@ static void table_startup(struct doc *d, const struct results *res)
 {
 	const char *runners[16];
 	size_t n = runners_of(res, runners, 16);
-	double vm = report_median(res, "vm", "ready");
+	double vm = results_median(res, "vm", "ready");
 	char a[32], b[32], c[32];
 
 	doc_table(d, 6, "runner", "runs", "launch to READY, median (ms)", "p95 (ms)", "launch to gone, median (ms)",
@@ -186,7 +175,7 @@ static void table_startup(struct doc *d, const struct results *res)
 		doc_cell(d, "%zu", s->n);
 		doc_cell(d, "%s", report_num(a, sizeof(a), st.median));
 		doc_cell(d, "%s", report_num(b, sizeof(b), st.p95));
-		doc_cell(d, "%s", report_num(c, sizeof(c), report_median(res, runners[i], "gone")));
+		doc_cell(d, "%s", report_num(c, sizeof(c), results_median(res, runners[i], "gone")));
 		if (!isnan(vm) && st.median > 0.0)
 			doc_cell(d, "%sx", report_num(a, sizeof(a), vm / st.median));
 		else
@@ -202,7 +191,7 @@ static void table_syscall(struct doc *d, const struct results *res)
 	for (size_t i = 0; i < res->nseries; i++) {
 		const struct series *s = &res->series[i];
 		json_t *ratio = json_object_get(s->extra, "ratio_to_host");
-		double host = report_median(res, "host", s->metric);
+		double host = results_median(res, "host", s->metric);
 		struct stats st;
 
 		if (strncmp(s->metric, "syscall.", 8) != 0 || s->n == 0)
@@ -308,12 +297,12 @@ static void table_density(struct doc *d, const struct results *res)
 		if (!s)
 			continue;
 		doc_cell(d, "%s", runners[i]);
-		doc_cell(d, "%s", report_num(a, sizeof(a), report_median(res, runners[i], "mem.pss")));
-		doc_cell(d, "%s", report_num(b, sizeof(b), report_median(res, runners[i], "mem.rss")));
-		doc_cell(d, "%s", report_num(c, sizeof(c), report_median(res, runners[i], "mem.cgroup")));
-		doc_cell(d, "%s", report_num(c, sizeof(c), report_median(res, runners[i], "mem.host")));
-		doc_cell(d, "%s", report_num(e, sizeof(e), report_median(res, runners[i], "proc.processes")));
-		doc_cell(d, "%s", report_num(a, sizeof(a), report_median(res, runners[i], "proc.threads")));
+		doc_cell(d, "%s", report_num(a, sizeof(a), results_median(res, runners[i], "mem.pss")));
+		doc_cell(d, "%s", report_num(b, sizeof(b), results_median(res, runners[i], "mem.rss")));
+		doc_cell(d, "%s", report_num(c, sizeof(c), results_median(res, runners[i], "mem.cgroup")));
+		doc_cell(d, "%s", report_num(c, sizeof(c), results_median(res, runners[i], "mem.host")));
+		doc_cell(d, "%s", report_num(e, sizeof(e), results_median(res, runners[i], "proc.processes")));
+		doc_cell(d, "%s", report_num(a, sizeof(a), results_median(res, runners[i], "proc.threads")));
 		doc_cell(d, "%zu", s->n);
 	}
 	doc_para(d, "Medians per idle instance. PSS shares pages among instances; the fall of the host's "
@@ -329,11 +318,11 @@ static void table_density(struct doc *d, const struct results *res)
 			double ready, gone;
 
 			snprintf(metric, sizeof(metric), "storm.%u.ready", size);
-			ready = report_median(res, runners[i], metric);
+			ready = results_median(res, runners[i], metric);
 			if (isnan(ready))
 				continue;
 			snprintf(metric, sizeof(metric), "storm.%u.gone", size);
-			gone = report_median(res, runners[i], metric);
+			gone = results_median(res, runners[i], metric);
 			doc_cell(d, "%s", runners[i]);
 			doc_cell(d, "%u", size);
 			doc_cell(d, "%s", report_num(a, sizeof(a), ready));

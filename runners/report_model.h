@@ -81,8 +81,6 @@ void doc_plot(struct doc *d, const char *caption, const char *svg_path, const ch
 int report_build(struct doc *d, const struct report_input *in, bench_error *err);
 void report_summary(struct doc *d, const struct report_input *in);
 
-/* Shared helpers of the builders. */
-double report_median(const struct results *res, const char *runner, const char *metric);
 /* A number with about three significant digits. */
 const char *report_num(char *buf, size_t sz, double v);
 /* The newest folder of a benchmark on a host (host NULL: any), or NULL. */

@@ -31,14 +31,14 @@ static void startup(struct doc *d, const struct report_input *in, const char *ho
 	v = results_find(&f->res, "vm", "ready");
 	h = results_find(&f->res, "host", "ready");
 	if (c && v && c->n && v->n) {
-		double cm = report_median(&f->res, "container", "ready"), vm = report_median(&f->res, "vm", "ready");
+		double cm = results_median(&f->res, "container", "ready"), vm = results_median(&f->res, "vm", "ready");
 
 		doc_bullet(d,
 			   "Start-up on host %s: a container was ready in %s ms (median of %zu), a VM in %s ms (median of %zu): "
 			   "containers started %s times faster%s%s%s.",
 			   host, report_num(a, sizeof(a), cm), c->n, report_num(b, sizeof(b), vm), v->n,
 			   report_num(x, sizeof(x), cm > 0.0 ? vm / cm : NAN), h && h->n ? "; a plain process took " : "",
-			   h && h->n ? report_num(p, sizeof(p), report_median(&f->res, "host", "ready")) : "",
+			   h && h->n ? report_num(p, sizeof(p), results_median(&f->res, "host", "ready")) : "",
 			   h && h->n ? " ms" : "");
 	} else {
 		doc_bullet(d, "Start-up on %s: the run lacks the %s runner, so there is no comparison.", host,
@@ -76,7 +76,7 @@ static void density(struct doc *d, const struct report_input *in, const char *ho
 	c = density_runner(f, "container");
 	v = density_runner(f, "vm");
 	if (c && v) {
-		double fall = report_median(&f->res, "container", "mem.host");
+		double fall = results_median(&f->res, "container", "mem.host");
 
 		doc_bullet(d,
 			   "Memory on host %s: an idle container cost %s MiB (its cgroup), an idle VM is planned at %s MiB "
@@ -123,7 +123,7 @@ static void density(struct doc *d, const struct report_input *in, const char *ho
 				continue;
 			if (n > best) {
 				best = n;
-				ready = report_median(&f->res, runner, f->res.series[s].metric);
+				ready = results_median(&f->res, runner, f->res.series[s].metric);
 			}
 		}
 		if (best)
@@ -206,9 +206,9 @@ static void syscall(struct doc *d, const struct report_input *in, const char *ho
 		return;
 	}
 	for (size_t i = 0; i < 3; i++) {
-		double h = report_median(&f->res, "host", calls[i]);
-		double c = report_median(&f->res, "container", calls[i]);
-		double v = report_median(&f->res, "vm", calls[i]);
+		double h = results_median(&f->res, "host", calls[i]);
+		double c = results_median(&f->res, "container", calls[i]);
+		double v = results_median(&f->res, "vm", calls[i]);
 
 		if (isnan(h))
 			continue;

@@ -237,3 +237,14 @@ void results_meta_note(json_t *meta, const char *fmt, ...)
 			return;
 	json_array_append_new(notes, json_string(text));
 }
+
+double results_median(const struct results *res, const char *runner, const char *metric)
+{
+	const struct series *s = results_find(res, runner, metric);
+	struct stats st;
+
+	if (!s || s->n == 0)
+		return NAN;
+	stats_compute(s->v, s->n, &st);
+	return st.median;
+}

@@ -47,6 +47,10 @@ int series_add(struct series *s, double value, bench_error *err);
 const struct series *results_find(const struct results *res, const char *runner,
 				  const char *metric);
 
+/* The median of (runner, metric), NAN when there is no such series or it
+ * is empty. */
+double results_median(const struct results *res, const char *runner, const char *metric);
+
 /* Adds a sentence every reader of these results must see (meta "notes",
  * printed with the summary and in summary.md), e.g. that VM figures are
  * emulation.  A note already there is not added twice. */
