@@ -109,8 +109,8 @@ int iso_control_check(const struct iso_probe_result *p, char *msg, size_t msgsz)
 /* The label a runner's series carry: "container" or "container-hardened". */
 void iso_runner_label(const char *runner, const char *profile, char *out, size_t outsz);
 
-/* Adds the "isolation" and "host_view" lists to res->extra, and the
- * per-runner counts as series. */
+/* Adds the "isolation", "host_view" and "verdict_counts" lists to
+ * res->extra (facts of one probe, not samples: no series). */
 int iso_results_add(const struct iso_run *run, struct results *res, bench_error *err);
 
 /* The channel-by-runner matrix, for a terminal and as Markdown. */

@@ -79,8 +79,8 @@ static int read_window(struct noisy *ny, struct instance *v, double *rate, uint6
  * that straddles its start. */
 static int resync(struct noisy *ny, struct instance *v, bench_error *err)
 {
-	double rate;
-	uint64_t waited;
+	double rate = 0.0;
+	uint64_t waited = 0;
 
 	for (int i = 0; i < 1000; i++) {
 		if (read_window(ny, v, &rate, &waited, err) < 0)
@@ -151,9 +151,9 @@ static int one_victim(struct noisy *ny, const char *victim, const char *const *a
 {
 	struct instance v;
 	char vbuf[6][64], metric[64];
-	double alone[100], with[100], median;
+	double alone[100] = { 0 }, with[100] = { 0 }, median;
 	struct stats st;
-	uint64_t waited;
+	uint64_t waited = 0;
 	int k = ny->no->windows;
 	long max_ms = (long)ny->window_ms * (k + 4) * (naggr + 2) + (long)naggr * NOISY_BOOT_ALLOWANCE_MS;
 
@@ -200,7 +200,7 @@ static int one_victim(struct noisy *ny, const char *victim, const char *const *a
 			goto fail;
 		}
 		for (int i = 0; i < k; i++) {
-			double rate;
+			double rate = 0.0;
 
 			if (read_window(ny, &v, &rate, &waited, err) < 0) {
 				end(ny, &ag);
@@ -227,7 +227,7 @@ int iso_noisy_run(const struct run_options *opts, const struct iso_noisy_opts *n
 {
 	static const char *const victim_kinds[] = { "cpu", "mem", "syscall" };
 	static const char *const aggr_kinds[] = { "cpu", "mem", "fork", "cache", "disk" };
-	const char *victims[NOISY_MAX], *aggressors[NOISY_MAX];
+	const char *victims[NOISY_MAX] = { 0 }, *aggressors[NOISY_MAX] = { 0 };
 	struct noisy ny = { .no = no, .res = res, .seq = 100 };
 	struct progress bar;
 	int nv, na, rc = 0;

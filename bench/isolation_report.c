@@ -80,26 +80,22 @@ void iso_print_hostview(const struct iso_run *run, FILE *out, bool markdown)
 	}
 }
 
-static int series_count(struct results *res, const char *label, const char *metric, double v, bench_error *err)
-{
-	struct series *s = results_series(res, label, metric, "n", err);
-
-	return s && series_add(s, v, err) == 0 ? 0 : -1;
-}
-
+/* The counts are facts of one probe, not samples: they go beside the
+ * verdicts in the export rather than into series, whose statistics (and
+ * "only 1 sample" warnings) would make no sense for them. */
 int iso_results_add(const struct iso_run *run, struct results *res, bench_error *err)
 {
-	json_t *list = json_array(), *views = json_array();
+	json_t *list = json_array(), *views = json_array(), *tallies = json_array();
 
-	if (!list || !views || json_object_set_new(res->extra, "isolation", list) < 0 ||
-	    json_object_set_new(res->extra, "host_view", views) < 0)
+	if (!list || !views || !tallies || json_object_set_new(res->extra, "isolation", list) < 0 ||
+	    json_object_set_new(res->extra, "host_view", views) < 0 ||
+	    json_object_set_new(res->extra, "verdict_counts", tallies) < 0)
 		return bench_fail(err, 0, "isolation: out of memory");
 	for (int i = 0; i < run->nprobes; i++) {
 		const struct iso_probe_result *p = &run->probes[i];
-		char label[48];
 		int counts[ISO_NVERDICTS] = { 0 };
+		json_t *tally;
 
-		iso_runner_label(p->runner, p->profile, label, sizeof(label));
 		for (int ch = 0; ch < PC_COUNT; ch++) {
 			json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "runner", p->runner, "profile",
 					      p->profile, "channel", probe_channel_names[ch], "verdict",
@@ -110,13 +106,12 @@ int iso_results_add(const struct iso_run *run, struct results *res, bench_error 
 				return bench_fail(err, 0, "isolation: out of memory");
 			counts[p->verdict[ch]]++;
 		}
-		for (int v = 0; v < ISO_NVERDICTS; v++) {
-			char metric[48];
-
-			snprintf(metric, sizeof(metric), "channels.%s", iso_verdict_name((enum iso_verdict)v));
-			if (series_count(res, label, metric, counts[v], err) < 0)
-				return -1;
-		}
+		tally = json_pack("{s:s, s:s}", "runner", p->runner, "profile", p->profile);
+		if (!tally || json_array_append_new(tallies, tally) < 0)
+			return bench_fail(err, 0, "isolation: out of memory");
+		for (int v = 0; v < ISO_NVERDICTS; v++)
+			if (json_object_set_new(tally, iso_verdict_name((enum iso_verdict)v), json_integer(counts[v])) < 0)
+				return bench_fail(err, 0, "isolation: out of memory");
 		if (p->hv_ok) {
 			json_t *o = json_pack("{s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:i}", "runner", p->runner,
 					      "profile", p->profile, "sees", p->hv.what, "processes", p->hv.processes,
@@ -126,9 +121,6 @@ int iso_results_add(const struct iso_run *run, struct results *res, bench_error 
 
 			if (!o || json_array_append_new(views, o) < 0)
 				return bench_fail(err, 0, "isolation: out of memory");
-			if (series_count(res, label, "host_view.processes", p->hv.processes, err) < 0 ||
-			    series_count(res, label, "host_view.threads", p->hv.threads, err) < 0)
-				return -1;
 		}
 	}
 	return 0;

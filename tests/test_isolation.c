@@ -1,6 +1,8 @@
 /* bench run isolation: the verdict logic on recorded values, and real
  * probes of the host (the positive control) and of containers. */
+#include <ftw.h>
 #include <limits.h>
+#include <sys/wait.h>
 
 #include "../bench/isolation.h"
 #include "../container/cgroup.h"
@@ -178,4 +180,148 @@ Test(isolation, fork_bomb_stays_in_its_pids_limit)
 	r.ops->finish(&r);
 	cr_expect(test_pid_gone(in.host_pid));
 	cr_expect_eq(test_leftovers(run_id), 0);
+}
+
+/* ---- the program as a user runs it -------------------------------------- */
+
+struct cli_result {
+	int status;          /* exit code, or 128 + signal */
+	pid_t pid;           /* of the bench process: its run id starts with it */
+	char out[65536], err[4096];
+};
+
+static void slurp(int fd, char *buf, size_t len)
+{
+	ssize_t n = pread(fd, buf, len - 1, 0);
+
+	buf[n > 0 ? n : 0] = '\0';
+}
+
+/* Runs BENCH_BIN with args (NULL-terminated), stdout and stderr captured. */
+static void run_cli(struct cli_result *r, const char *const *args)
+{
+	const char *bin = getenv("BENCH_BIN");
+	char out_path[] = "/tmp/bench-iso-out-XXXXXX", err_path[] = "/tmp/bench-iso-err-XXXXXX";
+	const char *argv[32];
+	int n = 0, out_fd, err_fd, st;
+
+	if (!bin || access(bin, X_OK) != 0)
+		cr_skip_test("BENCH_BIN is not set to the built bench (run through 'make test')");
+	argv[n++] = bin;
+	for (; *args && n < 31; args++)
+		argv[n++] = *args;
+	argv[n] = NULL;
+	out_fd = mkstemp(out_path);
+	err_fd = mkstemp(err_path);
+	cr_assert(out_fd >= 0 && err_fd >= 0);
+	unlink(out_path);
+	unlink(err_path);
+	r->pid = fork();
+	if (r->pid == 0) {
+		dup2(out_fd, 1);
+		dup2(err_fd, 2);
+		execv(bin, (char *const *)argv);
+		_exit(98);
+	}
+	cr_assert_gt(r->pid, 0);
+	waitpid(r->pid, &st, 0);
+	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	slurp(out_fd, r->out, sizeof(r->out));
+	slurp(err_fd, r->err, sizeof(r->err));
+	close(out_fd);
+	close(err_fd);
+}
+
+static int rm_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st;
+	(void)type;
+	(void)ftw;
+	return remove(path);
+}
+
+/* The verdict the export gives (runner, profile, channel), or NULL. */
+static const char *exported_verdict(json_t *list, const char *runner, const char *profile, const char *channel)
+{
+	size_t i;
+	json_t *rec;
+
+	json_array_foreach(list, i, rec) {
+		const char *r = json_string_value(json_object_get(rec, "runner"));
+		const char *p = json_string_value(json_object_get(rec, "profile"));
+		const char *c = json_string_value(json_object_get(rec, "channel"));
+
+		if (r && p && c && strcmp(r, runner) == 0 && strcmp(p, profile) == 0 && strcmp(c, channel) == 0)
+			return json_string_value(json_object_get(rec, "verdict"));
+	}
+	return NULL;
+}
+
+/* bench run isolation end to end: exit 0, only "bench: " lines on stderr,
+ * the export's "isolation" list with the hostname verdicts, no one-sample
+ * warnings for the verdict counts, the plots redrawn by `bench plot`, and
+ * nothing left behind. */
+Test(isolation, cli_run_exports_the_verdicts)
+{
+	char dir[] = "/tmp/bench-iso-res-XXXXXX", json_path[PATH_MAX], latest[PATH_MAX + 16], needle[32];
+	struct cli_result *r = calloc(1, sizeof(*r));
+	json_error_t jerr;
+	json_t *doc, *list;
+	const char *v;
+	pid_t run_pid;
+
+	SKIP_UNLESS_ROOT();
+	cr_assert_not_null(r);
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(json_path, sizeof(json_path), "%s/export.json", dir);
+	{
+		const char *args[] = { "run", "isolation", "--runners", "host,container", "--skip-noisy", "--runs", "1",
+				       "--probe-pause-ms", "300", "--out", dir, "--export-json", json_path, NULL };
+
+		run_cli(r, args);
+	}
+	run_pid = r->pid;
+	cr_expect_eq(r->status, 0, "exit %d; stderr: %s", r->status, r->err);
+	for (const char *line = r->err; *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : "")
+		cr_expect_eq(strncmp(line, "bench: ", 7), 0, "a stray line on stderr: %.80s", line);
+	cr_expect(strstr(r->err, "bench: results in "), "stderr does not name the results: %s", r->err);
+	cr_expect_null(strstr(r->out, "only 1 sample"), "the summary warns about counts: %s", r->out);
+	cr_expect_not_null(strstr(r->out, "hostname"), "no matrix on stdout: %s", r->out);
+
+	doc = json_load_file(json_path, 0, &jerr);
+	cr_assert_not_null(doc, "%s: %s", json_path, jerr.text);
+	list = json_object_get(doc, "isolation");
+	cr_assert(json_is_array(list), "the export has no isolation list");
+	cr_expect_eq(json_array_size(list) % PC_COUNT, 0);
+	v = exported_verdict(list, "host", "none", "hostname");
+	cr_expect(v && strcmp(v, "leaks") == 0, "host hostname: %s", v ? v : "(missing)");
+	v = exported_verdict(list, "container", "plain", "hostname");
+	cr_expect(v && strcmp(v, "isolated") == 0, "container/plain hostname: %s", v ? v : "(missing)");
+	v = exported_verdict(list, "container", "hardened", "hostname");
+	cr_expect(v && strcmp(v, "isolated") == 0, "container/hardened hostname: %s", v ? v : "(missing)");
+	cr_expect(json_is_array(json_object_get(doc, "verdict_counts")));
+	/* Without the noisy neighbour nothing is sampled. */
+	cr_expect_eq(json_array_size(json_object_get(doc, "results")), 0);
+	json_decref(doc);
+
+	/* bench plot redraws the heatmap from the folder alone. */
+	snprintf(latest, sizeof(latest), "%s/latest", dir);
+	{
+		const char *args[] = { "plot", latest, NULL };
+		char png[PATH_MAX + 32];
+
+		snprintf(png, sizeof(png), "%s/isolation.png", latest);
+		unlink(png);
+		run_cli(r, args);
+		if (r->status == 0)
+			cr_expect_eq(access(png, R_OK), 0, "bench plot drew no %s", png);
+		else
+			cr_expect_not_null(strstr(r->err, "gnuplot not found"), "bench plot: exit %d: %s", r->status,
+					   r->err);
+	}
+
+	snprintf(needle, sizeof(needle), "bench-%d-", (int)run_pid);
+	cr_expect_eq(test_leftovers(needle), 0, "run %s left something behind", needle);
+	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	free(r);
 }
