@@ -275,8 +275,9 @@ int plot_render(const char *template_name, const char *dir, const char *vars, be
 		return PLOT_NO_GNUPLOT;
 	if (plot_find_template(template_name, template_path, sizeof(template_path), err) < 0)
 		return -1;
+	/* plot_draw empties the log once, so that every template a
+	 * benchmark renders can add to it. */
 	snprintf(log, sizeof(log), "%s/gnuplot.log", dir);
-	unlink(log);
 	for (size_t t = 0; t < sizeof(terms) / sizeof(terms[0]); t++) {
 		size_t vlen = strlen(vars) + PATH_MAX + 64;
 		char *all = malloc(vlen);
@@ -293,13 +294,6 @@ int plot_render(const char *template_name, const char *dir, const char *vars, be
 		}
 		free(all);
 	}
-	/* A clean run leaves no log; warnings are kept for whoever looks. */
-	{
-		struct stat st;
-
-		if (stat(log, &st) == 0 && st.st_size == 0)
-			unlink(log);
-	}
 	return PLOT_DRAWN;
 }
 
@@ -307,8 +301,21 @@ int plot_draw(const char *template_name, const struct results *res, const char *
 {
 	if (strchr(dir, '\n') || strchr(dir, '\''))
 		return bench_fail(err, 0, "cannot plot into a folder whose name holds a newline or a quote");
-	for (size_t i = 0; i < sizeof(plots) / sizeof(plots[0]); i++)
-		if (strcmp(plots[i].name, template_name) == 0)
-			return plots[i].draw(res, dir, err);
+	for (size_t i = 0; i < sizeof(plots) / sizeof(plots[0]); i++) {
+		char log[PATH_MAX];
+		struct stat st;
+		int rc;
+
+		if (strcmp(plots[i].name, template_name) != 0)
+			continue;
+		snprintf(log, sizeof(log), "%s/gnuplot.log", dir);
+		unlink(log);
+		rc = plots[i].draw(res, dir, err);
+		/* A clean run leaves no log; warnings are kept for whoever
+		 * looks. */
+		if (stat(log, &st) == 0 && st.st_size == 0)
+			unlink(log);
+		return rc;
+	}
 	return bench_fail(err, 0, "no plot named '%s'", template_name);
 }
