@@ -31,6 +31,9 @@ int run_output_write(const struct run_options *o, const struct results *res, ben
 		rc = -1;
 	if (!o->quiet)
 		results_print_summary(res, stdout);
+	/* stdout may be a file (fully buffered) and stderr the same file:
+	 * the summary first, then the line that says where it all went. */
+	fflush(stdout);
 	fprintf(stderr, "bench: results in %s\n", dir);
 	return rc;
 }
