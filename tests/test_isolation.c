@@ -9,6 +9,7 @@
 #include "../runners/clock.h"
 #include "../runners/run_id.h"
 #include "../runners/schedule.h"
+#include "cli_run.h"
 #include "helpers.h"
 
 extern const struct runner_ops host_runner_ops;
@@ -184,62 +185,6 @@ Test(isolation, fork_bomb_stays_in_its_pids_limit)
 
 /* ---- the program as a user runs it -------------------------------------- */
 
-struct cli_result {
-	int status;          /* exit code, or 128 + signal */
-	pid_t pid;           /* of the bench process: its run id starts with it */
-	char out[65536], err[4096];
-};
-
-static void slurp(int fd, char *buf, size_t len)
-{
-	ssize_t n = pread(fd, buf, len - 1, 0);
-
-	buf[n > 0 ? n : 0] = '\0';
-}
-
-/* Runs BENCH_BIN with args (NULL-terminated), stdout and stderr captured. */
-static void run_cli(struct cli_result *r, const char *const *args)
-{
-	const char *bin = getenv("BENCH_BIN");
-	char out_path[] = "/tmp/bench-iso-out-XXXXXX", err_path[] = "/tmp/bench-iso-err-XXXXXX";
-	const char *argv[32];
-	int n = 0, out_fd, err_fd, st;
-
-	if (!bin || access(bin, X_OK) != 0)
-		cr_skip_test("BENCH_BIN is not set to the built bench (run through 'make test')");
-	argv[n++] = bin;
-	for (; *args && n < 31; args++)
-		argv[n++] = *args;
-	argv[n] = NULL;
-	out_fd = mkstemp(out_path);
-	err_fd = mkstemp(err_path);
-	cr_assert(out_fd >= 0 && err_fd >= 0);
-	unlink(out_path);
-	unlink(err_path);
-	r->pid = fork();
-	if (r->pid == 0) {
-		dup2(out_fd, 1);
-		dup2(err_fd, 2);
-		execv(bin, (char *const *)argv);
-		_exit(98);
-	}
-	cr_assert_gt(r->pid, 0);
-	waitpid(r->pid, &st, 0);
-	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-	slurp(out_fd, r->out, sizeof(r->out));
-	slurp(err_fd, r->err, sizeof(r->err));
-	close(out_fd);
-	close(err_fd);
-}
-
-static int rm_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	(void)st;
-	(void)type;
-	(void)ftw;
-	return remove(path);
-}
-
 /* The verdict the export gives (runner, profile, channel), or NULL. */
 static const char *exported_verdict(json_t *list, const char *runner, const char *profile, const char *channel)
 {
@@ -264,7 +209,7 @@ static const char *exported_verdict(json_t *list, const char *runner, const char
 Test(isolation, cli_run_exports_the_verdicts)
 {
 	char dir[] = "/tmp/bench-iso-res-XXXXXX", json_path[PATH_MAX], latest[PATH_MAX + 16], needle[32];
-	struct cli_result *r = calloc(1, sizeof(*r));
+	struct cli_run *r = calloc(1, sizeof(*r));
 	json_error_t jerr;
 	json_t *doc, *list;
 	const char *v;
@@ -278,7 +223,7 @@ Test(isolation, cli_run_exports_the_verdicts)
 		const char *args[] = { "run", "isolation", "--runners", "host,container", "--skip-noisy", "--runs", "1",
 				       "--probe-pause-ms", "300", "--out", dir, "--export-json", json_path, NULL };
 
-		run_cli(r, args);
+		run_bench(r, NULL, args);
 	}
 	run_pid = r->pid;
 	cr_expect_eq(r->status, 0, "exit %d; stderr: %s", r->status, r->err);
@@ -312,7 +257,7 @@ Test(isolation, cli_run_exports_the_verdicts)
 
 		snprintf(png, sizeof(png), "%s/isolation.png", latest);
 		unlink(png);
-		run_cli(r, args);
+		run_bench(r, NULL, args);
 		if (r->status == 0)
 			cr_expect_eq(access(png, R_OK), 0, "bench plot drew no %s", png);
 		else

@@ -10,6 +10,7 @@
 
 #include "../bench/syscall_data.h"
 #include "../runners/stats.h"
+#include "cli_run.h"
 #include "helpers.h"
 
 #define EPS 1e-9
@@ -286,40 +287,14 @@ Test(syscall, records_out_of_place_are_refused)
 
 /* ---- end to end --------------------------------------------------------- */
 
-static int rm_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+/* Runs bench with args; its exit status, and its pid in *pid_out. */
+static int run_status(const char *const *args, pid_t *pid_out)
 {
-	(void)st;
-	(void)type;
-	(void)ftw;
-	return remove(path);
-}
+	static struct cli_run r;
 
-/* Runs bench with args (output to /dev/null); its exit status. */
-static int run_bench(const char *const *args, pid_t *pid_out)
-{
-	const char *bin = getenv("BENCH_BIN");
-	const char *argv[40];
-	int n = 0, st;
-	pid_t pid;
-
-	if (!bin || access(bin, X_OK) != 0)
-		cr_skip_test("BENCH_BIN is not set to the built bench (run through 'make test')");
-	argv[n++] = bin;
-	for (; *args && n < 39; args++)
-		argv[n++] = *args;
-	argv[n] = NULL;
-	pid = fork();
-	if (pid == 0) {
-		int fd = open("/dev/null", O_WRONLY);
-
-		dup2(fd, 1);
-		execv(bin, (char *const *)argv);
-		_exit(98);
-	}
-	cr_assert_gt(pid, 0);
-	*pid_out = pid;
-	waitpid(pid, &st, 0);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	run_bench(&r, NULL, args);
+	*pid_out = r.pid;
+	return r.status;
 }
 
 static double median_of(json_t *results, const char *runner, const char *call)
@@ -352,7 +327,7 @@ Test(syscall, host_and_container_give_positive_figures_and_a_cheap_vdso)
 	{
 		const char *args[] = { "run", "syscall", "--runners", "host,container", "--runs", "1", "--batches", "5",
 				       "--quiet", "--out", dir, "--export-json", json, NULL };
-		cr_assert_eq(run_bench(args, &pid), 0);
+		cr_assert_eq(run_status(args, &pid), 0);
 	}
 	doc = json_load_file(json, 0, &jerr);
 	cr_assert_not_null(doc, "%s", jerr.text);
@@ -406,6 +381,6 @@ Test(syscall, bad_calls_are_a_usage_error)
 	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
 		const char *args[] = { "run", "syscall", "--runners", "host", "--calls", lists[i], NULL };
 
-		cr_expect_eq(run_bench(args, &pid), BENCH_EXIT_USAGE, "--calls '%s'", lists[i]);
+		cr_expect_eq(run_status(args, &pid), BENCH_EXIT_USAGE, "--calls '%s'", lists[i]);
 	}
 }
