@@ -112,14 +112,6 @@ static const struct bench_option density_options[] = {
 	{ NULL, NULL, NULL, NULL },
 };
 
-static const char *cgroup_version(void)
-{
-	static struct cg_layout layout;
-	bench_error err;
-
-	return cg_detect(&layout, &err) == 0 ? cg_layout_describe(&layout) : NULL;
-}
-
 static bool is_vm(const struct runner_ops *ops)
 {
 	return strcmp(ops->name, "vm") == 0;
@@ -353,7 +345,7 @@ int cmd_run_density(int argc, char **argv, int full_argc, char **full_argv)
 	mem_avail /= 1024;
 	run_id_make(run_id, sizeof(run_id));
 	results_init(&res, "density");
-	if (meta_collect(res.meta, full_argc, full_argv, agent, cgroup_version(), &err) < 0) {
+	if (meta_collect(res.meta, full_argc, full_argv, agent, cg_detect_describe(), &err) < 0) {
 		bench_error_print(&err);
 		results_free(&res);
 		return BENCH_EXIT_FAIL;
@@ -377,7 +369,7 @@ int cmd_run_density(int argc, char **argv, int full_argc, char **full_argv)
 	if (run_output_has_samples(&res)) {
 		bench_error werr = { 0 };
 
-		if (capacity(&res, &d, &cfg, &werr) < 0 || run_output_write(&opts, &res, &werr) < 0) {
+		if (capacity(&res, &d, &cfg, &werr) < 0 || run_output_write(&opts, &res, NULL, &werr) < 0) {
 			bench_error_print(&werr);
 			if (rc == 0)
 				err.exit_code = BENCH_EXIT_FAIL, rc = -1;

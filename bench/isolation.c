@@ -107,14 +107,6 @@ static const struct bench_option iso_options[] = {
 	{ NULL, NULL, NULL, NULL },
 };
 
-static const char *cgroup_version(void)
-{
-	static struct cg_layout layout;
-	bench_error err;
-
-	return cg_detect(&layout, &err) == 0 ? cg_layout_describe(&layout) : NULL;
-}
-
 /* The profiles a runner is probed with: only the container has any. */
 static int profiles_for(const char *runner, const char *flag, const char *out[2])
 {
@@ -196,14 +188,6 @@ static int run_all(const struct run_options *opts, const struct iso_flags *fl, s
 
 /* Whether --cpus was on the command line (the parsed list is normalised,
  * so an empty one cannot tell). */
-static bool cpus_given(int argc, char **argv)
-{
-	for (int i = 1; i < argc; i++)
-		if (strncmp(argv[i], "--cpus", 6) == 0)
-			return true;
-	return false;
-}
-
 static void usage(void)
 {
 	printf("usage: bench run isolation [options]\n\n"
@@ -238,7 +222,7 @@ int cmd_run_isolation(int argc, char **argv, int full_argc, char **full_argv)
 	}
 	if (opts.runs > 0)
 		fl.noisy.windows = opts.runs;
-	if (!cpus_given(argc, argv) && sysconf(_SC_NPROCESSORS_ONLN) > 1 &&
+	if (!opts.cpus_given && sysconf(_SC_NPROCESSORS_ONLN) > 1 &&
 	    cpulist_parse("0", opts.cpus, sizeof(opts.cpus), &opts.ncpus, &err) < 0) {
 		bench_error_print(&err);
 		return BENCH_EXIT_FAIL;
@@ -253,7 +237,7 @@ int cmd_run_isolation(int argc, char **argv, int full_argc, char **full_argv)
 	run.burst_ms = fl.pause_ms * 2 / 5;
 	run_id_make(run_id, sizeof(run_id));
 	results_init(&res, "isolation");
-	if (meta_collect(res.meta, full_argc, full_argv, agent, cgroup_version(), &err) < 0) {
+	if (meta_collect(res.meta, full_argc, full_argv, agent, cg_detect_describe(), &err) < 0) {
 		bench_error_print(&err);
 		results_free(&res);
 		return BENCH_EXIT_FAIL;

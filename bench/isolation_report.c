@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../runners/run_output.h"
 #include "isolation.h"
 
 static void column_label(const struct iso_probe_result *p, char *out, size_t outsz)
@@ -146,39 +147,44 @@ static int write_markdown(const struct iso_run *run, const char *path, const cha
 	return 0;
 }
 
+static int write_files(void *ctx, const char *dir, bench_error *err)
+{
+	char path[PATH_MAX + 32];
+
+	snprintf(path, sizeof(path), "%s/isolation.md", dir);
+	return write_markdown(ctx, path, "w", err);
+}
+
+static int append_markdown(void *ctx, const char *path, bench_error *err)
+{
+	/* The matrix goes after the common summary. */
+	return write_markdown(ctx, path, "a", err);
+}
+
+static void print_tables(void *ctx, FILE *out)
+{
+	const struct iso_run *run = ctx;
+
+	if (run->nprobes == 0)
+		return;
+	fputs("\nIsolation: what the workload learns about the host\n", out);
+	iso_print_matrix(run, out, false);
+	fputs("\nWhat the host sees of the workload\n", out);
+	iso_print_hostview(run, out, false);
+}
+
 int iso_output_write(const struct run_options *o, const struct iso_run *run, const struct results *res,
 		     bench_error *err)
 {
-	char dir[PATH_MAX], path[PATH_MAX + 32];
-	bench_error e2;
-	int rc = 0;
+	const struct run_output_hooks hooks = {
+		.ctx = (void *)run,
+		.write_files = write_files,
+		.append_markdown = append_markdown,
+		.print = print_tables,
+	};
+	int rc = run_output_write(o, res, &hooks, err);
 
-	if (results_folder_create(o->out_dir, res->benchmark, dir, sizeof(dir), err) < 0)
-		return -1;
-	if (results_save(res, dir, err) < 0)
-		rc = -1;
-	snprintf(path, sizeof(path), "%s/isolation.md", dir);
-	if (write_markdown(run, path, "w", rc < 0 ? &e2 : err) < 0)
-		rc = -1;
-	if (o->export_json && results_write_json(res, o->export_json, rc < 0 ? &e2 : err) < 0)
-		rc = -1;
-	if (o->export_csv && results_write_csv(res, o->export_csv, rc < 0 ? &e2 : err) < 0)
-		rc = -1;
-	/* The Markdown export gets the matrix after the summary. */
-	if (o->export_markdown && (results_write_markdown(res, o->export_markdown, rc < 0 ? &e2 : err) < 0 ||
-				   write_markdown(run, o->export_markdown, "a", rc < 0 ? &e2 : err) < 0))
-		rc = -1;
-	if (!o->quiet) {
-		results_print_summary(res, stdout);
-		if (run->nprobes > 0) {
-			fputs("\nIsolation: what the workload learns about the host\n", stdout);
-			iso_print_matrix(run, stdout, false);
-			fputs("\nWhat the host sees of the workload\n", stdout);
-			iso_print_hostview(run, stdout, false);
-		}
-	}
 	if (run->control_msg[0])
 		fprintf(stderr, "bench: the probe is broken: %s\n", run->control_msg);
-	fprintf(stderr, "bench: results in %s\n", dir);
 	return rc;
 }

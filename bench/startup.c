@@ -14,14 +14,6 @@
 #include "../runners/schedule.h"
 #include "benchmarks.h"
 
-static const char *cgroup_version(void)
-{
-	static struct cg_layout layout;
-	bench_error err;
-
-	return cg_detect(&layout, &err) == 0 ? cg_layout_describe(&layout) : NULL;
-}
-
 static int record_startup(void *ctx, struct runner *r, struct instance *in, struct results *res, bench_error *err)
 {
 	const char *name = r->ops->name;
@@ -75,7 +67,7 @@ int cmd_run_startup(int argc, char **argv, int full_argc, char **full_argv)
 	}
 	run_id_make(run_id, sizeof(run_id));
 	results_init(&res, "startup");
-	if (meta_collect(res.meta, full_argc, full_argv, agent, cgroup_version(), &err) < 0) {
+	if (meta_collect(res.meta, full_argc, full_argv, agent, cg_detect_describe(), &err) < 0) {
 		bench_error_print(&err);
 		results_free(&res);
 		return BENCH_EXIT_FAIL;
@@ -92,7 +84,7 @@ int cmd_run_startup(int argc, char **argv, int full_argc, char **full_argv)
 	if (run_output_has_samples(&res)) {
 		bench_error werr = { 0 };
 
-		if (run_output_write(&opts, &res, &werr) < 0) {
+		if (run_output_write(&opts, &res, NULL, &werr) < 0) {
 			bench_error_print(&werr);
 			if (rc == 0)
 				err.exit_code = BENCH_EXIT_FAIL, rc = -1;

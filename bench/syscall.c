@@ -315,16 +315,10 @@ int cmd_run_syscall(int argc, char **argv, int full_argc, char **full_argv)
 		memset(&uts, 0, sizeof(uts));
 	run_id_make(run_id, sizeof(run_id));
 	results_init(&res, "syscall");
-	{
-		static struct cg_layout layout;
-		bench_error cgerr;
-		const char *cgv = cg_detect(&layout, &cgerr) == 0 ? cg_layout_describe(&layout) : NULL;
-
-		if (meta_collect(res.meta, full_argc, full_argv, agent, cgv, &err) < 0) {
-			bench_error_print(&err);
-			results_free(&res);
-			return BENCH_EXIT_FAIL;
-		}
+	if (meta_collect(res.meta, full_argc, full_argv, agent, cg_detect_describe(), &err) < 0) {
+		bench_error_print(&err);
+		results_free(&res);
+		return BENCH_EXIT_FAIL;
 	}
 	json_object_set_new(res.meta, "pinned_pu", json_integer(b.pu));
 	interrupt_install();
@@ -341,7 +335,7 @@ int cmd_run_syscall(int argc, char **argv, int full_argc, char **full_argv)
 				err.exit_code = BENCH_EXIT_FAIL, rc = -1;
 		}
 		syscall_report_explain(&res, b.info, b.ninfo, uts.release);
-		if (run_output_write(&opts, &res, &werr) < 0) {
+		if (run_output_write(&opts, &res, NULL, &werr) < 0) {
 			bench_error_print(&werr);
 			if (rc == 0)
 				err.exit_code = BENCH_EXIT_FAIL, rc = -1;

@@ -46,6 +46,10 @@ const char *cg_layout_describe(const struct cg_layout *l);
 /* The same, from this machine. */
 int cg_detect(struct cg_layout *out, bench_error *err);
 
+/* This machine's layout in words (cg_layout_describe), for the results'
+ * metadata; NULL when it cannot be worked out. */
+const char *cg_detect_describe(void);
+
 /* Creates CGROUP_PARENT in every hierarchy used and makes it ready for
  * children: v2 enables the controllers in the subtree, v1 cpuset copies
  * cpus and mems from the root (a v1 cpuset without them takes no task).

@@ -188,3 +188,11 @@ const char *cg_layout_describe(const struct cg_layout *l)
 		return "v1 (hybrid: v2 mounted without controllers)";
 	return l->version == 1 ? "v1" : "none";
 }
+
+const char *cg_detect_describe(void)
+{
+	struct cg_layout layout = { 0 };
+	bench_error err;
+
+	return cg_detect(&layout, &err) == 0 ? cg_layout_describe(&layout) : NULL;
+}

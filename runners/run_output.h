@@ -9,9 +9,21 @@
 /* True when res holds at least one sample worth keeping. */
 bool run_output_has_samples(const struct results *res);
 
+/* What a benchmark adds to the common output (all may be NULL). */
+struct run_output_hooks {
+	void *ctx;
+	/* More files in the results folder (e.g. isolation.md). */
+	int (*write_files)(void *ctx, const char *dir, bench_error *err);
+	/* More Markdown after the summary in --export-markdown's file. */
+	int (*append_markdown)(void *ctx, const char *path, bench_error *err);
+	/* More text after the terminal summary. */
+	void (*print)(void *ctx, FILE *out);
+};
+
 /* Writes the results folder and the exports, prints the summary (unless
  * quiet) and the folder's path.  Returns -1 with *err if any could not be
- * written; it still tries every other one. */
-int run_output_write(const struct run_options *o, const struct results *res, bench_error *err);
+ * written; it still tries every other one.  hooks may be NULL. */
+int run_output_write(const struct run_options *o, const struct results *res, const struct run_output_hooks *hooks,
+		     bench_error *err);
 
 #endif
