@@ -16,6 +16,21 @@
 static const char *const known_benchmarks[] = { "startup", "syscall", "isolation", "density" };
 #define NKNOWN (sizeof(known_benchmarks) / sizeof(known_benchmarks[0]))
 
+size_t report_hosts(const struct report_input *in, const char **hosts, size_t max)
+{
+	size_t nhosts = 0;
+
+	for (size_t i = 0; i < in->n; i++) {
+		bool seen = false;
+
+		for (size_t k = 0; k < nhosts; k++)
+			seen |= strcmp(hosts[k], in->f[i].host) == 0;
+		if (!seen && nhosts < max)
+			hosts[nhosts++] = in->f[i].host;
+	}
+	return nhosts;
+}
+
 const char *report_num(char *buf, size_t sz, double v)
 {
 	double a = fabs(v);
@@ -431,16 +446,8 @@ int report_build(struct doc *d, const struct report_input *in, bench_error *err)
 	time_t t = time(NULL);
 	struct tm tm;
 	const char *hosts[64];
-	size_t nhosts = 0;
+	size_t nhosts = report_hosts(in, hosts, 64);
 
-	for (size_t i = 0; i < in->n; i++) {
-		bool seen = false;
-
-		for (size_t k = 0; k < nhosts; k++)
-			seen |= strcmp(hosts[k], in->f[i].host) == 0;
-		if (!seen && nhosts < 64)
-			hosts[nhosts++] = in->f[i].host;
-	}
 	if (!gmtime_r(&t, &tm) || !strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm))
 		snprintf(now, sizeof(now), "unknown");
 	doc_heading(d, 1, "Containers or VMs: what bench measured");

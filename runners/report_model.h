@@ -81,6 +81,10 @@ void doc_plot(struct doc *d, const char *caption, const char *svg_path, const ch
 int report_build(struct doc *d, const struct report_input *in, bench_error *err);
 void report_summary(struct doc *d, const struct report_input *in);
 
+/* The distinct host names of the folders, in the order first seen (at
+ * most max); how many. */
+size_t report_hosts(const struct report_input *in, const char **hosts, size_t max);
+
 /* A number with about three significant digits. */
 const char *report_num(char *buf, size_t sz, double v);
 /* The newest folder of a benchmark on a host (host NULL: any), or NULL. */

@@ -272,17 +272,9 @@ static void caveats(struct doc *d, const struct report_input *in)
 void report_summary(struct doc *d, const struct report_input *in)
 {
 	const char *hosts[64];
-	size_t nhosts = 0;
+	size_t nhosts = report_hosts(in, hosts, 64);
 
 	doc_heading(d, 2, "Summary for a vSphere administrator");
-	for (size_t i = 0; i < in->n; i++) {
-		bool seen = false;
-
-		for (size_t k = 0; k < nhosts; k++)
-			seen |= strcmp(hosts[k], in->f[i].host) == 0;
-		if (!seen && nhosts < 64)
-			hosts[nhosts++] = in->f[i].host;
-	}
 	for (size_t h = 0; h < nhosts; h++) {
 		if (nhosts > 1)
 			doc_heading(d, 3, "Host %s", hosts[h]);

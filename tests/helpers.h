@@ -88,6 +88,29 @@ static inline int test_leftovers(const char *needle)
 	return found;
 }
 
+/* A whole file, NUL-terminated, malloc'd (the test fails if it cannot be
+ * read); its length in *len when len is not NULL. */
+static inline char *test_read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	cr_assert_not_null(f, "%s", path);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	cr_assert_geq(n, 0, "%s", path);
+	buf = malloc((size_t)n + 1);
+	cr_assert_not_null(buf);
+	cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n, "%s", path);
+	fclose(f);
+	buf[n] = '\0';
+	if (len)
+		*len = (size_t)n;
+	return buf;
+}
+
 static inline bool test_pid_gone(pid_t pid)
 {
 	return pid > 0 && kill(pid, 0) != 0 && errno == ESRCH;

@@ -23,23 +23,6 @@ static void rm_tree(const char *dir)
 	nftw(dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
 }
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf;
-	long n;
-
-	cr_assert_not_null(f, "%s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	cr_assert_not_null(buf);
-	buf[fread(buf, 1, (size_t)n, f)] = '\0';
-	fclose(f);
-	return buf;
-}
-
 static size_t count(const char *hay, const char *needle)
 {
 	size_t n = 0;
@@ -169,8 +152,8 @@ static char *report_of(const char *root, char *const *dirs, int n, char **html)
 	doc_free(&d);
 	report_input_free(&in);
 	if (html)
-		*html = slurp(ht);
-	return slurp(md);
+		*html = test_read_file(ht, NULL);
+	return test_read_file(md, NULL);
 }
 
 static char *temp_root(char *buf)

@@ -28,6 +28,7 @@
 #include "../vm/domain_xml.h"
 #include "../vm/initramfs.h"
 #include "../vm/kernel_cache.h"
+#include "helpers.h"
 
 extern const struct runner_ops vm_runner_ops;
 
@@ -228,24 +229,6 @@ static void check_archive(const char *path, const void *agent, size_t len)
 	cr_expect_eq(n, 4, "only /init, /dev, /proc, /dev/console");
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	cr_assert_not_null(f, "%s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	cr_assert_not_null(buf);
-	cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
-}
-
 Test(vm_initramfs, holds_the_agent)
 {
 	const char *agent_env = getenv("BENCH_AGENT");
@@ -266,7 +249,7 @@ Test(vm_initramfs, holds_the_agent)
 		snprintf(agent_path, sizeof(agent_path), "%s/agent", dir);
 		write_file(agent_path, fake, sizeof(fake), 0755);
 	}
-	agent = slurp(agent_path, &len);
+	agent = test_read_file(agent_path, &len);
 	snprintf(cache, sizeof(cache), "%s/cache", dir);
 
 	cr_assert_eq(initramfs_get(agent_path, cache, path, sizeof(path), sha, &err), 0, "%s", err.msg);
@@ -513,7 +496,7 @@ Test(vm, boots_to_ready)
 	{
 		/* The guest's /init is the very file the other runners start. */
 		size_t len;
-		char *bytes = slurp(getenv("BENCH_AGENT"), &len);
+		char *bytes = test_read_file(getenv("BENCH_AGENT"), &len);
 
 		initramfs_sha256_hex(bytes, len, agent_sha);
 		free(bytes);
