@@ -215,6 +215,7 @@ int cg_create(struct cgroup *cg, const struct cg_layout *l, const char *name, co
 {
 	memset(cg, 0, sizeof(*cg));
 	cg->layout = l;
+	cg->v2_dirfd = -1;
 	for (int c = 0; c < CG_NCONTROLLERS; c++)
 		cg->procs_fd[c] = -1;
 	if (l->version != 1 && l->version != 2)
@@ -239,6 +240,14 @@ int cg_create(struct cgroup *cg, const struct cg_layout *l, const char *name, co
 			int e = errno;
 			cg_destroy(cg, NULL);
 			return bench_fail(err, e, "cgroup: open %s", procs);
+		}
+	}
+	if (l->version == 2) {
+		cg->v2_dirfd = open(cg->path[0], O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (cg->v2_dirfd < 0) {
+			int e = errno;
+			cg_destroy(cg, NULL);
+			return bench_fail(err, e, "cgroup: open %s", cg->path[0]);
 		}
 	}
 	if (write_limits(cg, lim, err) < 0) {
@@ -315,6 +324,9 @@ int cg_destroy(struct cgroup *cg, bench_error *err)
 			close(cg->procs_fd[c]);
 		cg->procs_fd[c] = -1;
 	}
+	if (cg->v2_dirfd >= 0)
+		close(cg->v2_dirfd);
+	cg->v2_dirfd = -1;
 	for (int c = 0; c < CG_NCONTROLLERS; c++) {
 		if (!cg->path[c][0])
 			continue;

@@ -72,6 +72,8 @@ struct cgroup {
 	const struct cg_layout *layout;
 	char name[64];
 	char path[CG_NCONTROLLERS][PATH_MAX + 128];/* v1: per controller; v2: all [0] */
+	int v2_dirfd;                          /* v2: the cgroup's folder, for
+						  CLONE_INTO_CGROUP; else -1 */
 	int procs_fd[CG_NCONTROLLERS];         /* open cgroup.procs (v1: each; v2: [0]), -1 when
 						  none: a child writes "0" to join */
 	bool created;

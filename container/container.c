@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -17,6 +18,7 @@
 
 #include "../runners/clock.h"
 #include "../runners/interrupt.h"
+#include "clone_vm.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
@@ -67,7 +69,7 @@ static __attribute__((noreturn)) void child_fail(int sync_fd, struct child_repor
  * own stack: raw system calls only, no allocation, no stdio, nothing that
  * writes to memory the parent will read but the report on the pipe. */
 static __attribute__((noreturn)) void child_main(const struct container_spec *spec, int sync_fd,
-						 const sigset_t *mask)
+						 const sigset_t *mask, bool born_in_cgroup)
 {
 	static char *const envp[] = { "PATH=/", "HOME=/", "container=bench", NULL };
 	struct child_report rep = { .failed_step = -1 };
@@ -76,17 +78,18 @@ static __attribute__((noreturn)) void child_main(const struct container_spec *sp
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
 		child_fail(sync_fd, &rep, STEP_PDEATHSIG);
 	/* Join first: the cgroup namespace made next has the container's
-	 * own cgroup as its root. */
-	{
+	 * own cgroup as its root.  (clone3 has done both already where the
+	 * child was born in its cgroup.) */
+	if (!born_in_cgroup) {
 		int rc = cg_join_self(spec->cgroup);
 
 		if (rc < 0) {
 			errno = -rc;
 			child_fail(sync_fd, &rep, STEP_JOIN_CGROUP);
 		}
+		if (unshare(CLONE_NEWCGROUP) != 0)
+			child_fail(sync_fd, &rep, STEP_CGROUP_NS);
 	}
-	if (unshare(CLONE_NEWCGROUP) != 0)
-		child_fail(sync_fd, &rep, STEP_CGROUP_NS);
 	rep.t_joined = clock_now_ns();
 	if (sethostname(spec->hostname, strlen(spec->hostname)) != 0)
 		child_fail(sync_fd, &rep, STEP_HOSTNAME);
@@ -195,13 +198,52 @@ struct child_args {
 	const struct container_spec *spec;
 	int sync_fd;
 	sigset_t mask;            /* the parent's, restored before exec */
+	bool born_in_cgroup;      /* clone3 put it in its cgroup and namespace */
 };
 
 static int child_entry(void *arg)
 {
 	const struct child_args *a = arg;
 
-	child_main(a->spec, a->sync_fd, &a->mask);
+	child_main(a->spec, a->sync_fd, &a->mask, a->born_in_cgroup);
+}
+
+/* False once this kernel has refused clone3 or CLONE_INTO_CGROUP: the
+ * other starts of the run go the clone() way at once. */
+static bool clone3_works = true;
+
+/* Starts the child.  On cgroup v2, clone3 creates it inside its cgroup
+ * (CLONE_INTO_CGROUP) and cgroup namespace: moving a task between cgroups
+ * takes a lock whose first writer after a quiet spell waits for an RCU
+ * grace period (milliseconds), and a child born in place moves nothing.
+ * Elsewhere, and on kernels before 5.7, clone() and the child joins. */
+static pid_t start_child(struct child_args *args, int *pidfd)
+{
+	/* CLONE_VM | CLONE_VFORK, as posix_spawn does: the child borrows the
+	 * harness's memory until it execs instead of copying its page
+	 * tables, which would cost more than all the namespaces but one. */
+	const int flags = CONTAINER_NAMESPACES | CLONE_VM | CLONE_VFORK | CLONE_PIDFD;
+	const struct cgroup *cg = args->spec->cgroup;
+
+	if (cg->v2_dirfd >= 0 && clone3_works) {
+		struct clone_args ca = {
+			.flags = (uint64_t)flags | CLONE_INTO_CGROUP | CLONE_NEWCGROUP,
+			.pidfd = (uint64_t)(uintptr_t)pidfd,
+			.exit_signal = SIGCHLD,
+			.stack = (uint64_t)(uintptr_t)child_stack,
+			.stack_size = sizeof(child_stack),
+			.cgroup = (uint64_t)cg->v2_dirfd,
+		};
+		pid_t pid;
+
+		args->born_in_cgroup = true;
+		pid = clone3_vm(&ca, child_entry, args);
+		if (pid >= 0 || (errno != ENOSYS && errno != E2BIG && errno != EINVAL))
+			return pid;
+		clone3_works = false;
+	}
+	args->born_in_cgroup = false;
+	return clone(child_entry, child_stack + sizeof(child_stack), flags | SIGCHLD, args, pidfd);
 }
 
 int container_start(struct container *ct, const struct container_spec *spec, uint64_t deadline_ns,
@@ -221,11 +263,7 @@ int container_start(struct container *ct, const struct container_spec *spec, uin
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, &args.mask);
 	ct->t_clone = clock_now_ns();
-	/* CLONE_VM | CLONE_VFORK, as posix_spawn does: the child borrows the
-	 * harness's memory until it execs instead of copying its page
-	 * tables, which would cost more than all the namespaces but one. */
-	pid = clone(child_entry, child_stack + sizeof(child_stack),
-		    CONTAINER_NAMESPACES | CLONE_VM | CLONE_VFORK | CLONE_PIDFD | SIGCHLD, &args, &pidfd);
+	pid = start_child(&args, &pidfd);
 	e = errno;
 	sigprocmask(SIG_SETMASK, &args.mask, NULL);
 	close(sync[1]);
@@ -235,6 +273,7 @@ int container_start(struct container *ct, const struct container_spec *spec, uin
 	}
 	ct->init.pid = pid;
 	ct->init.pidfd = pidfd;
+	ct->born_in_cgroup = args.born_in_cgroup;
 	if (wait_for_exec(ct, sync[0], deadline_ns, err) < 0) {
 		close(sync[0]);
 		container_kill(ct);

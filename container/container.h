@@ -10,6 +10,7 @@
 #ifndef BENCH_CONTAINER_H
 #define BENCH_CONTAINER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "../runners/error.h"
@@ -38,6 +39,7 @@ struct container {
 	uint64_t t_joined;           /* in its cgroup and cgroup namespace */
 	uint64_t t_rootfs;           /* hostname set, root file system entered */
 	uint64_t t_exec;             /* the host saw the exec succeed */
+	bool born_in_cgroup;         /* clone3 created it in its cgroup (v2) */
 };
 
 /* Clones the container's init and waits until it has exec'd argv[0] (or

@@ -101,6 +101,7 @@ static int ctr_launch(struct runner *r, struct instance *in, bench_error *err)
 	ci->ct.init.pidfd = -1;
 	for (int c = 0; c < CG_NCONTROLLERS; c++)
 		ci->cg.procs_fd[c] = -1;
+	ci->cg.v2_dirfd = -1;
 	in->priv = ci;
 	line_reader_init(&ci->lr);
 

@@ -10,7 +10,7 @@
 #include "runner.h"
 
 enum {
-	OPT_EXPORT_JSON = 256, OPT_EXPORT_CSV, OPT_EXPORT_MARKDOWN, OPT_LIBVIRT_URI, OPT_ACCEL, OPT_PIDS,
+	OPT_EXPORT_JSON = 256, OPT_EXPORT_CSV, OPT_EXPORT_MARKDOWN, OPT_LIBVIRT_URI, OPT_ACCEL, OPT_PIDS, OPT_INTERVAL,
 	OPT_EXTRA = 512,
 };
 
@@ -22,6 +22,7 @@ static const struct option long_options[] = {
 	{ "memory", required_argument, NULL, 'm' },
 	{ "pids", required_argument, NULL, OPT_PIDS },
 	{ "timeout", required_argument, NULL, 't' },
+	{ "interval", required_argument, NULL, OPT_INTERVAL },
 	{ "out", required_argument, NULL, 'o' },
 	{ "export-json", required_argument, NULL, OPT_EXPORT_JSON },
 	{ "export-csv", required_argument, NULL, OPT_EXPORT_CSV },
@@ -49,6 +50,8 @@ void run_options_usage(FILE *out, const struct bench_option *extra)
 		"  -m, --memory MiB     memory limit of a container, size of a VM (default %d)\n"
 		"      --pids N         pids limit of a container (default %d)\n"
 		"  -t, --timeout S      seconds to wait for READY and for a stop (default %d)\n"
+		"      --interval S     seconds to pause before each run, so that every start is\n"
+		"                       a cold one (default 0: back to back, the steady state)\n"
 		"  -o, --out DIR        where results folders go (default: results)\n"
 		"      --export-json F  also write the results as JSON to F\n"
 		"      --export-csv F   also write the raw samples as CSV to F\n"
@@ -86,7 +89,7 @@ static int parse_int(const char *opt, const char *s, long min, long max, long *o
 	return 0;
 }
 
-static int parse_seconds(const char *s, int *ms, bench_error *err)
+static int parse_seconds(const char *opt, const char *s, double min, int *ms, bench_error *err)
 {
 	char *end;
 	double v;
@@ -94,9 +97,9 @@ static int parse_seconds(const char *s, int *ms, bench_error *err)
 	errno = 0;
 	v = strtod(s, &end);
 	if (errno != 0 || end == s || *end != '\0' || !isfinite(v))
-		return bench_fail_usage(err, "--timeout: '%s' is not a number of seconds", s);
-	if (v < 0.001 || v > 3600)
-		return bench_fail_usage(err, "--timeout: %s is out of range (0.001 to 3600 seconds)", s);
+		return bench_fail_usage(err, "%s: '%s' is not a number of seconds", opt, s);
+	if (v < min || v > 3600)
+		return bench_fail_usage(err, "%s: %s is out of range (%g to 3600 seconds)", opt, s, min);
 	*ms = (int)(v * 1000 + 0.5);
 	return 0;
 }
@@ -206,7 +209,11 @@ int run_options_parse(int argc, char **argv, struct run_options *o, const struct
 			o->pids_max = (unsigned)v;
 			break;
 		case 't':
-			if (parse_seconds(optarg, &o->timeout_ms, err) < 0)
+			if (parse_seconds("--timeout", optarg, 0.001, &o->timeout_ms, err) < 0)
+				return -1;
+			break;
+		case OPT_INTERVAL:
+			if (parse_seconds("--interval", optarg, 0, &o->interval_ms, err) < 0)
 				return -1;
 			break;
 		case 'o':

@@ -26,6 +26,7 @@ struct run_options {
 	unsigned memory_mib;
 	unsigned pids_max;
 	int timeout_ms;
+	int interval_ms;         /* pause before each run; 0 = back to back */
 	const char *out_dir;
 	const char *export_json, *export_csv, *export_markdown;
 	bool quiet;

@@ -1,7 +1,9 @@
 #include "schedule.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "clock.h"
@@ -21,6 +23,17 @@ int schedule_warmup_for(const struct run_options *opts, const struct runner_ops 
 		return opts->warmup;
 	/* One warm-up is enough where one start takes seconds. */
 	return ops->default_runs ? 1 : OPTIONS_DEFAULT_WARMUP;
+}
+
+/* --interval: idle before a run, outside every measurement, so that what
+ * the kernel keeps warm between back-to-back starts (caches, cgroup locks)
+ * has gone cold.  Ctrl-C cuts it short. */
+static void pause_between_runs(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (!bench_interrupted && nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
 }
 
 /* One instance from launch to gone.  destroy runs whatever happened. */
@@ -56,6 +69,8 @@ static int run_runner(struct schedule *s, const struct runner_ops *ops, const st
 	for (int i = 0; i < warmup + runs && rc == 0; i++) {
 		struct instance in;
 
+		if (s->opts->interval_ms > 0)
+			pause_between_runs(s->opts->interval_ms);
 		instance_init(&in, &r, (unsigned)i, s->task);
 		in.task.nargs = s->task_nargs;
 		memcpy(in.task.args, s->task_args, sizeof(in.task.args));

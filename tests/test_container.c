@@ -267,6 +267,8 @@ Test(container, v2_placement_on_a_hybrid_host)
 			placed = true;
 	fclose(f);
 	cr_expect(placed, "the container did not join its v2 cgroup");
+	/* Linux 5.7 and later create it there (CLONE_INTO_CGROUP): no move. */
+	cr_expect(ct.born_in_cgroup, "clone3 with CLONE_INTO_CGROUP was not used");
 	container_kill(&ct);
 	cr_expect_eq(cg_destroy(&cg, &err), 0, "%s", err.msg);
 	cg_parent_release(&v2);

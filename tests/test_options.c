@@ -32,7 +32,7 @@ Test(options, every_flag_is_taken)
 	const char *argv[] = { "startup", "--runners", "container,host", "--runs", "7", "--warmup=0", "--cpus", "0",
 			       "--memory", "64", "--timeout", "2.5", "--out", "/tmp/x", "--export-json", "a.json",
 			       "--export-csv", "a.csv", "--export-markdown", "a.md", "--quiet", "--pids", "9",
-			       "--accel", "tcg", "--libvirt-uri", "qemu:///session" };
+			       "--accel", "tcg", "--libvirt-uri", "qemu:///session", "--interval", "0.25" };
 	struct run_options o;
 	bench_error err = { 0 };
 
@@ -45,6 +45,7 @@ Test(options, every_flag_is_taken)
 	cr_assert_eq(o.ncpus, 1);
 	cr_assert_eq(o.memory_mib, 64);
 	cr_assert_eq(o.timeout_ms, 2500);
+	cr_assert_eq(o.interval_ms, 250);
 	cr_assert_eq(o.pids_max, 9);
 	cr_assert_str_eq(o.export_json, "a.json");
 	cr_assert_str_eq(o.export_csv, "a.csv");
@@ -64,6 +65,7 @@ Test(options, bad_input_is_a_usage_error_with_one_line)
 		{ "--memory", "99999999999999999999", "not a whole number" },
 		{ "--timeout", "0", "out of range" },
 		{ "--timeout", "nan", "not a number" },
+		{ "--interval", "-1", "out of range" },
 		{ "--runners", "host,docker", "unknown runner 'docker'" },
 		{ "--runners", "host,host", "named twice" },
 		{ "--runners", ",", "empty" },
