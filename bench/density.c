@@ -9,13 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../container/cgroup.h"
-#include "../runners/agent_path.h"
-#include "../runners/interrupt.h"
-#include "../runners/meta.h"
 #include "../runners/progress.h"
-#include "../runners/run_id.h"
 #include "../runners/run_output.h"
+#include "../runners/session.h"
 #include "../runners/stats.h"
 #include "benchmarks.h"
 #include "density.h"
@@ -318,8 +314,7 @@ int cmd_run_density(int argc, char **argv, int full_argc, char **full_argv)
 				  .vcpu_ratio = DEFAULT_VCPU_RATIO,
 				  .container_cpu = DEFAULT_CONTAINER_CPU };
 	struct run_options opts;
-	struct results res;
-	char agent[PATH_MAX], run_id[64];
+	struct session ss;
 	bench_error err = { 0 };
 	struct run_config cfg;
 	uint64_t mem_avail = 0;
@@ -338,43 +333,33 @@ int cmd_run_density(int argc, char **argv, int full_argc, char **full_argv)
 		fprintf(stderr, "bench: --host-cpus needs --host-memory (the target host's size)\n");
 		return BENCH_EXIT_USAGE;
 	}
-	if (agent_locate(agent, sizeof(agent), &err) < 0 || density_mem_available_kib(&mem_avail, &err) < 0) {
+	if (density_mem_available_kib(&mem_avail, &err) < 0) {
 		bench_error_print(&err);
 		return BENCH_EXIT_FAIL;
 	}
 	mem_avail /= 1024;
-	run_id_make(run_id, sizeof(run_id));
-	results_init(&res, "density");
-	if (meta_collect(res.meta, full_argc, full_argv, agent, cg_detect_describe(), &err) < 0) {
-		bench_error_print(&err);
-		results_free(&res);
-		return BENCH_EXIT_FAIL;
-	}
+	rc = session_begin(&ss, "density", full_argc, full_argv);
+	if (rc != 0)
+		return rc;
 	cfg = (struct run_config){
-		.agent_path = agent, .run_id = run_id, .ncpus = opts.ncpus, .memory_mib = opts.memory_mib,
+		.agent_path = ss.agent, .run_id = ss.run_id, .ncpus = opts.ncpus, .memory_mib = opts.memory_mib,
 		.pids_max = opts.pids_max, .timeout_ms = opts.timeout_ms, .libvirt_uri = opts.libvirt_uri,
 		.accel = opts.accel,
 	};
 	snprintf(cfg.cpus, sizeof(cfg.cpus), "%s", opts.cpus);
-	interrupt_install();
 	for (int i = 0; i < opts.nrunners && rc == 0; i++) {
 		const struct runner_ops *ops = runner_find(opts.runners[i]);
 
-		rc = ops ? run_runner(&opts, &d, ops, &cfg, mem_avail, &seq, &res, &err)
+		rc = ops ? run_runner(&opts, &d, ops, &cfg, mem_avail, &seq, &ss.res, &err)
 			 : bench_fail_usage(&err, "unknown runner '%s'", opts.runners[i]);
 	}
-	if (rc < 0)
-		bench_error_print(&err);
+	session_check(&ss, rc, &err);
 	/* What was measured before a failure or Ctrl-C is kept. */
-	if (run_output_has_samples(&res)) {
+	if (run_output_has_samples(&ss.res)) {
 		bench_error werr = { 0 };
 
-		if (capacity(&res, &d, &cfg, &werr) < 0 || run_output_write(&opts, &res, NULL, &werr) < 0) {
-			bench_error_print(&werr);
-			if (rc == 0)
-				err.exit_code = BENCH_EXIT_FAIL, rc = -1;
-		}
+		if (session_check(&ss, capacity(&ss.res, &d, &cfg, &werr), &werr) == 0)
+			session_check(&ss, run_output_write(&opts, &ss.res, NULL, &werr), &werr);
 	}
-	results_free(&res);
-	return rc < 0 ? (err.exit_code ? err.exit_code : BENCH_EXIT_FAIL) : BENCH_EXIT_OK;
+	return session_finish(&ss);
 }

@@ -9,18 +9,13 @@
  *  3. The container runs with each profile asked for (plain, hardened).
  *  4. The noisy neighbour: a victim's slowdown beside an aggressor in a
  *     sibling instance on the same CPUs (isolation_noisy.c). */
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "../container/cgroup.h"
-#include "../runners/agent_path.h"
-#include "../runners/interrupt.h"
-#include "../runners/meta.h"
-#include "../runners/run_id.h"
 #include "../runners/schedule.h"
+#include "../runners/session.h"
 #include "benchmarks.h"
 #include "isolation.h"
 
@@ -206,9 +201,8 @@ int cmd_run_isolation(int argc, char **argv, int full_argc, char **full_argv)
 		.noisy = { .window_ms = 250, .windows = 5, .vm_window_ms = 1000 },
 	};
 	struct run_options opts;
-	struct results res;
+	struct session ss;
 	static struct iso_run run; /* large; one per process */
-	char agent[PATH_MAX], run_id[64];
 	bench_error err = { 0 };
 	int rc;
 
@@ -227,45 +221,32 @@ int cmd_run_isolation(int argc, char **argv, int full_argc, char **full_argv)
 		bench_error_print(&err);
 		return BENCH_EXIT_FAIL;
 	}
-	if (agent_locate(agent, sizeof(agent), &err) < 0) {
-		bench_error_print(&err);
-		return BENCH_EXIT_FAIL;
-	}
 	memset(&run, 0, sizeof(run));
 	run.pause_ms = fl.pause_ms;
 	/* The burst must end before the agent's second read. */
 	run.burst_ms = fl.pause_ms * 2 / 5;
-	run_id_make(run_id, sizeof(run_id));
-	results_init(&res, "isolation");
-	if (meta_collect(res.meta, full_argc, full_argv, agent, cg_detect_describe(), &err) < 0) {
-		bench_error_print(&err);
-		results_free(&res);
-		return BENCH_EXIT_FAIL;
-	}
-	json_object_set_new(res.meta, "isolation_profile", json_string(fl.profile));
-	interrupt_install();
-	rc = iso_markers_plant(&run.markers, run_id, &err);
+	rc = session_begin(&ss, "isolation", full_argc, full_argv);
+	if (rc != 0)
+		return rc;
+	json_object_set_new(ss.res.meta, "isolation_profile", json_string(fl.profile));
+	rc = iso_markers_plant(&run.markers, ss.run_id, &err);
 	if (rc == 0) {
-		rc = run_all(&opts, &fl, &run, agent, run_id, &res, &err);
+		rc = run_all(&opts, &fl, &run, ss.agent, ss.run_id, &ss.res, &err);
 		iso_markers_remove(&run.markers);
 	}
-	if (rc < 0)
-		bench_error_print(&err);
+	session_check(&ss, rc, &err);
 	if (run.control_msg[0])
-		results_meta_note(res.meta, "The probe is broken: %s.", run.control_msg);
+		results_meta_note(ss.res.meta, "The probe is broken: %s.", run.control_msg);
 	/* What was measured before a failure or Ctrl-C is kept. */
 	{
 		bench_error werr = { 0 };
 
-		if (iso_results_add(&run, &res, &werr) < 0 ||
-		    ((run.nprobes > 0 || res.nseries > 0) && iso_output_write(&opts, &run, &res, &werr) < 0)) {
-			bench_error_print(&werr);
-			if (rc == 0)
-				err.exit_code = BENCH_EXIT_FAIL, rc = -1;
-		}
+		if (session_check(&ss, iso_results_add(&run, &ss.res, &werr), &werr) == 0 &&
+		    (run.nprobes > 0 || ss.res.nseries > 0))
+			session_check(&ss, iso_output_write(&opts, &run, &ss.res, &werr), &werr);
 	}
-	results_free(&res);
-	if (rc == 0 && run.control_msg[0])
-		return BENCH_EXIT_FAIL;
-	return rc < 0 ? (err.exit_code ? err.exit_code : BENCH_EXIT_FAIL) : BENCH_EXIT_OK;
+	rc = session_finish(&ss);
+	/* A probe that fails its positive control measured nothing worth
+	 * trusting; it said so on stderr. */
+	return rc == 0 && run.control_msg[0] ? BENCH_EXIT_FAIL : rc;
 }

@@ -1,17 +1,11 @@
 /* bench run startup: how long from "start it" to the agent saying READY,
  * and to everything being gone again, for each runner, phase by phase. */
-#include <limits.h>
 #include <stdio.h>
-#include <string.h>
 
-#include "../container/cgroup.h"
-#include "../runners/agent_path.h"
 #include "../runners/clock.h"
-#include "../runners/interrupt.h"
-#include "../runners/meta.h"
-#include "../runners/run_id.h"
 #include "../runners/run_output.h"
 #include "../runners/schedule.h"
+#include "../runners/session.h"
 #include "benchmarks.h"
 
 static int record_startup(void *ctx, struct runner *r, struct instance *in, struct results *res, bench_error *err)
@@ -45,8 +39,7 @@ static int record_startup(void *ctx, struct runner *r, struct instance *in, stru
 int cmd_run_startup(int argc, char **argv, int full_argc, char **full_argv)
 {
 	struct run_options opts;
-	struct results res;
-	char agent[PATH_MAX], run_id[64];
+	struct session ss;
 	bench_error err = { 0 };
 	struct schedule s;
 	int rc;
@@ -61,35 +54,19 @@ int cmd_run_startup(int argc, char **argv, int full_argc, char **full_argv)
 		run_options_usage(stdout, NULL);
 		return 0;
 	}
-	if (agent_locate(agent, sizeof(agent), &err) < 0) {
-		bench_error_print(&err);
-		return BENCH_EXIT_FAIL;
-	}
-	run_id_make(run_id, sizeof(run_id));
-	results_init(&res, "startup");
-	if (meta_collect(res.meta, full_argc, full_argv, agent, cg_detect_describe(), &err) < 0) {
-		bench_error_print(&err);
-		results_free(&res);
-		return BENCH_EXIT_FAIL;
-	}
-	interrupt_install();
+	rc = session_begin(&ss, "startup", full_argc, full_argv);
+	if (rc != 0)
+		return rc;
 	s = (struct schedule){
-		.opts = &opts, .agent_path = agent, .run_id = run_id,
-		.task = BENCH_TASK_READY, .res = &res, .record = record_startup,
+		.opts = &opts, .agent_path = ss.agent, .run_id = ss.run_id,
+		.task = BENCH_TASK_READY, .res = &ss.res, .record = record_startup,
 	};
-	rc = schedule_run(&s, &err);
-	if (rc < 0)
-		bench_error_print(&err);
+	session_check(&ss, schedule_run(&s, &err), &err);
 	/* What was measured before a failure or Ctrl-C is kept. */
-	if (run_output_has_samples(&res)) {
+	if (run_output_has_samples(&ss.res)) {
 		bench_error werr = { 0 };
 
-		if (run_output_write(&opts, &res, NULL, &werr) < 0) {
-			bench_error_print(&werr);
-			if (rc == 0)
-				err.exit_code = BENCH_EXIT_FAIL, rc = -1;
-		}
+		session_check(&ss, run_output_write(&opts, &ss.res, NULL, &werr), &werr);
 	}
-	results_free(&res);
-	return rc < 0 ? (err.exit_code ? err.exit_code : BENCH_EXIT_FAIL) : BENCH_EXIT_OK;
+	return session_finish(&ss);
 }

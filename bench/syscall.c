@@ -10,13 +10,9 @@
 #include <string.h>
 #include <sys/utsname.h>
 
-#include "../container/cgroup.h"
-#include "../runners/agent_path.h"
-#include "../runners/interrupt.h"
-#include "../runners/meta.h"
-#include "../runners/run_id.h"
 #include "../runners/run_output.h"
 #include "../runners/schedule.h"
+#include "../runners/session.h"
 #include "benchmarks.h"
 #include "syscall_data.h"
 #include "syscall_report.h"
@@ -272,12 +268,17 @@ static void usage(void)
 	run_options_usage(stdout, syscall_options);
 }
 
+/* The table of medians and ratios, after the common summary. */
+static void print_table(void *ctx, FILE *out)
+{
+	syscall_report_print(ctx, out);
+}
+
 int cmd_run_syscall(int argc, char **argv, int full_argc, char **full_argv)
 {
 	static struct syscall_bench b;
 	struct run_options opts;
-	struct results res;
-	char agent[PATH_MAX], run_id[64];
+	struct session ss;
 	struct utsname uts;
 	bench_error err = { 0 };
 	int rc;
@@ -307,42 +308,21 @@ int cmd_run_syscall(int argc, char **argv, int full_argc, char **full_argv)
 	 * single vCPU and its QEMU threads. */
 	snprintf(opts.cpus, sizeof(opts.cpus), "%u", b.pu);
 	opts.ncpus = 1;
-	if (agent_locate(agent, sizeof(agent), &err) < 0) {
-		bench_error_print(&err);
-		return BENCH_EXIT_FAIL;
-	}
 	if (uname(&uts) != 0)
 		memset(&uts, 0, sizeof(uts));
-	run_id_make(run_id, sizeof(run_id));
-	results_init(&res, "syscall");
-	if (meta_collect(res.meta, full_argc, full_argv, agent, cg_detect_describe(), &err) < 0) {
-		bench_error_print(&err);
-		results_free(&res);
-		return BENCH_EXIT_FAIL;
-	}
-	json_object_set_new(res.meta, "pinned_pu", json_integer(b.pu));
-	interrupt_install();
-	rc = run_all(&b, &opts, agent, run_id, &res, &err);
-	if (rc < 0)
-		bench_error_print(&err);
+	rc = session_begin(&ss, "syscall", full_argc, full_argv);
+	if (rc != 0)
+		return rc;
+	json_object_set_new(ss.res.meta, "pinned_pu", json_integer(b.pu));
+	session_check(&ss, run_all(&b, &opts, ss.agent, ss.run_id, &ss.res, &err), &err);
 	/* What was measured before a failure or Ctrl-C is kept. */
-	if (run_output_has_samples(&res)) {
+	if (run_output_has_samples(&ss.res)) {
+		const struct run_output_hooks hooks = { .ctx = &ss.res, .print = print_table };
 		bench_error werr = { 0 };
 
-		if (syscall_report_ratios(&res, b.info, b.ninfo, &werr) < 0) {
-			bench_error_print(&werr);
-			if (rc == 0)
-				err.exit_code = BENCH_EXIT_FAIL, rc = -1;
-		}
-		syscall_report_explain(&res, b.info, b.ninfo, uts.release);
-		if (run_output_write(&opts, &res, NULL, &werr) < 0) {
-			bench_error_print(&werr);
-			if (rc == 0)
-				err.exit_code = BENCH_EXIT_FAIL, rc = -1;
-		}
-		if (!opts.quiet)
-			syscall_report_print(&res, stdout);
+		session_check(&ss, syscall_report_ratios(&ss.res, b.info, b.ninfo, &werr), &werr);
+		syscall_report_explain(&ss.res, b.info, b.ninfo, uts.release);
+		session_check(&ss, run_output_write(&opts, &ss.res, &hooks, &werr), &werr);
 	}
-	results_free(&res);
-	return rc < 0 ? (err.exit_code ? err.exit_code : BENCH_EXIT_FAIL) : BENCH_EXIT_OK;
+	return session_finish(&ss);
 }
