@@ -1,4 +1,4 @@
-#include "probe_util.h"
+#include "agent_util.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -35,7 +35,7 @@ long util_arg_long(const struct task_ctx *ctx, const char *key, long lo, long hi
 	return *v && !*end && n >= lo && n <= hi ? n : def;
 }
 
-static unsigned long long clock_ns(clockid_t id)
+unsigned long long util_clock_ns(clockid_t id)
 {
 	struct timespec ts;
 
@@ -46,7 +46,7 @@ static unsigned long long clock_ns(clockid_t id)
 
 unsigned long long util_now_ns(void)
 {
-	return clock_ns(CLOCK_MONOTONIC);
+	return util_clock_ns(CLOCK_MONOTONIC);
 }
 
 static volatile sig_atomic_t stop_signal;
@@ -85,6 +85,30 @@ bool util_stop_requested(struct task_ctx *ctx)
 		return false;
 	}
 	return memmem(buf, (size_t)n, "STOP", 4) != NULL;
+}
+
+const char *util_stop_wait(struct task_ctx *ctx)
+{
+	sigset_t block, wait_mask;
+
+	/* The signals stay blocked except inside ppoll, so one that comes
+	 * between the check and the wait cannot be missed. */
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigprocmask(SIG_BLOCK, &block, &wait_mask);
+	sigdelset(&wait_mask, SIGTERM);
+	sigdelset(&wait_mask, SIGINT);
+	while (!util_stop_requested(ctx)) {
+		struct pollfd p = { .fd = ctx->in, .events = POLLIN };
+
+		/* Nothing more can come on a closed input: only a signal. */
+		ppoll(&p, ctx->in >= 0 ? 1 : 0, NULL, &wait_mask);
+	}
+	sigprocmask(SIG_UNBLOCK, &block, NULL);
+	if (stop_signal)
+		return stop_signal == SIGTERM ? "SIGTERM" : "SIGINT";
+	return "stop-line";
 }
 
 void util_pin(long cpu)

@@ -1,10 +1,11 @@
-/* What the isolation tasks (probe, victim, aggressor) share: their
- * key=value arguments, a READY record, and noticing that the harness wants
- * them to stop (SIGTERM, or a STOP line on stdin in a VM) while busy. */
-#ifndef BENCH_AGENT_PROBE_UTIL_H
-#define BENCH_AGENT_PROBE_UTIL_H
+/* What the agent's tasks share: key=value arguments, the clock, pinning,
+ * and noticing that the harness wants them to stop (SIGTERM, or a STOP
+ * line on the task's input: a VM's console). */
+#ifndef BENCH_AGENT_UTIL_H
+#define BENCH_AGENT_UTIL_H
 
 #include <stdbool.h>
+#include <time.h>
 
 #include "tasks.h"
 
@@ -14,6 +15,10 @@ const char *util_arg(const struct task_ctx *ctx, const char *key);
 /* util_arg as a number within [lo, hi]; def when missing or out of range. */
 long util_arg_long(const struct task_ctx *ctx, const char *key, long lo, long hi, long def);
 
+/* clock id in nanoseconds; 0 where the clock cannot be read. */
+unsigned long long util_clock_ns(clockid_t id);
+
+/* CLOCK_MONOTONIC in nanoseconds. */
 unsigned long long util_now_ns(void);
 
 
@@ -23,6 +28,10 @@ void util_stop_install(void);
 /* True once SIGTERM came or a STOP line was read from ctx->in (cheap: a
  * non-blocking poll). */
 bool util_stop_requested(struct task_ctx *ctx);
+
+/* Sleeps until util_stop_requested would say true; what stopped it:
+ * "SIGTERM", "SIGINT" or "stop-line". */
+const char *util_stop_wait(struct task_ctx *ctx);
 
 /* Pins the process to one CPU (the host runner's neighbours share it). */
 void util_pin(long cpu);

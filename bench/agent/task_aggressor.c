@@ -25,7 +25,7 @@
 
 #include "../agent_protocol.h"
 #include "emit.h"
-#include "probe_util.h"
+#include "agent_util.h"
 #include "tasks.h"
 
 #define CACHE_BYTES (48u << 20)

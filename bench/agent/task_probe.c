@@ -15,7 +15,7 @@
 #include "../agent_protocol.h"
 #include "emit.h"
 #include "probe_read.h"
-#include "probe_util.h"
+#include "agent_util.h"
 #include "tasks.h"
 
 #define PROBE_PAUSE_DEFAULT_MS 800

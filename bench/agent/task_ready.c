@@ -1,26 +1,14 @@
 /* ready and idle: announce READY with the agent's own view of the world. */
-#include <errno.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "../agent_protocol.h"
+#include "agent_util.h"
 #include "emit.h"
 #include "tasks.h"
-
-static unsigned long long clock_ns(clockid_t id)
-{
-	struct timespec ts;
-
-	if (clock_gettime(id, &ts) != 0)
-		return 0;
-	return (unsigned long long)ts.tv_sec * 1000000000ull + (unsigned long long)ts.tv_nsec;
-}
 
 /* The inode of a namespace ("uts:[4026531838]" -> 4026531838), 0 when
  * /proc/self/ns cannot be read (no /proc mounted yet, say). */
@@ -47,8 +35,8 @@ int agent_ready(int out, const char *task)
 
 	/* Timestamps first: they say when the agent was ready, not when it
 	 * finished describing itself. */
-	unsigned long long mono = clock_ns(CLOCK_MONOTONIC);
-	unsigned long long boot = clock_ns(CLOCK_BOOTTIME);
+	unsigned long long mono = util_clock_ns(CLOCK_MONOTONIC);
+	unsigned long long boot = util_clock_ns(CLOCK_BOOTTIME);
 
 	if (uname(&uts) != 0)
 		memset(&uts, 0, sizeof(uts));
@@ -77,66 +65,17 @@ int task_ready(struct task_ctx *ctx)
 	return agent_ready(ctx->out, BENCH_TASK_READY) == 0 ? 0 : 1;
 }
 
-static volatile sig_atomic_t stop_signal;
-
-static void on_stop_signal(int sig)
-{
-	stop_signal = sig;
-}
-
-/* Reads the stop channel; returns 1 when a STOP line arrived, 0 when not
- * yet, -1 when the channel has ended (stop listening to it). */
-static int read_stop_line(int fd, char *buf, size_t *len, size_t cap)
-{
-	ssize_t n = read(fd, buf + *len, cap - *len);
-
-	if (n < 0)
-		return errno == EINTR || errno == EAGAIN ? 0 : -1;
-	if (n == 0)
-		return -1;
-	*len += (size_t)n;
-	if (memmem(buf, *len, "STOP", 4))
-		return 1;
-	if (*len == cap) /* keep the tail, in case "STOP" straddles reads */
-		memmove(buf, buf + cap - 4, 4), *len = 4;
-	return 0;
-}
-
 int task_idle(struct task_ctx *ctx)
 {
-	struct sigaction sa;
 	struct emit e;
-	char buf[256];
-	size_t len = 0;
-	int in = ctx->in;
-	const char *reason = "stop-line";
+	const char *reason;
 
 	/* A handler is needed: as PID 1 of a namespace the agent would
 	 * otherwise ignore SIGTERM. */
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop_signal;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
+	util_stop_install();
 	if (agent_ready(ctx->out, BENCH_TASK_IDLE) != 0)
 		return 1;
-	while (!stop_signal) {
-		struct pollfd p = { .fd = in, .events = POLLIN };
-		int r;
-
-		if (in < 0) {
-			pause();
-			continue;
-		}
-		if (poll(&p, 1, -1) < 0)
-			continue;
-		r = read_stop_line(in, buf, &len, sizeof(buf));
-		if (r == 1)
-			break;
-		if (r < 0)
-			in = -1;
-	}
-	if (stop_signal)
-		reason = stop_signal == SIGTERM ? "SIGTERM" : "SIGINT";
+	reason = util_stop_wait(ctx);
 	emit_begin(&e, BENCH_REC_STOPPING);
 	emit_str(&e, "reason", reason);
 	emit_end(&e, ctx->out);

@@ -15,7 +15,7 @@
 
 #include "../agent_protocol.h"
 #include "emit.h"
-#include "probe_util.h"
+#include "agent_util.h"
 #include "tasks.h"
 
 /* 2 x 24 MiB: beyond a 32 MiB L3, small beside a 256 MiB limit. */
