@@ -29,7 +29,14 @@ static void unescape_path(const char *in, size_t n, char *out, size_t outsz)
 	out[o] = '\0';
 }
 
-/* True when comma-separated list holds word. */
+/* Mount options are comma-separated; cgroup.controllers is space-separated
+ * and ends in a newline, which must end the last word like any separator. */
+static bool is_list_separator(char c)
+{
+	return c == ',' || c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* True when the list holds word as a whole word. */
 static bool list_has(const char *list, size_t n, const char *word)
 {
 	size_t wl = strlen(word);
@@ -38,7 +45,7 @@ static bool list_has(const char *list, size_t n, const char *word)
 	while (i < n) {
 		size_t j = i;
 
-		while (j < n && list[j] != ',' && list[j] != ' ')
+		while (j < n && !is_list_separator(list[j]))
 			j++;
 		if (j - i == wl && memcmp(list + i, word, wl) == 0)
 			return true;

@@ -1,5 +1,6 @@
 /* Working out the cgroup layout from mountinfo: v1, v2, hybrid, none. */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "../container/cgroup.h"
@@ -57,6 +58,55 @@ Test(cgroup_layout, pure_v2_takes_controllers_from_the_root)
 	cr_assert_str_eq(l.v2_mount, "/sys/fs/cgroup");
 	cr_assert_eq(l.available, ALL4);
 	cr_assert_str_eq(cg_layout_describe(&l), "v2");
+}
+
+/* cgroup.controllers as the kernel writes it: space-separated, newline at
+ * the end.  Each controller bench needs is put last in turn, since the last
+ * word is the one the newline sticks to. */
+Test(cgroup_layout, pure_v2_finds_every_controller_in_last_place)
+{
+	static const char *const others = "io hugetlb rdma misc";
+	static const char *const needed[] = { "cpu", "cpuset", "memory", "pids" };
+
+	for (size_t last = 0; last < 4; last++) {
+		char controllers[256];
+		size_t n = (size_t)snprintf(controllers, sizeof(controllers), "%s", others);
+		struct cg_layout l;
+		bench_error err = { 0 };
+
+		for (size_t i = 0; i < 4; i++)
+			if (i != last)
+				n += (size_t)snprintf(controllers + n, sizeof(controllers) - n, " %s", needed[i]);
+		snprintf(controllers + n, sizeof(controllers) - n, " %s\n", needed[last]);
+		cr_assert_eq(cg_layout_parse(pure_v2, controllers, &l, &err), 0, "%s", err.msg);
+		cr_assert_eq(l.version, 2);
+		cr_assert_eq(l.available, ALL4, "'%s' lost a controller: 0x%x", controllers, l.available);
+	}
+	/* The file read on the 16-core pure v2 host where the runner failed. */
+	{
+		struct cg_layout l;
+		bench_error err = { 0 };
+
+		cr_assert_eq(cg_layout_parse(pure_v2, "cpuset cpu io memory hugetlb pids\n", &l, &err), 0);
+		cr_assert_eq(l.available, ALL4);
+	}
+}
+
+/* v1 mount options end at the end of the mountinfo line, which ends in a
+ * newline too: a controller as the last option of the last line counts. */
+Test(cgroup_layout, v1_controller_as_the_last_option_of_the_last_line)
+{
+	static const char v1_pids_last[] =
+		"28 25 0:24 / /sys/fs/cgroup/cpu,cpuacct rw - cgroup cgroup rw,cpuacct,cpu\n"
+		"29 25 0:25 / /sys/fs/cgroup/cpuset rw - cgroup cgroup rw,cpuset\n"
+		"30 25 0:26 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory\n"
+		"31 25 0:27 / /sys/fs/cgroup/pids rw - cgroup cgroup rw,pids\n";
+	struct cg_layout l;
+	bench_error err = { 0 };
+
+	cr_assert_eq(cg_layout_parse(v1_pids_last, NULL, &l, &err), 0, "%s", err.msg);
+	cr_assert_eq(l.version, 1);
+	cr_assert_eq(l.available, ALL4);
 }
 
 Test(cgroup_layout, v2_without_a_controller_says_so)
