@@ -27,13 +27,14 @@ LDLIBS    += $(PKG_LIBS) -lm
 SAN       := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 # Everything but main() goes into the library that the tests link too.
-LIB_SRC   := $(filter-out runners/main.c,$(wildcard runners/*.c container/*.c vm/*.c bench/*.c))
-MAIN_SRC  := runners/main.c
+# Layers, lowest first: lib/ <- container/, vm/ <- runners/ <- bench/harness/ <- bench/.
+LIB_SRC   := $(filter-out bench/main.c,$(wildcard lib/*.c container/*.c vm/*.c runners/*.c bench/harness/*.c bench/*.c))
+MAIN_SRC  := bench/main.c
 AGENT_SRC := $(wildcard bench/agent/*.c)
 TEST_SRC  := $(wildcard tests/*.c)
 # Misbehaving workloads (static, like the agent) for the fault tests.
 FIXTURES  := $(patsubst tests/fixtures/%.c,$(BUILD)/fixtures/%,$(wildcard tests/fixtures/*.c))
-HDRS      := $(wildcard runners/*.h container/*.h vm/*.h bench/*.h bench/agent/*.h tests/*.h)
+HDRS      := $(wildcard lib/*.h runners/*.h container/*.h vm/*.h bench/*.h bench/harness/*.h bench/agent/*.h tests/*.h)
 
 REL_OBJ   := $(patsubst %.c,$(BUILD)/release/%.o,$(LIB_SRC) $(MAIN_SRC))
 SAN_LIB   := $(patsubst %.c,$(BUILD)/asan/%.o,$(LIB_SRC))
@@ -52,7 +53,7 @@ $(BIN)/bench: $(REL_OBJ) | check-deps
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 # The workload: one static binary for host, container and VM alike.
-$(BIN)/bench-agent: $(AGENT_SRC) bench/agent_protocol.h $(wildcard bench/agent/*.h) | check-deps
+$(BIN)/bench-agent: $(AGENT_SRC) lib/agent_protocol.h $(wildcard bench/agent/*.h) | check-deps
 	@mkdir -p $(@D)
 	$(MUSL_CC) -std=c17 $(WARN) -D_GNU_SOURCE -O2 -static -o $@ $(AGENT_SRC)
 
@@ -89,7 +90,7 @@ test: $(BIN)/bench-agent $(BUILD)/asan/bin/bench $(BUILD)/asan/bench-tests $(FIX
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --std=c11 \
 	  --suppress=missingIncludeSystem --inline-suppr -D_GNU_SOURCE \
-	  runners container vm bench
+	  lib container vm runners bench
 	clang-tidy --quiet $(LIB_SRC) $(MAIN_SRC) $(AGENT_SRC) -- $(CPPFLAGS) -std=c17 $(PKG_CFLAGS)
 
 install: all

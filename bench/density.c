@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../runners/progress.h"
-#include "../runners/run_output.h"
-#include "../runners/session.h"
-#include "../runners/stats.h"
+#include "harness/progress.h"
+#include "harness/run_output.h"
+#include "harness/session.h"
+#include "harness/stats.h"
 #include "benchmarks.h"
 #include "density.h"
 

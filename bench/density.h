@@ -13,9 +13,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "../runners/error.h"
-#include "../runners/options.h"
-#include "../runners/results.h"
+#include "../lib/error.h"
+#include "harness/options.h"
+#include "harness/results.h"
 #include "../runners/runner.h"
 
 /* ---- arithmetic (density_fit.c) ------------------------------------------ */

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../runners/plot.h"
-#include "../runners/stats.h"
+#include "harness/plot.h"
+#include "harness/stats.h"
 
 #define MAX_RUNNERS 8
 #define MAX_STORMS 32

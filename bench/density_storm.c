@@ -14,9 +14,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "../container/container_runner.h"
-#include "../runners/clock.h"
-#include "../runners/interrupt.h"
+#include "../runners/container_runner.h"
+#include "../lib/clock.h"
+#include "../lib/interrupt.h"
 #include "density.h"
 
 /* Lets an idle agent settle after READY before it is measured. */

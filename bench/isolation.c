@@ -14,8 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../runners/schedule.h"
-#include "../runners/session.h"
+#include "harness/schedule.h"
+#include "harness/session.h"
 #include "benchmarks.h"
 #include "isolation.h"
 

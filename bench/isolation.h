@@ -9,8 +9,8 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "../runners/options.h"
-#include "../runners/results.h"
+#include "harness/options.h"
+#include "harness/results.h"
 #include "../runners/runner.h"
 #include "agent/probe_read.h"
 

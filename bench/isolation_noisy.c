@@ -7,11 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../runners/clock.h"
-#include "../runners/interrupt.h"
-#include "../runners/progress.h"
-#include "../runners/run_id.h"
-#include "../runners/stats.h"
+#include "../lib/clock.h"
+#include "../lib/interrupt.h"
+#include "harness/progress.h"
+#include "../lib/run_id.h"
+#include "harness/stats.h"
 #include "isolation.h"
 
 #define NOISY_MAX 8

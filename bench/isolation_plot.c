@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../runners/plot.h"
-#include "../runners/stats.h"
+#include "harness/plot.h"
+#include "harness/stats.h"
 
 #define ISO_PLOT_MAX_COLS 16
 #define ISO_PLOT_MAX_ROWS 64

@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../runners/clock.h"
+#include "../lib/clock.h"
 #include "isolation.h"
 
 /* ---- markers ------------------------------------------------------------ */

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../runners/run_output.h"
+#include "harness/run_output.h"
 #include "isolation.h"
 
 static void column_label(const struct iso_probe_result *p, char *out, size_t outsz)

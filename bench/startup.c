@@ -2,10 +2,10 @@
  * and to everything being gone again, for each runner, phase by phase. */
 #include <stdio.h>
 
-#include "../runners/clock.h"
-#include "../runners/run_output.h"
-#include "../runners/schedule.h"
-#include "../runners/session.h"
+#include "../lib/clock.h"
+#include "harness/run_output.h"
+#include "harness/schedule.h"
+#include "harness/session.h"
 #include "benchmarks.h"
 
 static int record_startup(void *ctx, struct runner *r, struct instance *in, struct results *res, bench_error *err)

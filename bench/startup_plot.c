@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../runners/plot.h"
-#include "../runners/stats.h"
+#include "harness/plot.h"
+#include "harness/stats.h"
 
 #define MAX_RUNNERS 16
 #define MAX_PHASES 16

@@ -10,9 +10,9 @@
 #include <string.h>
 #include <sys/utsname.h>
 
-#include "../runners/run_output.h"
-#include "../runners/schedule.h"
-#include "../runners/session.h"
+#include "harness/run_output.h"
+#include "harness/schedule.h"
+#include "harness/session.h"
 #include "benchmarks.h"
 #include "syscall_data.h"
 #include "syscall_report.h"

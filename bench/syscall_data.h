@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../runners/error.h"
+#include "../lib/error.h"
 #include "../runners/record.h"
 #include "agent/syscall_calls.h"
 

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../runners/plot.h"
-#include "../runners/stats.h"
+#include "harness/plot.h"
+#include "harness/stats.h"
 #include "agent/syscall_calls.h"
 
 #define MAX_RUNNERS 16

@@ -6,7 +6,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "../runners/stats.h"
+#include "harness/stats.h"
 
 #define HOST "host"
 

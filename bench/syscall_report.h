@@ -6,7 +6,7 @@
 
 #include <stdio.h>
 
-#include "../runners/results.h"
+#include "harness/results.h"
 #include "syscall_data.h"
 
 /* Bootstrap resamples for the ratio's interval, and their fixed seed. */

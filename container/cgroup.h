@@ -17,8 +17,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "../runners/error.h"
-#include "../runners/run_id.h"
+#include "../lib/error.h"
+#include "../lib/run_id.h"
 
 #define CGROUP_PARENT "bench.slice"
 #define CGROUP_PREFIX RUN_ID_PREFIX

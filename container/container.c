@@ -16,8 +16,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../runners/clock.h"
-#include "../runners/interrupt.h"
+#include "../lib/clock.h"
+#include "../lib/interrupt.h"
 #include "clone_vm.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC

@@ -13,8 +13,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../runners/error.h"
-#include "../runners/process.h"
+#include "../lib/error.h"
+#include "../lib/process.h"
 #include "cgroup.h"
 #include "profile.h"
 

@@ -25,7 +25,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../runners/error.h"
+#include "../lib/error.h"
 
 struct container_profile {
 	bool hardened;

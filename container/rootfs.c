@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../runners/run_id.h"
+#include "../lib/run_id.h"
 
 static const char *base_dir(void)
 {

@@ -8,7 +8,7 @@
 #include <limits.h>
 #include <stdbool.h>
 
-#include "../runners/error.h"
+#include "../lib/error.h"
 
 /* Where run folders live; BENCH_RUN_DIR overrides it (tests). */
 #define ROOTFS_BASE_DEFAULT "/run/bench"

@@ -9,8 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "clock.h"
-#include "process.h"
+#include "../lib/clock.h"
+#include "../lib/process.h"
 #include "runner.h"
 
 extern char **environ;

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "clock.h"
-#include "interrupt.h"
+#include "../lib/clock.h"
+#include "../lib/interrupt.h"
 
 static int hexval(char c)
 {

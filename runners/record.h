@@ -7,8 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../bench/agent_protocol.h"
-#include "error.h"
+#include "../lib/agent_protocol.h"
+#include "../lib/error.h"
 
 struct agent_field {
 	char key[BENCH_PROTO_KEY_MAX + 1];

@@ -28,7 +28,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "error.h"
+#include "../lib/error.h"
 #include "record.h"
 
 #define RUNNER_PHASES_MAX 8

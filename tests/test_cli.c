@@ -7,7 +7,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
-#include "../runners/sha256_file.h"
+#include "../lib/sha256_file.h"
 #include "cli_run.h"
 #include "helpers.h"
 

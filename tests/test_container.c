@@ -7,8 +7,8 @@
 #include "../container/cgroup.h"
 #include "../container/container.h"
 #include "../container/rootfs.h"
-#include "../runners/clock.h"
-#include "../runners/run_id.h"
+#include "../lib/clock.h"
+#include "../lib/run_id.h"
 #include "../runners/runner.h"
 #include "helpers.h"
 

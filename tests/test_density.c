@@ -8,7 +8,7 @@
 #include <sys/wait.h>
 
 #include "../bench/density.h"
-#include "../runners/plot.h"
+#include "../bench/harness/plot.h"
 #include "helpers.h"
 
 Test(density, storm_sizes_double_up_to_the_limit)

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../runners/doctor.h"
+#include "../bench/harness/doctor.h"
 
 /* Runs cmd_doctor with fd 1 sent to a temporary file; returns what it
  * printed (malloc'd) and its status in *status. */

@@ -6,9 +6,9 @@
 
 #include "../bench/isolation.h"
 #include "../container/cgroup.h"
-#include "../runners/clock.h"
-#include "../runners/run_id.h"
-#include "../runners/schedule.h"
+#include "../lib/clock.h"
+#include "../lib/run_id.h"
+#include "../bench/harness/schedule.h"
 #include "cli_run.h"
 #include "helpers.h"
 

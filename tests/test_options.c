@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../runners/options.h"
+#include "../bench/harness/options.h"
 
 static int parse(struct run_options *o, bench_error *err, int argc, const char **argv)
 {

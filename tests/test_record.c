@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../runners/clock.h"
+#include "../lib/clock.h"
 #include "../runners/record.h"
 
 static int parse(const char *line, struct agent_record *rec, bench_error *err)

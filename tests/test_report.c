@@ -8,8 +8,8 @@
 #include <png.h>
 #include <sys/wait.h>
 
-#include "../runners/plot.h"
-#include "../runners/report_model.h"
+#include "../bench/harness/plot.h"
+#include "../bench/harness/report_model.h"
 #include "helpers.h"
 
 static int rm_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)

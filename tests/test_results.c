@@ -11,10 +11,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../runners/meta.h"
-#include "../runners/plot.h"
-#include "../runners/results.h"
-#include "../runners/sha256_file.h"
+#include "../bench/harness/meta.h"
+#include "../bench/harness/plot.h"
+#include "../bench/harness/results.h"
+#include "../lib/sha256_file.h"
 
 static char root[64];
 

@@ -3,7 +3,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "../runners/stats.h"
+#include "../bench/harness/stats.h"
 
 #define EPS 1e-9
 

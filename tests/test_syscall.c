@@ -9,7 +9,7 @@
 #include <sys/wait.h>
 
 #include "../bench/syscall_data.h"
-#include "../runners/stats.h"
+#include "../bench/harness/stats.h"
 #include "cli_run.h"
 #include "helpers.h"
 

@@ -20,8 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../runners/clock.h"
-#include "../runners/run_id.h"
+#include "../lib/clock.h"
+#include "../lib/run_id.h"
 #include "../runners/runner.h"
 #include "../vm/accel.h"
 #include "../vm/cleanup.h"

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../runners/error.h"
+#include "../lib/error.h"
 
 enum vm_accel { VM_ACCEL_TCG, VM_ACCEL_KVM };
 

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../runners/run_id.h"
+#include "../lib/run_id.h"
 
 static void silent(void *opaque, virErrorPtr e)
 {

@@ -7,7 +7,7 @@
 
 #include <stdbool.h>
 
-#include "../runners/error.h"
+#include "../lib/error.h"
 
 /* Destroys (and undefines, if persistent) every domain whose name starts
  * with "bench-" and whose bench process is gone, or every such domain when

@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "../runners/error.h"
+#include "../lib/error.h"
 #include "accel.h"
 
 #define VM_CPUS_MAX 256

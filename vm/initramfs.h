@@ -14,7 +14,7 @@
 
 #include <stddef.h>
 
-#include "../runners/error.h"
+#include "../lib/error.h"
 
 #define INITRAMFS_SHA256_HEX 65 /* 64 hex digits and the NUL */
 

@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "../runners/error.h"
+#include "../lib/error.h"
 
 struct guest_kernel {
 	char path[4096];     /* the vmlinuz, symlinks resolved */

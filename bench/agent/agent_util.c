@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../agent_protocol.h"
+#include "../../lib/agent_protocol.h"
 #include "emit.h"
 
 const char *util_arg(const struct task_ctx *ctx, const char *key)

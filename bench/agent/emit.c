@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../agent_protocol.h"
+#include "../../lib/agent_protocol.h"
 
 static void append(struct emit *e, const char *s, size_t n)
 {

@@ -23,7 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../agent_protocol.h"
+#include "../../lib/agent_protocol.h"
 #include "emit.h"
 #include "agent_util.h"
 #include "tasks.h"

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../agent_protocol.h"
+#include "../../lib/agent_protocol.h"
 #include "emit.h"
 #include "probe_read.h"
 #include "agent_util.h"

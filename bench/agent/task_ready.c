@@ -5,7 +5,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "../agent_protocol.h"
+#include "../../lib/agent_protocol.h"
 #include "agent_util.h"
 #include "emit.h"
 #include "tasks.h"

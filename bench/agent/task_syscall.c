@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../agent_protocol.h"
+#include "../../lib/agent_protocol.h"
 #include "emit.h"
 #include "syscall_calls.h"
 #include "syscall_run.h"

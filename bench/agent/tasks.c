@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../agent_protocol.h"
+#include "../../lib/agent_protocol.h"
 #include "emit.h"
 #include "tasks.h"
 

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../agent_protocol.h"
+#include "../../lib/agent_protocol.h"
 #include "emit.h"
 #include "tasks.h"
 

@@ -4,14 +4,14 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../bench/benchmarks.h"
-#include "cleanup.h"
-#include "doctor.h"
-#include "error.h"
-#include "meta.h"
-#include "options.h"
-#include "plot_cmd.h"
-#include "report.h"
+#include "benchmarks.h"
+#include "harness/cleanup.h"
+#include "harness/doctor.h"
+#include "../lib/error.h"
+#include "harness/meta.h"
+#include "harness/options.h"
+#include "harness/plot_cmd.h"
+#include "harness/report.h"
 
 static int cmd_help(int argc, char **argv);
 

@@ -216,28 +216,6 @@ int results_write_json(const struct results *res, const char *path, bench_error 
 	return rc;
 }
 
-void results_meta_note(json_t *meta, const char *fmt, ...)
-{
-	char text[512];
-	json_t *notes, *n;
-	va_list ap;
-	size_t i;
-
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	notes = json_object_get(meta, "notes");
-	if (!json_is_array(notes)) {
-		notes = json_array();
-		if (json_object_set_new(meta, "notes", notes) < 0)
-			return;
-	}
-	json_array_foreach(notes, i, n)
-		if (json_is_string(n) && strcmp(json_string_value(n), text) == 0)
-			return;
-	json_array_append_new(notes, json_string(text));
-}
-
 double results_median(const struct results *res, const char *runner, const char *metric)
 {
 	const struct series *s = results_find(res, runner, metric);

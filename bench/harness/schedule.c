@@ -6,8 +6,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "clock.h"
-#include "interrupt.h"
+#include "../../lib/clock.h"
+#include "../../lib/interrupt.h"
 #include "progress.h"
 
 int schedule_runs_for(const struct run_options *opts, const struct runner_ops *ops)

@@ -46,15 +46,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../runners/clock.h"
-#include "../runners/interrupt.h"
-#include "../runners/results.h"
-#include "../runners/run_id.h"
-#include "../runners/runner.h"
-#include "accel.h"
-#include "domain_xml.h"
-#include "initramfs.h"
-#include "kernel_cache.h"
+#include "../lib/clock.h"
+#include "../lib/interrupt.h"
+#include "../lib/json_notes.h"
+#include "../lib/run_id.h"
+#include "runner.h"
+#include "../vm/accel.h"
+#include "../vm/domain_xml.h"
+#include "../vm/initramfs.h"
+#include "../vm/kernel_cache.h"
 
 #define VM_DEFAULT_URI "qemu:///system"
 #define VM_DEFAULT_MEMORY_MIB 256

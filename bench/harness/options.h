@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "error.h"
+#include "../../lib/error.h"
 
 #define OPTIONS_RUNNERS_MAX 8
 #define OPTIONS_DEFAULT_RUNS 30

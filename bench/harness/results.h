@@ -6,7 +6,8 @@
 #include <jansson.h>
 #include <stddef.h>
 
-#include "error.h"
+#include "../../lib/error.h"
+#include "../../lib/json_notes.h"
 #include "stats.h"
 
 /* The samples of one metric of one runner, in measurement order. */
@@ -51,10 +52,6 @@ const struct series *results_find(const struct results *res, const char *runner,
  * is empty. */
 double results_median(const struct results *res, const char *runner, const char *metric);
 
-/* Adds a sentence every reader of these results must see (meta "notes",
- * printed with the summary and in summary.md), e.g. that VM figures are
- * emulation.  A note already there is not added twice. */
-void results_meta_note(json_t *meta, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* The export document:
  *   {"benchmark": ..., "meta": {...}, "results": [{"runner", "metric",

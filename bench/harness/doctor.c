@@ -21,9 +21,9 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
-#include "../container/cgroup.h"
-#include "../vm/accel.h"
-#include "error.h"
+#include "../../container/cgroup.h"
+#include "../../vm/accel.h"
+#include "../../lib/error.h"
 
 #define DEFAULT_CACHE_DIR "/var/cache/bench"
 #define LIBVIRT_URI "qemu:///system"

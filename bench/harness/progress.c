@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "clock.h"
+#include "../../lib/clock.h"
 
 #define BAR_WIDTH 30
 /* At most ~10 redraws a second: a terminal write between two samples is

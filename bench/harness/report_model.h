@@ -1,4 +1,4 @@
-/* The parts of `bench report` (runners/report*.c):
+/* The parts of `bench report` (bench/harness/report*.c):
  *
  *   report_load.c     results folders: which ones, read and checked
  *   report_doc.c      a small document model (headings, paragraphs,
@@ -19,7 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "error.h"
+#include "../../lib/error.h"
 #include "results.h"
 
 /* ---- folders ------------------------------------------------------------- */

@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#include "error.h"
+#include "../../lib/error.h"
 
 /* Fills out (PATH_MAX bytes at least) with the first candidate that is
  * executable, as an absolute path; -1 with *err otherwise.  A BENCH_AGENT

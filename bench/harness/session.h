@@ -7,7 +7,7 @@
 
 #include <limits.h>
 
-#include "error.h"
+#include "../../lib/error.h"
 #include "results.h"
 
 struct session {

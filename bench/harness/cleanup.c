@@ -3,9 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../container/cgroup.h"
-#include "../container/rootfs.h"
-#include "../vm/cleanup.h"
+#include "../../container/cgroup.h"
+#include "../../container/rootfs.h"
+#include "../../vm/cleanup.h"
 #include "cleanup.h"
 
 int cmd_cleanup(int argc, char **argv)

@@ -5,7 +5,7 @@
 
 #include <jansson.h>
 
-#include "error.h"
+#include "../../lib/error.h"
 
 /* The version recorded in results; the build may override it. */
 #ifndef BENCH_VERSION

@@ -12,13 +12,13 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "../runners/clock.h"
-#include "../runners/run_id.h"
-#include "../runners/runner.h"
-#include "cgroup.h"
-#include "container.h"
+#include "../lib/clock.h"
+#include "../lib/run_id.h"
+#include "runner.h"
+#include "../container/cgroup.h"
+#include "../container/container.h"
 #include "container_runner.h"
-#include "rootfs.h"
+#include "../container/rootfs.h"
 
 struct container_runner {
 	struct cg_layout layout;

@@ -8,7 +8,7 @@
 
 #include "options.h"
 #include "results.h"
-#include "runner.h"
+#include "../../runners/runner.h"
 
 struct schedule {
 	const struct run_options *opts;

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "error.h"
+#include "../../lib/error.h"
 #include "report.h"
 #include "report_model.h"
 

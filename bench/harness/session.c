@@ -1,10 +1,10 @@
 #include "session.h"
 
-#include "../container/cgroup.h"
+#include "../../container/cgroup.h"
 #include "agent_path.h"
-#include "interrupt.h"
+#include "../../lib/interrupt.h"
 #include "meta.h"
-#include "run_id.h"
+#include "../../lib/run_id.h"
 
 int session_begin(struct session *s, const char *benchmark, int full_argc, char **full_argv)
 {

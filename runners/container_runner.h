@@ -4,8 +4,8 @@
 
 #include <stddef.h>
 
-#include "../runners/runner.h"
-#include "cgroup.h"
+#include "runner.h"
+#include "../container/cgroup.h"
 
 extern const struct runner_ops container_runner_ops;
 

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "error.h"
+#include "../../lib/error.h"
 #include "results.h"
 
 enum plot_status {

@@ -3,7 +3,7 @@
 
 #include <stdbool.h>
 
-#include "error.h"
+#include "../../lib/error.h"
 
 int cmd_cleanup(int argc, char **argv);
 

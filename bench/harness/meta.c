@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sha256_file.h"
+#include "../../lib/sha256_file.h"
 
 #ifndef BENCH_GIT_REV
 #define BENCH_GIT_REV "unknown"
