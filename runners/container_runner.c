@@ -233,6 +233,7 @@ const struct runner_ops container_runner_ops = {
 	.name = "container",
 	.needs_root = true,
 	.summary = "clone into new UTS, PID, mount, IPC, net and cgroup namespaces; cgroup limits; pivot_root",
+	.caps = RUNNER_CAP_HOST_PIDS | RUNNER_CAP_CGROUP | RUNNER_CAP_PROFILES | RUNNER_CAP_NAMESPACES,
 	.prepare = ctr_prepare,
 	.launch = ctr_launch,
 	.wait_ready = ctr_wait_ready,

@@ -51,3 +51,16 @@ bool task_ends_by_itself(const struct agent_task *task)
 {
 	return strcmp(task->name, BENCH_TASK_READY) == 0;
 }
+
+const char *runner_cap_name(unsigned cap_bit_index)
+{
+	static const char *const names[RUNNER_NCAPS] = { "baseline", "host_pids", "cgroup",
+							  "guest_kernel", "profiles", "namespaces" };
+
+	return cap_bit_index < RUNNER_NCAPS ? names[cap_bit_index] : NULL;
+}
+
+bool runner_has(const struct runner_ops *ops, unsigned caps)
+{
+	return ops && (ops->caps & caps) == caps;
+}

@@ -89,9 +89,33 @@ struct instance {
 	void *priv;                   /* the runner's own state */
 };
 
+/* What a benchmark or the report may ask of a runner, instead of its name:
+ * outside the runner table no code compares runner names.  Each run
+ * records them in the results (meta "runner_caps"), so the report reads the
+ * same facts from a results folder. */
+enum runner_cap {
+	RUNNER_CAP_BASELINE = 1u << 0,     /* the floor every ratio is taken
+					      against: a plain host process */
+	RUNNER_CAP_HOST_PIDS = 1u << 1,    /* the workload's own processes are
+					      in the host's /proc */
+	RUNNER_CAP_CGROUP = 1u << 2,       /* each instance has a cgroup of its
+					      own, whose memory can be read */
+	RUNNER_CAP_GUEST_KERNEL = 1u << 3, /* the workload runs on a kernel of
+					      its own (a VM guest) */
+	RUNNER_CAP_PROFILES = 1u << 4,     /* takes a hardening profile
+					      (run_config.profile) */
+	RUNNER_CAP_NAMESPACES = 1u << 5,   /* the workload shares the host's
+					      kernel behind namespaces */
+};
+#define RUNNER_NCAPS 6
+
+/* "baseline", "host_pids", ...: the names written into results. */
+const char *runner_cap_name(unsigned cap_bit_index);
+
 struct runner_ops {
 	const char *name;             /* "host", "container", "vm" */
 	const char *summary;          /* one line for --help */
+	unsigned caps;                /* enum runner_cap bits */
 	bool needs_root;              /* checked before anything is measured */
 	unsigned default_runs;        /* 0 = the benchmark's own default; a
 					 runner whose start takes seconds asks
@@ -120,6 +144,9 @@ struct runner {
 extern const struct runner_ops *const runner_table[];
 
 const struct runner_ops *runner_find(const char *name);
+
+/* True when the runner has every bit of caps. */
+bool runner_has(const struct runner_ops *ops, unsigned caps);
 
 /* Records a phase of in (ignored past RUNNER_PHASES_MAX). */
 void instance_add_phase(struct instance *in, const char *name, uint64_t ns);

@@ -584,6 +584,7 @@ const struct runner_ops vm_runner_ops = {
 	.name = "vm",
 	.needs_root = true,
 	.summary = "the agent as /init of a libvirt QEMU guest (KVM, or TCG emulation where KVM cannot boot)",
+	.caps = RUNNER_CAP_GUEST_KERNEL,
 	.default_runs = 5,
 	.prepare = vm_prepare,
 	.launch = vm_launch,

@@ -1,6 +1,7 @@
 /* The samples of a run, kept per (runner, metric), and their JSON export. */
 #include <stdarg.h>
 #include "results.h"
+#include "../../runners/runner.h"
 
 #include <errno.h>
 #include <math.h>
@@ -214,6 +215,45 @@ int results_write_json(const struct results *res, const char *path, bench_error 
 	rc = results_dump_json(doc, path, err);
 	json_decref(doc);
 	return rc;
+}
+
+void results_record_runner_caps(struct results *res, const struct runner_ops *ops)
+{
+	json_t *all = json_object_get(res->meta, "runner_caps"), *list;
+
+	if (!json_is_object(all)) {
+		all = json_object();
+		if (json_object_set_new(res->meta, "runner_caps", all) < 0)
+			return;
+	}
+	list = json_array();
+	for (unsigned i = 0; i < RUNNER_NCAPS; i++)
+		if (ops->caps & (1u << i))
+			json_array_append_new(list, json_string(runner_cap_name(i)));
+	json_object_set_new(all, ops->name, list);
+}
+
+bool results_runner_has(const struct results *res, const char *runner, const char *cap)
+{
+	json_t *list = json_object_get(json_object_get(res->meta, "runner_caps"), runner), *c;
+	size_t i;
+
+	json_array_foreach(list, i, c)
+		if (json_is_string(c) && strcmp(json_string_value(c), cap) == 0)
+			return true;
+	return false;
+}
+
+const char *results_runner_with(const struct results *res, const char *cap, const char *none_of)
+{
+	json_t *all = json_object_get(res->meta, "runner_caps"), *list;
+	const char *name;
+
+	/* jansson keeps insertion order: the order the runners ran in. */
+	json_object_foreach(all, name, list)
+		if (results_runner_has(res, name, cap) && !(none_of && results_runner_has(res, name, none_of)))
+			return name;
+	return NULL;
 }
 
 double results_median(const struct results *res, const char *runner, const char *metric)

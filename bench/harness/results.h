@@ -4,11 +4,14 @@
 #define BENCH_RESULTS_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "../../lib/error.h"
 #include "../../lib/json_notes.h"
 #include "stats.h"
+
+struct runner_ops;
 
 /* The samples of one metric of one runner, in measurement order. */
 struct series {
@@ -47,6 +50,18 @@ int series_add(struct series *s, double value, bench_error *err);
 /* The series for (runner, metric), or NULL when there is none. */
 const struct series *results_find(const struct results *res, const char *runner,
 				  const char *metric);
+
+/* Records what the runner is (meta "runner_caps": {"<runner>": ["baseline",
+ * ...]}), so that benchmarks and the report ask "which runner is the
+ * baseline" of the results, never a runner's name. */
+void results_record_runner_caps(struct results *res, const struct runner_ops *ops);
+
+/* True when the results say runner has the capability (a runner_cap_name). */
+bool results_runner_has(const struct results *res, const char *runner, const char *cap);
+
+/* The first runner of the results (in the order they ran) that has cap and
+ * lacks none_of (NULL: no condition); NULL when there is none. */
+const char *results_runner_with(const struct results *res, const char *cap, const char *none_of);
 
 /* The median of (runner, metric), NAN when there is no such series or it
  * is empty. */

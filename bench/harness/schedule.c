@@ -65,6 +65,7 @@ static int run_runner(struct schedule *s, const struct runner_ops *ops, const st
 		return -1;
 	if (ops->describe)
 		ops->describe(&r, s->res->meta);
+	results_record_runner_caps(s->res, ops);
 	progress_start(&bar, ops->name, (size_t)(warmup + runs), !s->opts->quiet);
 	for (int i = 0; i < warmup + runs && rc == 0; i++) {
 		struct instance in;
