@@ -18,10 +18,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../container/cgroup.h"
 #include "../lib/clock.h"
 #include "../lib/process.h"
 #include "../lib/run_id.h"
+#include "host_leash.h"
 #include "host_spawn.h"
 #include "record_stream.h"
 #include "runner.h"
@@ -47,8 +47,6 @@ static void host_finish(struct runner *r);
 static int host_prepare(struct runner *r, bench_error *err)
 {
 	struct host_runner *hr;
-	struct cg_layout found;
-	bench_error ignored = { 0 };
 
 	if (access(r->cfg->agent_path, X_OK) != 0)
 		return bench_fail(err, errno, "host: agent %s", r->cfg->agent_path);
@@ -63,9 +61,7 @@ static int host_prepare(struct runner *r, bench_error *err)
 		return -1;
 	}
 	/* Without root or a v2 mount the process group is the leash. */
-	if (geteuid() == 0 && cg_detect(&found, &ignored) == 0 && found.v2_mount[0]) {
-		hr->leash.version = 2;
-		memcpy(hr->leash.v2_mount, found.v2_mount, sizeof(found.v2_mount));
+	if (host_leash_layout(&hr->leash)) {
 		if (cg_parent_prepare(&hr->leash, err) < 0) {
 			bench_error_prefix(err, "host");
 			host_finish(r);
