@@ -1,6 +1,9 @@
 #include "interrupt.h"
 
+#include <errno.h>
 #include <string.h>
+
+#include "clock.h"
 
 volatile sig_atomic_t bench_interrupted;
 
@@ -30,4 +33,42 @@ int interrupt_check(bench_error *err)
 	bench_fail(err, 0, "interrupted by signal %d", (int)bench_interrupted);
 	err->exit_code = BENCH_EXIT_INTERRUPTED;
 	return -1;
+}
+
+int interrupt_poll(struct pollfd *fds, nfds_t nfds, uint64_t deadline_ns, bench_error *err)
+{
+	sigset_t stop, outside, inside;
+	struct timespec ts;
+	uint64_t now, left;
+	int r, e;
+
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &stop, &outside);
+	if (interrupt_check(err) < 0) {
+		pthread_sigmask(SIG_SETMASK, &outside, NULL);
+		return -1;
+	}
+	now = clock_now_ns();
+	if (now >= deadline_ns) {
+		pthread_sigmask(SIG_SETMASK, &outside, NULL);
+		return 0;
+	}
+	left = deadline_ns - now;
+	ts.tv_sec = (time_t)(left / 1000000000u);
+	ts.tv_nsec = (long)(left % 1000000000u);
+	inside = outside;
+	sigdelset(&inside, SIGINT);
+	sigdelset(&inside, SIGTERM);
+	sigdelset(&inside, SIGHUP);
+	r = ppoll(fds, nfds, &ts, &inside);
+	e = errno;
+	pthread_sigmask(SIG_SETMASK, &outside, NULL);
+	if (interrupt_check(err) < 0)
+		return -1;
+	if (r < 0 && e != EINTR)
+		return bench_fail(err, e, "ppoll");
+	return r < 0 ? 0 : r;
 }

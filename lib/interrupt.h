@@ -4,7 +4,9 @@
 #ifndef BENCH_INTERRUPT_H
 #define BENCH_INTERRUPT_H
 
+#include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 
 #include "error.h"
 
@@ -16,5 +18,14 @@ void interrupt_install(void);
 
 /* -1 with "interrupted" in *err when the flag is set, else 0. */
 int interrupt_check(bench_error *err);
+
+/* poll(2) until deadline_ns (clock_now_ns() scale) that a Ctrl-C cannot
+ * slip past: SIGINT, SIGTERM and SIGHUP are blocked while the flag is
+ * checked and let in only inside ppoll(2), so a signal that comes between
+ * the check and the wait ends the wait at once instead of after the whole
+ * timeout.  Returns >0 when fds are ready, 0 when none is (the deadline
+ * passed, or another signal came: the caller checks its deadline), -1
+ * with *err when interrupted (BENCH_EXIT_INTERRUPTED) or on an error. */
+int interrupt_poll(struct pollfd *fds, nfds_t nfds, uint64_t deadline_ns, bench_error *err);
 
 #endif

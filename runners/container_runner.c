@@ -14,7 +14,9 @@
 
 #include "../lib/clock.h"
 #include "../lib/run_id.h"
+#include "record_stream.h"
 #include "runner.h"
+#include "workload_exit.h"
 #include "../container/cgroup.h"
 #include "../container/container.h"
 #include "container_runner.h"
@@ -33,7 +35,7 @@ struct container_instance {
 	struct cgroup cg;
 	struct container ct;
 	int out;               /* read end of the agent's stdout */
-	struct line_reader lr;
+	struct record_stream rs;
 };
 
 static void ctr_finish(struct runner *r);
@@ -103,7 +105,6 @@ static int ctr_launch(struct runner *r, struct instance *in, bench_error *err)
 		ci->cg.procs_fd[c] = -1;
 	ci->cg.v2_dirfd = -1;
 	in->priv = ci;
-	line_reader_init(&ci->lr);
 
 	run_id_object_name(r->cfg->run_id, in->seq, name, sizeof(name));
 	if (cg_create(&ci->cg, &cr->layout, name, &cr->limits, err) < 0)
@@ -113,6 +114,7 @@ static int ctr_launch(struct runner *r, struct instance *in, bench_error *err)
 	if (pipe2(pipefd, O_CLOEXEC) != 0)
 		return bench_fail(err, errno, "container: pipe");
 	ci->out = pipefd[0];
+	record_stream_init(&ci->rs, ci->out, CHANNEL_STRICT);
 	argv[argc++] = ROOTFS_AGENT_PATH;
 	argv[argc++] = in->task.name;
 	for (int i = 0; i < in->task.nargs && i < RUNNER_TASK_ARGS_MAX; i++)
@@ -146,9 +148,9 @@ static int ctr_wait_ready(struct runner *r, struct instance *in, bench_error *er
 	struct container_instance *ci = in->priv;
 	uint64_t deadline = in->t_launch_ns + (uint64_t)r->cfg->timeout_ms * 1000000u;
 
-	if (record_read(ci->out, &ci->lr, CHANNEL_STRICT, deadline, &in->ready, err) < 0)
+	if (record_stream_next(&ci->rs, deadline, &in->ready, err) != RECORD_STREAM_OK)
 		return bench_error_prefix(err, "container: waiting for READY (timeout %d ms)", r->cfg->timeout_ms);
-	in->t_ready_ns = clock_now_ns();
+	in->t_ready_ns = ci->rs.t_record_ns;
 	if (record_check_ready(&in->ready, err) < 0)
 		return bench_error_prefix(err, "container");
 	/* A workload that is not PID 1 is not in a new PID namespace: the
@@ -166,8 +168,8 @@ static int ctr_collect(struct runner *r, struct instance *in, struct agent_recor
 	struct container_instance *ci = in->priv;
 
 	(void)r;
-	if (record_read(ci->out, &ci->lr, CHANNEL_STRICT, clock_now_ns() + (uint64_t)timeout_ms * 1000000u, rec,
-			err) < 0)
+	if (record_stream_next(&ci->rs, clock_now_ns() + (uint64_t)timeout_ms * 1000000u, rec, err) !=
+	    RECORD_STREAM_OK)
 		return bench_error_prefix(err, "container");
 	return 0;
 }
@@ -176,15 +178,25 @@ static int ctr_stop(struct runner *r, struct instance *in, bench_error *err)
 {
 	struct container_instance *ci = in->priv;
 
+	struct workload_end end = {
+		.task_over = task_ends_by_itself(&in->task) || ci->rs.saw_done,
+	};
+
 	/* PID 1 of a namespace gets only the signals it handles: the agent
-	 * handles SIGTERM. */
-	if (ci->ct.init.pid > 0 && !task_ends_by_itself(&in->task))
+	 * handles SIGTERM.  One that is gone already is not told. */
+	if (ci->ct.init.pid > 0 && !task_ends_by_itself(&in->task) && !child_has_exited(&ci->ct.init)) {
+		end.asked_to_stop = true;
+		end.stop_signal = SIGTERM;
 		syscall(SYS_pidfd_send_signal, ci->ct.init.pidfd, SIGTERM, NULL, 0);
+	}
 	if (child_wait(&ci->ct.init, clock_now_ns() + (uint64_t)r->cfg->timeout_ms * 1000000u, err) < 0)
 		return bench_error_prefix(err, "container: stopping");
+	end.status = ci->ct.init.status;
 	if (cg_destroy(&ci->cg, err) < 0)
 		return bench_error_prefix(err, "container");
 	in->t_gone_ns = clock_now_ns();
+	if (workload_end_check(&end, err) < 0)
+		return bench_error_prefix(err, "container");
 	return 0;
 }
 

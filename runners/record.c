@@ -5,13 +5,8 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
-#include "../lib/clock.h"
-#include "../lib/interrupt.h"
 
 static int hexval(char c)
 {
@@ -30,7 +25,8 @@ static bool key_char(char c)
 }
 
 /* Decodes one %XX-escaped value of n bytes; -1 on a bad escape, a byte out
- * of range or a value past the bound. */
+ * of range or a value past the bound, -2 on an escaped NUL: every value is
+ * used as a C string, and a NUL would silently cut it short. */
 static int decode_value(const char *s, size_t n, struct agent_field *f)
 {
 	size_t o = 0;
@@ -49,6 +45,8 @@ static int decode_value(const char *s, size_t n, struct agent_field *f)
 			lo = hexval(s[i + 2]);
 			if (hi < 0 || lo < 0)
 				return -1;
+			if (hi == 0 && lo == 0)
+				return -2;
 			f->value[o++] = (char)(hi << 4 | lo);
 			i += 2;
 		} else if ((unsigned char)c >= 0x21 && (unsigned char)c <= 0x7e) {
@@ -135,8 +133,14 @@ int record_parse(const char *line, size_t len, struct agent_record *rec, bench_e
 		f = &rec->fields[rec->nfields];
 		memcpy(f->key, tok, klen);
 		f->key[klen] = '\0';
-		if (decode_value(eq + 1, toklen - klen - 1, f) != 0)
+		switch (decode_value(eq + 1, toklen - klen - 1, f)) {
+		case 0:
+			break;
+		case -2:
+			return bench_fail(err, 0, "agent record has a NUL byte (%%00) in the value of '%s'", f->key);
+		default:
 			return bench_fail(err, 0, "agent record has a bad value for '%s'", f->key);
+		}
 		rec->nfields++;
 	}
 	return RECORD_OK;
@@ -250,45 +254,4 @@ int record_next(struct line_reader *lr, enum channel_mode mode, struct agent_rec
 		}
 	}
 	return 0;
-}
-
-int record_read(int fd, struct line_reader *lr, enum channel_mode mode, uint64_t deadline_ns,
-		struct agent_record *rec, bench_error *err)
-{
-	for (;;) {
-		char buf[1024];
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-		uint64_t now;
-		ssize_t n;
-		int r = record_next(lr, mode, rec, err);
-
-		if (r != 0)
-			return r > 0 ? 0 : -1;
-		if (lr->eof)
-			return bench_fail(err, 0, "agent ended its output without a record");
-		if (interrupt_check(err) < 0)
-			return -1;
-		now = clock_now_ns();
-		if (now >= deadline_ns)
-			return bench_fail(err, 0, "no answer from the agent in time");
-		r = poll(&p, 1, (int)((deadline_ns - now + 999999) / 1000000));
-		if (r < 0 && errno != EINTR)
-			return bench_fail(err, errno, "poll");
-		if (r <= 0)
-			continue;
-		n = read(fd, buf, sizeof(buf));
-		if (n < 0) {
-			if (errno == EINTR || errno == EAGAIN)
-				continue;
-			return bench_fail(err, errno, "reading the agent's output");
-		}
-		if (n == 0) {
-			lr->eof = true;
-			continue;
-		}
-		/* record_next consumed every byte it was given (it returned
-		 * 0), so the reader is empty and takes all of buf. */
-		if (line_reader_append(lr, buf, (size_t)n) != (size_t)n)
-			return bench_fail(err, 0, "agent output overflows the reader");
-	}
 }

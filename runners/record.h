@@ -1,5 +1,6 @@
-/* Parsing of the agent's records (bench/agent_protocol.h) and reading them
- * from a file descriptor with a deadline.  All input is untrusted. */
+/* Parsing of the agent's records (bench/agent_protocol.h) and splitting a
+ * byte stream into them; record_stream.h reads them from a file descriptor.
+ * All input is untrusted. */
 #ifndef BENCH_RECORD_H
 #define BENCH_RECORD_H
 
@@ -12,8 +13,9 @@
 
 struct agent_field {
 	char key[BENCH_PROTO_KEY_MAX + 1];
-	char value[BENCH_PROTO_VALUE_MAX + 1]; /* decoded, NUL-terminated */
-	size_t value_len;                      /* may hold a decoded NUL */
+	char value[BENCH_PROTO_VALUE_MAX + 1]; /* decoded, NUL-terminated; a
+						  value with %00 is refused */
+	size_t value_len;
 };
 
 struct agent_record {
@@ -66,12 +68,5 @@ enum channel_mode {
  * record in *rec, 0 when more bytes are needed, -1 with *err on a line that
  * is garbage (strict mode), overlong, or a malformed record. */
 int record_next(struct line_reader *lr, enum channel_mode mode, struct agent_record *rec, bench_error *err);
-
-/* Reads from fd until one record is parsed into *rec (returns 0), or fails
- * (-1, *err) when the deadline (clock_now_ns() scale) passes ("no answer
- * within N ms"), the stream ends, or a line is bad.  Bytes past the record
- * stay in *lr for the next call. */
-int record_read(int fd, struct line_reader *lr, enum channel_mode mode, uint64_t deadline_ns,
-		struct agent_record *rec, bench_error *err);
 
 #endif

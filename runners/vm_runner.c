@@ -33,6 +33,7 @@
  *                    time and host-side overhead can be told apart */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <jansson.h>
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
@@ -50,6 +51,7 @@
 #include "../lib/interrupt.h"
 #include "../lib/json_notes.h"
 #include "../lib/run_id.h"
+#include "record_stream.h"
 #include "runner.h"
 #include "../vm/accel.h"
 #include "../vm/domain_xml.h"
@@ -83,10 +85,8 @@ struct vm_instance {
 	int con;                  /* the console socket, -1 when not connected */
 	char name[128];
 	char sock[sizeof(((struct sockaddr_un *)0)->sun_path)];
-	struct line_reader lr;
+	struct record_stream rs;  /* over con: first byte and READY times */
 	uint64_t t_resumed_ns;
-	uint64_t t_first_byte_ns; /* 0 until the first byte */
-	uint64_t t_last_read_ns;  /* when the bytes last read arrived */
 };
 
 static void vm_silent_error(void *opaque, virErrorPtr e)
@@ -252,7 +252,6 @@ static int vm_launch(struct runner *r, struct instance *in, bench_error *err)
 		return bench_fail(err, errno, "vm: calloc");
 	vi->con = -1;
 	in->priv = vi;
-	line_reader_init(&vi->lr);
 
 	if (!cmdline_word_ok(in->task.name, false))
 		return bench_fail_usage(err, "vm: task name '%.64s' cannot go on a kernel command line",
@@ -309,6 +308,7 @@ static int vm_launch(struct runner *r, struct instance *in, bench_error *err)
 		return bench_fail(err, errno, "vm: connecting to the console of %s at %s", vi->name, vi->sock);
 	if (fcntl(vi->con, F_SETFL, O_NONBLOCK) != 0)
 		return bench_fail(err, errno, "vm: console socket");
+	record_stream_init(&vi->rs, vi->con, CHANNEL_CONSOLE);
 	if (virDomainResume(vi->dom) < 0)
 		return vm_fail_virt(err, "resuming domain %s", vi->name);
 	vi->t_resumed_ns = clock_now_ns();
@@ -316,58 +316,13 @@ static int vm_launch(struct runner *r, struct instance *in, bench_error *err)
 	return 0;
 }
 
-enum console_status { CONSOLE_RECORD = 1, CONSOLE_TIMEOUT = 0, CONSOLE_ERROR = -1, CONSOLE_EOF = -2 };
-
 /* The next record from the console (kernel lines are skipped), before the
- * deadline.  CONSOLE_ERROR leaves *err; the others leave it alone. */
+ * deadline: the runners' one reader (record_stream.h). */
 static int console_next(struct vm_instance *vi, uint64_t deadline_ns, struct agent_record *rec, bench_error *err)
 {
-	for (;;) {
-		char buf[sizeof(vi->lr.raw)];
-		struct pollfd p = { .fd = vi->con, .events = POLLIN };
-		uint64_t now;
-		ssize_t n;
-		int r = record_next(&vi->lr, CHANNEL_CONSOLE, rec, err);
-
-		if (r > 0)
-			return CONSOLE_RECORD;
-		if (r < 0)
-			return CONSOLE_ERROR;
-		if (vi->lr.eof || vi->con < 0)
-			return CONSOLE_EOF;
-		if (interrupt_check(err) < 0)
-			return CONSOLE_ERROR;
-		now = clock_now_ns();
-		if (now >= deadline_ns)
-			return CONSOLE_TIMEOUT;
-		r = poll(&p, 1, (int)((deadline_ns - now + 999999) / 1000000));
-		if (r < 0 && errno != EINTR)
-			return bench_fail(err, errno, "vm: poll");
-		if (r <= 0)
-			continue;
-		n = read(vi->con, buf, sizeof(buf));
-		now = clock_now_ns();
-		if (n < 0) {
-			if (errno == EINTR || errno == EAGAIN)
-				continue;
-			if (errno == ECONNRESET) {
-				vi->lr.eof = true;
-				continue;
-			}
-			return bench_fail(err, errno, "vm: reading the console");
-		}
-		if (n == 0) {
-			vi->lr.eof = true;
-			continue;
-		}
-		if (!vi->t_first_byte_ns)
-			vi->t_first_byte_ns = now;
-		vi->t_last_read_ns = now;
-		/* record_next returned 0: it holds no unread byte, so it
-		 * takes all of buf. */
-		if (line_reader_append(&vi->lr, buf, (size_t)n) != (size_t)n)
-			return bench_fail(err, 0, "vm: console output overflows the reader");
-	}
+	if (vi->con < 0)
+		return RECORD_STREAM_EOF;
+	return record_stream_next(&vi->rs, deadline_ns, rec, err);
 }
 
 /* The QEMU process of a domain, as the host sees it: what a VM shows of
@@ -406,20 +361,29 @@ static int vm_wait_ready(struct runner *r, struct instance *in, bench_error *err
 	if (!vi || vi->con < 0)
 		return bench_fail(err, 0, "vm: wait_ready without a launched guest");
 	st = console_next(vi, deadline, &in->ready, err);
-	if (st == CONSOLE_ERROR)
+	if (st == RECORD_STREAM_ERROR)
 		return bench_error_prefix(err, "vm: %s", vi->name);
-	if (st == CONSOLE_TIMEOUT)
+	if (st == RECORD_STREAM_TIMEOUT)
 		return bench_fail(err, 0, "vm: no READY within %d ms", timeout_ms);
-	if (st == CONSOLE_EOF)
+	if (st == RECORD_STREAM_EOF)
 		return bench_fail(err, 0, "vm: guest %s ended before READY (console closed: kernel panic or no /init?)",
 				  vi->name);
-	in->t_ready_ns = vi->t_last_read_ns;
+	in->t_ready_ns = vi->rs.t_record_ns;
 	if (record_check_ready(&in->ready, err) < 0)
 		return bench_error_prefix(err, "vm");
-	instance_add_phase(in, "firmware_kernel", vi->t_first_byte_ns - vi->t_resumed_ns);
-	instance_add_phase(in, "boot", in->t_ready_ns - vi->t_first_byte_ns);
+	/* The guest's own uptime is checked before it is used: no larger
+	 * than the time since the guest was resumed (its kernel cannot have
+	 * run longer than that), or the measure would be the workload's word
+	 * against the host's clock. */
 	if (record_get_u64(&in->ready, "boot_ns", &boot_ns, err) < 0)
 		return bench_error_prefix(err, "vm");
+	if (boot_ns == 0 || boot_ns > in->t_ready_ns - vi->t_resumed_ns)
+		return bench_fail(err, 0,
+				  "vm: guest %s reports %" PRIu64 " ns of uptime at READY, but it ran for %" PRIu64
+				  " ns since it was resumed",
+				  vi->name, boot_ns, in->t_ready_ns - vi->t_resumed_ns);
+	instance_add_phase(in, "firmware_kernel", vi->rs.t_first_byte_ns - vi->t_resumed_ns);
+	instance_add_phase(in, "boot", in->t_ready_ns - vi->rs.t_first_byte_ns);
 	instance_add_measure(in, "guest_uptime", boot_ns);
 	in->host_pid = qemu_pid(vi->name);
 	return 0;
@@ -435,11 +399,11 @@ static int vm_collect(struct runner *r, struct instance *in, struct agent_record
 	if (!vi || vi->con < 0)
 		return bench_fail(err, 0, "vm: collect without a launched guest");
 	st = console_next(vi, clock_now_ns() + (uint64_t)(timeout_ms > 0 ? timeout_ms : 0) * 1000000u, rec, err);
-	if (st == CONSOLE_ERROR)
+	if (st == RECORD_STREAM_ERROR)
 		return bench_error_prefix(err, "vm: %s", vi->name);
-	if (st == CONSOLE_TIMEOUT)
+	if (st == RECORD_STREAM_TIMEOUT)
 		return bench_fail(err, 0, "vm: no record from %s within %d ms", vi->name, timeout_ms);
-	if (st == CONSOLE_EOF)
+	if (st == RECORD_STREAM_EOF)
 		return bench_fail(err, 0, "vm: guest %s ended without a further record", vi->name);
 	return 0;
 }
@@ -464,24 +428,37 @@ static int vm_stop(struct runner *r, struct instance *in, bench_error *err)
 
 	if (!vi || !vi->dom)
 		return 0;
-	/* A ready agent powers the guest off by itself: that is timed too. */
-	if (vi->con >= 0 && !task_ends_by_itself(&in->task))
-		(void)send(vi->con, BENCH_PROTO_STOP_LINE, strlen(BENCH_PROTO_STOP_LINE),
-			   MSG_NOSIGNAL | MSG_DONTWAIT);
+	/* A ready agent powers the guest off by itself: that is timed too.
+	 * Any other guest is told to stop, and must still be there to be
+	 * told unless its task said DONE: a console that is already gone is
+	 * a guest that died (its /init's death panics the kernel). */
+	if (vi->con >= 0 && !task_ends_by_itself(&in->task)) {
+		ssize_t sent = send(vi->con, BENCH_PROTO_STOP_LINE, strlen(BENCH_PROTO_STOP_LINE),
+				    MSG_NOSIGNAL | MSG_DONTWAIT);
+		int e = errno;
+
+		if (sent < 0 && (e == EPIPE || e == ECONNRESET || e == ENOTCONN)) {
+			if (!vi->rs.saw_done)
+				return bench_fail(err, 0, "vm: guest %s ended before it was told to stop "
+						  "(its /init died: kernel panic?)", vi->name);
+		} else if (sent != (ssize_t)strlen(BENCH_PROTO_STOP_LINE)) {
+			return bench_fail(err, sent < 0 ? e : 0, "vm: telling guest %s to stop", vi->name);
+		}
+	}
 	/* QEMU closes the console when it exits; records on the way
 	 * (STOPPING) are read and dropped. */
 	while (vi->con >= 0) {
 		st = console_next(vi, deadline, &rec, err);
-		if (st == CONSOLE_EOF)
+		if (st == RECORD_STREAM_EOF)
 			break;
-		if (st == CONSOLE_ERROR) {
+		if (st == RECORD_STREAM_ERROR) {
 			/* A garbled line in the guest's last words does not
 			 * keep it from stopping; an interruption does. */
 			if (interrupt_check(err) < 0)
 				return -1;
 			continue;
 		}
-		if (st == CONSOLE_TIMEOUT) {
+		if (st == RECORD_STREAM_TIMEOUT) {
 			virDomainShutdown(vi->dom);
 			return bench_fail(err, 0, "vm: guest %s did not power off within %d ms", vi->name,
 					  timeout_ms);
