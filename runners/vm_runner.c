@@ -55,6 +55,7 @@
 #include "../vm/domain_xml.h"
 #include "../vm/initramfs.h"
 #include "../vm/kernel_cache.h"
+#include "runner_hooks.h"
 
 #define VM_DEFAULT_URI "qemu:///system"
 #define VM_DEFAULT_MEMORY_MIB 256
@@ -287,6 +288,7 @@ static int vm_launch(struct runner *r, struct instance *in, bench_error *err)
 		.cmdline = cmdline,
 		.accel = v->accel,
 		.console_socket = vi->sock,
+		.run_id = r->cfg->run_id,
 	};
 	xml = vm_domain_xml(&spec, err);
 	if (!xml)
@@ -584,7 +586,7 @@ const struct runner_ops vm_runner_ops = {
 	.name = "vm",
 	.needs_root = true,
 	.summary = "the agent as /init of a libvirt QEMU guest (KVM, or TCG emulation where KVM cannot boot)",
-	.caps = RUNNER_CAP_GUEST_KERNEL,
+	.caps = RUNNER_CAP_GUEST_KERNEL | RUNNER_CAP_LIMITS,
 	.default_runs = 5,
 	.prepare = vm_prepare,
 	.launch = vm_launch,
@@ -594,4 +596,6 @@ const struct runner_ops vm_runner_ops = {
 	.destroy = vm_destroy,
 	.finish = vm_finish,
 	.describe = vm_describe,
+	.doctor = vm_doctor_checks,
+	.cleanup = vm_cleanup,
 };
