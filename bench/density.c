@@ -108,9 +108,10 @@ static const struct bench_option density_options[] = {
 	{ NULL, NULL, NULL, NULL },
 };
 
+/* A runner whose instances are guests, each with its memory set aside. */
 static bool is_vm(const struct runner_ops *ops)
 {
-	return strcmp(ops->name, "vm") == 0;
+	return runner_has(ops, RUNNER_CAP_GUEST_KERNEL);
 }
 
 /* Records one storm: its total times, with the instance count alongside. */
@@ -160,6 +161,7 @@ static int run_runner(const struct run_options *opts, const struct density_opts 
 		total += sizes[i];
 	if (ops->prepare(&r, err) < 0)
 		return -1;
+	results_record_runner_caps(res, ops);
 	if (ops->describe)
 		ops->describe(&r, res->meta);
 	progress_start(&bar, ops->name, (size_t)warmup + total * (size_t)repeats, !opts->quiet);
@@ -239,7 +241,8 @@ static int capacity(struct results *res, const struct density_opts *d, const str
 
 	for (size_t i = 0; i < res->nseries; i++) {
 		const char *runner = res->series[i].runner;
-		bool vm = strcmp(runner, "vm") == 0, ctr = strcmp(runner, "container") == 0, dup = false;
+		bool vm = results_runner_has(res, runner, "guest_kernel"), ctr = results_runner_has(res, runner, "cgroup"),
+		     dup = false;
 		double pss = results_median(res, runner, "mem.pss"), rss = results_median(res, runner, "mem.rss");
 		double cg = results_median(res, runner, "mem.cgroup"), measured = pss;
 		double guest = vm ? meta_number(res->meta, "memory_mib") : NAN;

@@ -14,7 +14,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "../runners/container_runner.h"
 #include "../lib/clock.h"
 #include "../lib/interrupt.h"
 #include "density.h"
@@ -35,28 +34,6 @@ static int add(struct results *res, const char *runner, const char *metric, cons
 	return s && series_add(s, v, err) == 0 ? 0 : -1;
 }
 
-/* A container's cgroup memory: memory.current (v2) or usage_in_bytes (v1). */
-static int cgroup_memory_mib(const struct instance *in, double *mib, bench_error *err)
-{
-	static const char *const files[] = { "memory.current", "memory.usage_in_bytes" };
-	char buf[64];
-
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		char *end;
-		unsigned long long bytes;
-
-		if (container_instance_cgroup_read(in, CG_MEMORY, files[i], buf, sizeof(buf), err) < 0)
-			continue;
-		errno = 0;
-		bytes = strtoull(buf, &end, 10);
-		if (errno || end == buf)
-			return bench_fail(err, 0, "container: %s holds '%.20s', not a number", files[i], buf);
-		*mib = (double)bytes / (1024.0 * 1024.0);
-		return 0;
-	}
-	return bench_error_prefix(err, "container: reading the cgroup's memory use");
-}
-
 /* What one idle instance costs the host, into the results. */
 static int measure(struct runner *r, const struct proc_table *t, const struct instance *in, struct results *res,
 		   bench_error *err)
@@ -71,10 +48,11 @@ static int measure(struct runner *r, const struct proc_table *t, const struct in
 	    add(res, name, "proc.processes", "count", u.processes, err) < 0 ||
 	    add(res, name, "proc.threads", "count", u.threads, err) < 0)
 		return -1;
-	if (strcmp(name, "container") == 0) {
-		double mib = 0.0;
+	if (runner_has(r->ops, RUNNER_CAP_CGROUP) && r->ops->cgroup_memory) {
+		uint64_t bytes = 0;
 
-		if (cgroup_memory_mib(in, &mib, err) < 0 || add(res, name, "mem.cgroup", "MiB", mib, err) < 0)
+		if (r->ops->cgroup_memory(r, in, &bytes, err) < 0 ||
+		    add(res, name, "mem.cgroup", "MiB", (double)bytes / (1024.0 * 1024.0), err) < 0)
 			return -1;
 	}
 	return 0;

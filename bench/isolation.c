@@ -102,10 +102,10 @@ static const struct bench_option iso_options[] = {
 	{ NULL, NULL, NULL, NULL },
 };
 
-/* The profiles a runner is probed with: only the container has any. */
+/* The profiles a runner is probed with: only a runner that takes them. */
 static int profiles_for(const char *runner, const char *flag, const char *out[2])
 {
-	if (strcmp(runner, "container") != 0) {
+	if (!runner_has(runner_find(runner), RUNNER_CAP_PROFILES)) {
 		out[0] = NULL;
 		return 1;
 	}
@@ -122,6 +122,8 @@ static int probe_runner(const struct run_options *opts, struct iso_run *run, con
 			const char *runner, const char *profile, struct results *res, bench_error *err)
 {
 	struct run_options po = *opts;
+	const struct runner_ops *ops = runner_find(runner);
+	bool limited = runner_has(ops, RUNNER_CAP_LIMITS);
 	char pause[32], marker[64], lock[64];
 	struct schedule s = {
 		.opts = &po, .agent_path = agent, .run_id = run_id, .profile = profile,
@@ -141,17 +143,18 @@ static int probe_runner(const struct run_options *opts, struct iso_run *run, con
 	snprintf(lock, sizeof(lock), "lock=%s", run->markers.lock);
 	s.task_args[s.task_nargs++] = lock;
 	run->profile = profile;
-	/* The host runner applies no limits. */
-	run->cx.mem_limit_kib = strcmp(runner, "host") == 0 ? 0 : (unsigned long long)opts->memory_mib * 1024;
-	run->cx.cpus_given = strcmp(runner, "host") == 0 ? 0 : opts->ncpus;
+	/* A runner without limits (the host's) confines nothing. */
+	run->cx.mem_limit_kib = limited ? (unsigned long long)opts->memory_mib * 1024 : 0;
+	run->cx.cpus_given = limited ? opts->ncpus : 0;
 	if (schedule_run(&s, err) < 0)
 		return -1;
-	if (strcmp(runner, "host") == 0 && run->nprobes > 0) {
+	/* The baseline is the positive control: it must see every channel. */
+	if (runner_has(ops, RUNNER_CAP_BASELINE) && run->nprobes > 0) {
 		char msg[200];
 
 		if (iso_control_check(&run->probes[run->nprobes - 1], msg, sizeof(msg)) > 0)
 			snprintf(run->control_msg, sizeof(run->control_msg),
-				 "on the host runner these channels did not leak: %s", msg);
+				 "on the %s runner these channels did not leak: %s", runner, msg);
 	}
 	return 0;
 }

@@ -77,6 +77,7 @@ static void add_process(struct iso_hostview *hv, pid_t pid)
 
 int iso_hostview_collect(const char *runner, pid_t host_pid, struct iso_hostview *hv, bench_error *err)
 {
+	const struct runner_ops *ops;
 	char want[64], have[64];
 	DIR *d;
 	struct dirent *de;
@@ -84,9 +85,12 @@ int iso_hostview_collect(const char *runner, pid_t host_pid, struct iso_hostview
 	memset(hv, 0, sizeof(*hv));
 	if (host_pid <= 0)
 		return bench_fail(err, 0, "isolation: %s: no host pid for the workload", runner);
-	if (strcmp(runner, "container") != 0) {
+	ops = runner_find(runner);
+	/* Only a workload behind namespaces has processes of its own the host
+	 * can list; a guest is one QEMU process to the host. */
+	if (!runner_has(ops, RUNNER_CAP_NAMESPACES)) {
 		snprintf(hv->what, sizeof(hv->what), "%s",
-			 strcmp(runner, "vm") == 0 ? "the QEMU process only" : "the agent process");
+			 runner_has(ops, RUNNER_CAP_GUEST_KERNEL) ? "the QEMU process only" : "the agent process");
 		add_process(hv, host_pid);
 		return 0;
 	}

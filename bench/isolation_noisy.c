@@ -115,13 +115,17 @@ static void start_args(struct noisy *ny, struct instance *in, char buf[][64], co
 	 * keeps a container's below its limit: the limit decides. */
 	snprintf(buf[2], 64, "mib=%u", ny->cfg.memory_mib * 3 / 4);
 	in->task.args[n++] = buf[2];
+	/* A fork bomb in a cgroup asks for more than its pids.max: the
+	 * cgroup's limit is what stops it. */
 	snprintf(buf[3], 64, "procs=%u",
-		 strcmp(ny->r.ops->name, "container") == 0 ? ny->cfg.pids_max * 4 : ny->cfg.pids_max);
+		 runner_has(ny->r.ops, RUNNER_CAP_CGROUP) ? ny->cfg.pids_max * 4 : ny->cfg.pids_max);
 	in->task.args[n++] = buf[3];
-	if (strcmp(ny->r.ops->name, "host") == 0) {
-		/* Only the host runner is not pinned by its instance. */
+	if (!runner_has(ny->r.ops, RUNNER_CAP_LIMITS)) {
+		/* Nothing pins an unconfined instance but the agent itself. */
 		snprintf(buf[4], 64, "pin=%ld", ny->cfg.cpus[0] ? strtol(ny->cfg.cpus, NULL, 10) : 0L);
 		in->task.args[n++] = buf[4];
+	}
+	if (runner_has(ny->r.ops, RUNNER_CAP_HOST_DISK)) {
 		snprintf(buf[5], 64, "path=/var/tmp/" RUN_ID_PREFIX "%s-disk", ny->cfg.run_id);
 		in->task.args[n++] = buf[5];
 	}
@@ -176,7 +180,7 @@ static int one_victim(struct noisy *ny, const char *victim, const char *const *a
 		char abuf[6][64];
 		bench_error aerr = { 0 };
 
-		if (strcmp(aggressors[a], "disk") == 0 && strcmp(ny->r.ops->name, "host") != 0) {
+		if (strcmp(aggressors[a], "disk") == 0 && !runner_has(ny->r.ops, RUNNER_CAP_HOST_DISK)) {
 			/* A container's root is read-only and a guest's is in
 			 * memory: no disk to hurt. */
 			results_meta_note(ny->res->meta,
@@ -247,7 +251,8 @@ int iso_noisy_run(const struct run_options *opts, const struct iso_noisy_opts *n
 	};
 	snprintf(ny.cfg.cpus, sizeof(ny.cfg.cpus), "%s", opts->cpus);
 	ny.r.cfg = &ny.cfg;
-	ny.window_ms = strcmp(runner, "vm") == 0 ? no->vm_window_ms : no->window_ms;
+	/* A guest's victim is slow (TCG here): it gets windows of its own. */
+	ny.window_ms = runner_has(ny.r.ops, RUNNER_CAP_GUEST_KERNEL) ? no->vm_window_ms : no->window_ms;
 	if (no->windows > 100)
 		return bench_fail_usage(err, "noisy neighbour: at most 100 windows");
 	iso_runner_label(runner, profile, ny.label, sizeof(ny.label));

@@ -75,12 +75,26 @@ static const struct name_label aggressor_labels[] = {
 	{ "cache", "cache thrash" }, { "disk", "disk fsync" },
 };
 
-/* The series' runner labels in the key: the profile said as in the
- * heatmap. */
-static const struct name_label runner_keys[] = {
-	{ "container", "container (plain)" },
-	{ "container-hardened", "container (hardened)" },
-};
+/* A series' runner label in the key, the profile said as in the heatmap:
+ * "container-hardened" is "container (hardened)", and a runner that takes
+ * profiles but names none ran the plain one. */
+static void runner_key(const struct results *res, const char *label, char *out, size_t sz)
+{
+	const char *dash = strrchr(label, '-');
+	char runner[48];
+
+	if (dash && dash > label) {
+		snprintf(runner, sizeof(runner), "%.*s", (int)(dash - label), label);
+		if (results_runner_has(res, runner, "profiles")) {
+			snprintf(out, sz, "%s (%s)", runner, dash + 1);
+			return;
+		}
+	}
+	if (results_runner_has(res, label, "profiles"))
+		snprintf(out, sz, "%s (plain)", label);
+	else
+		snprintf(out, sz, "%s", label);
+}
 
 static const struct name_label victim_titles[] = {
 	{ "cpu", "victim: CPU loop" },
@@ -400,12 +414,13 @@ static int plot_noisy(const struct results *res, const char *dir, bench_error *e
 	for (int a = 0; a < ax.naggressors; a++)
 		add_tic(xtics, sizeof(xtics), LABEL(aggressor_labels, ax.aggressors[a]), a + 1);
 	for (int r = 0; r < ax.nrunners; r++) {
-		char name[16], key[48];
+		char name[16], key[48], raw[64];
 
 		snprintf(runners + strlen(runners), sizeof(runners) - strlen(runners), "%s%s", r ? " " : "",
 			 ax.runners[r]);
 		snprintf(name, sizeof(name), "rkey%d", r + 1);
-		safe_label(key, sizeof(key), LABEL(runner_keys, ax.runners[r]));
+		runner_key(res, ax.runners[r], raw, sizeof(raw));
+		safe_label(key, sizeof(key), raw);
 		plot_var_string(vars, sizeof(vars), name, key);
 	}
 	/* Room above the highest whisker for the key, and zero always shown. */

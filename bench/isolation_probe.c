@@ -235,7 +235,7 @@ int iso_probe_after_ready(void *ctx, struct runner *r, struct instance *in, bool
 	memset(p, 0, sizeof(*p));
 	snprintf(p->runner, sizeof(p->runner), "%s", r->ops->name);
 	snprintf(p->profile, sizeof(p->profile), "%s",
-		 strcmp(r->ops->name, "container") == 0 ? (run->profile ? run->profile : "plain") : "none");
+		 runner_has(r->ops, RUNNER_CAP_PROFILES) ? (run->profile ? run->profile : "plain") : "none");
 	/* Each channel at most twice, the sync and DONE: more is not the
 	 * agent we built. */
 	for (int nrec = 0;; nrec++) {

@@ -226,7 +226,9 @@ static void task_args(struct syscall_bench *b, const char *runner, struct schedu
 		snprintf(b->arg_size, sizeof(b->arg_size), "--batch-size=%llu", (unsigned long long)b->batch_size);
 	else
 		snprintf(b->arg_size, sizeof(b->arg_size), "--batch-size=auto");
-	snprintf(b->arg_cpu, sizeof(b->arg_cpu), "--cpu=%u", strcmp(runner, "vm") == 0 ? 0 : b->pu);
+	/* A guest numbers its own vCPUs from 0, pinned to b->pu on the host. */
+	snprintf(b->arg_cpu, sizeof(b->arg_cpu), "--cpu=%u",
+		 runner_has(runner_find(runner), RUNNER_CAP_GUEST_KERNEL) ? 0 : b->pu);
 	s->task_args[n++] = b->arg_batches;
 	s->task_args[n++] = b->arg_size;
 	s->task_args[n++] = b->arg_cpu;

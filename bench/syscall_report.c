@@ -8,8 +8,6 @@
 
 #include "harness/stats.h"
 
-#define HOST "host"
-
 void syscall_metric(int call, char *buf, size_t sz)
 {
 	snprintf(buf, sz, "syscall.%s", syscall_call_names[call]);
@@ -74,6 +72,9 @@ static int set_extra(struct series *s, const char *key, json_t *value, bench_err
 int syscall_report_ratios(struct results *res, const struct syscall_runner_info *info, int ninfo,
 			  bench_error *err)
 {
+	/* Every ratio is to the baseline runner (the host's plain process). */
+	const char *base = results_runner_with(res, "baseline", NULL);
+
 	for (size_t i = 0; i < res->nseries; i++) {
 		struct series *s = &res->series[i];
 		const struct syscall_runner_info *ri = find_info(info, ninfo, s->runner);
@@ -89,12 +90,14 @@ int syscall_report_ratios(struct results *res, const struct syscall_runner_info 
 		if (ri && ri->batch_size[call] &&
 		    set_extra(s, "batch_size", json_integer((json_int_t)ri->batch_size[call]), err) < 0)
 			return -1;
-		if (strcmp(s->runner, HOST) == 0) {
+		if (!base)
+			continue;
+		if (strcmp(s->runner, base) == 0) {
 			if (set_extra(s, "ratio_to_host", json_real(1.0), err) < 0)
 				return -1;
 			continue;
 		}
-		host = results_find(res, HOST, s->metric);
+		host = results_find(res, base, s->metric);
 		if (!host || host->n == 0)
 			continue;
 		if (stats_ratio_of_medians(s->v, s->n, host->v, host->n, SYSCALL_RATIO_REPS, SYSCALL_RATIO_SEED, &ratio,
@@ -128,33 +131,35 @@ static void explain_runner(struct results *res, const struct syscall_runner_info
 	bool same_kernel = host_kernel && strcmp(kernel, host_kernel) == 0;
 	/* The host PU: a VM's agent reports its vCPU (0), pinned to this. */
 	unsigned pu = (unsigned)json_integer_value(json_object_get(res->meta, "pinned_pu"));
+	bool guest = results_runner_has(res, ri->runner, "guest_kernel");
 
-	if (strcmp(ri->runner, HOST) == 0) {
+	if (results_runner_has(res, ri->runner, "baseline")) {
 		results_meta_note(res->meta,
-				  "host: a plain process on the host kernel %s, pinned to PU %u. Every call but "
+				  "%s: a plain process on the host kernel %s, pinned to PU %u. Every call but "
 				  "clock_gettime enters the kernel (syscall instruction, kernel code, return); %s. "
 				  "These are the figures the others are divided by.",
-				  kernel, ri->setup.cpu, clock_words(vdso));
-	} else if (strcmp(ri->runner, "container") == 0) {
+				  ri->runner, kernel, ri->setup.cpu, clock_words(vdso));
+	} else if (results_runner_has(res, ri->runner, "namespaces")) {
 		results_meta_note(res->meta,
-				  "container: %s kernel (%s), so each call runs the same kernel code as on the host; "
+				  "%s: %s kernel (%s), so each call runs the same kernel code as on the host; "
 				  "the namespaces only change which data it reads (uname and gethostname the "
 				  "container's UTS namespace, getpid its PID namespace). Ratios near 1 are expected; "
 				  "%s.",
-				  same_kernel ? "the host's own" : "NOT the host's", kernel, clock_words(vdso));
-	} else if (strcmp(ri->runner, "vm") == 0 && accel && strcmp(accel, "tcg") == 0) {
+				  ri->runner, same_kernel ? "the host's own" : "NOT the host's", kernel,
+				  clock_words(vdso));
+	} else if (guest && accel && strcmp(accel, "tcg") == 0) {
 		results_meta_note(res->meta,
-				  "vm (TCG): the calls run in the guest's own kernel (%s) on one vCPU pinned to PU "
+				  "%s (TCG): the calls run in the guest's own kernel (%s) on one vCPU pinned to PU "
 				  "%u, and never reach the host's kernel; but QEMU TCG translates every guest "
 				  "instruction in software instead of running it on the CPU, so these figures are "
 				  "EMULATION, not virtualisation, and say nothing about KVM or ESXi; %s.",
-				  kernel, pu, clock_words(vdso));
-	} else if (strcmp(ri->runner, "vm") == 0) {
+				  ri->runner, kernel, pu, clock_words(vdso));
+	} else if (guest) {
 		results_meta_note(res->meta,
-				  "vm (%s): the calls run in the guest's own kernel (%s) on one vCPU pinned to PU %u. "
+				  "%s (%s): the calls run in the guest's own kernel (%s) on one vCPU pinned to PU %u. "
 				  "With hardware virtualisation a system call stays inside the guest (no VM exit), so "
 				  "kernel-entry calls should cost about what they cost on the host; %s.",
-				  accel ? accel : "accelerator unknown", kernel, pu, clock_words(vdso));
+				  ri->runner, accel ? accel : "accelerator unknown", kernel, pu, clock_words(vdso));
 	} else {
 		results_meta_note(res->meta, "%s: kernel %s%s; %s.", ri->runner, kernel,
 				  same_kernel ? " (the host's)" : "", clock_words(vdso));

@@ -21,6 +21,7 @@
 #include "../container/container.h"
 #include "container_runner.h"
 #include "../container/rootfs.h"
+#include "runner_hooks.h"
 
 struct container_runner {
 	struct cg_layout layout;
@@ -241,11 +242,33 @@ int container_instance_cgroup_read(const struct instance *in, enum cg_controller
 	return cg_read(&ci->cg, c, file, buf, len, err);
 }
 
+static int ctr_cgroup_memory(struct runner *r, const struct instance *in, uint64_t *bytes, bench_error *err)
+{
+	/* memory.current on v2, memory.usage_in_bytes on v1 */
+	static const char *const files[] = { "memory.current", "memory.usage_in_bytes" };
+	char buf[64];
+
+	(void)r;
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char *end;
+
+		if (container_instance_cgroup_read(in, CG_MEMORY, files[i], buf, sizeof(buf), err) < 0)
+			continue;
+		errno = 0;
+		*bytes = strtoull(buf, &end, 10);
+		if (errno || end == buf)
+			return bench_fail(err, 0, "container: %s holds '%.20s', not a number", files[i], buf);
+		return 0;
+	}
+	return bench_error_prefix(err, "container: reading the cgroup's memory use");
+}
+
 const struct runner_ops container_runner_ops = {
 	.name = "container",
 	.needs_root = true,
 	.summary = "clone into new UTS, PID, mount, IPC, net and cgroup namespaces; cgroup limits; pivot_root",
-	.caps = RUNNER_CAP_HOST_PIDS | RUNNER_CAP_CGROUP | RUNNER_CAP_PROFILES | RUNNER_CAP_NAMESPACES,
+	.caps = RUNNER_CAP_HOST_PIDS | RUNNER_CAP_CGROUP | RUNNER_CAP_PROFILES | RUNNER_CAP_NAMESPACES |
+		RUNNER_CAP_LIMITS,
 	.prepare = ctr_prepare,
 	.launch = ctr_launch,
 	.wait_ready = ctr_wait_ready,
@@ -253,4 +276,8 @@ const struct runner_ops container_runner_ops = {
 	.stop = ctr_stop,
 	.destroy = ctr_destroy,
 	.finish = ctr_finish,
+	.doctor = container_doctor_checks,
+	.cleanup = container_cleanup,
+	.cgroup_memory = ctr_cgroup_memory,
+	.cgroup_layout = cg_detect_describe,
 };

@@ -20,7 +20,15 @@
  *
  * Every call that fails leaves a one-line reason in *err.  destroy and
  * finish never fail: they do their best and are safe to call twice, from a
- * failure path or after Ctrl-C. */
+ * failure path or after Ctrl-C.
+ *
+ * Threads: prepare, finish and launch run one at a time (launch: the
+ * container runtime clones every container on one shared stack).  wait_ready,
+ * collect, stop and destroy may run at the same time from several threads,
+ * also beside a launch, each on a different instance (density_storm.c stops
+ * N instances from N threads); two calls on the same instance never
+ * overlap.  So these calls only read r->priv (set up by prepare) and keep
+ * whatever they change in in->priv. */
 #ifndef BENCH_RUNNER_H
 #define BENCH_RUNNER_H
 
@@ -106,11 +114,52 @@ enum runner_cap {
 					      (run_config.profile) */
 	RUNNER_CAP_NAMESPACES = 1u << 5,   /* the workload shares the host's
 					      kernel behind namespaces */
+	RUNNER_CAP_LIMITS = 1u << 6,       /* confines each instance to
+					      run_config's cpus and memory
+					      (cgroup limits, a VM's size and
+					      pinning) */
+	RUNNER_CAP_HOST_DISK = 1u << 7,    /* the workload can write to the
+					      host's file systems (a disk a
+					      noisy neighbour can hurt) */
 };
-#define RUNNER_NCAPS 6
+#define RUNNER_NCAPS 8
 
 /* "baseline", "host_pids", ...: the names written into results. */
 const char *runner_cap_name(unsigned cap_bit_index);
+
+/* One check of `bench doctor`, as a runner declares it (ops->doctor): run
+ * fills res, and prints nothing. */
+enum runner_check_level { RUNNER_CHECK_OK, RUNNER_CHECK_WARN, RUNNER_CHECK_FAIL };
+struct runner_check_result {
+	enum runner_check_level level;
+	char detail[640];
+	char fix[512];           /* a command that fixes it; "" = none */
+};
+struct runner_check {
+	const char *name;        /* "libvirtd", "namespace pid", ... */
+	void (*run)(const void *arg, struct runner_check_result *res);
+	const void *arg;
+};
+
+void runner_check_set(struct runner_check_result *res, enum runner_check_level level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void runner_check_fix(struct runner_check_result *res, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* What a runner's cleanup removed, by kind ("cgroups", "run folders",
+ * "libvirt domains"); `bench cleanup` adds up the same kinds. */
+#define RUNNER_CLEANUP_KINDS_MAX 4
+struct runner_cleanup_count {
+	const char *kind;
+	unsigned n;
+};
+struct runner_cleanup_counts {
+	int nkinds;
+	struct runner_cleanup_count kinds[RUNNER_CLEANUP_KINDS_MAX];
+};
+
+/* Adds n to kind (which is added, in order, on first use). */
+void runner_cleanup_add(struct runner_cleanup_counts *c, const char *kind, unsigned n);
 
 struct runner_ops {
 	const char *name;             /* "host", "container", "vm" */
@@ -132,6 +181,23 @@ struct runner_ops {
 	/* Facts for the results' metadata, added to a jansson object (may be
 	 * NULL): e.g. the vm runner's accelerator and guest kernel. */
 	void (*describe)(struct runner *r, void *json_object);
+
+	/* Each may be NULL.  None prints. */
+	/* This host's checks for this runner (`bench doctor`), ending with a
+	 * NULL name. */
+	const struct runner_check *doctor;
+	/* `bench cleanup`: removes what runs of this runner that are over
+	 * left behind (all: also those of runs still going), and only what
+	 * bench made for a run (a name that merely looks like bench's is
+	 * never taken).  Adds what it removed to *removed, also when it
+	 * fails (-1 with *err). */
+	int (*cleanup)(bool all, struct runner_cleanup_counts *removed, bench_error *err);
+	/* RUNNER_CAP_CGROUP: the memory charged to a launched instance's
+	 * cgroup, in bytes. */
+	int (*cgroup_memory)(struct runner *r, const struct instance *in, uint64_t *bytes, bench_error *err);
+	/* This machine's cgroup layout in words ("v1", "v2", ...) for the
+	 * results' metadata; NULL when it cannot be told. */
+	const char *(*cgroup_layout)(void);
 };
 
 struct runner {

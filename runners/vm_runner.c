@@ -57,6 +57,7 @@
 #include "../vm/domain_xml.h"
 #include "../vm/initramfs.h"
 #include "../vm/kernel_cache.h"
+#include "runner_hooks.h"
 
 #define VM_DEFAULT_URI "qemu:///system"
 #define VM_DEFAULT_MEMORY_MIB 256
@@ -286,6 +287,7 @@ static int vm_launch(struct runner *r, struct instance *in, bench_error *err)
 		.cmdline = cmdline,
 		.accel = v->accel,
 		.console_socket = vi->sock,
+		.run_id = r->cfg->run_id,
 	};
 	xml = vm_domain_xml(&spec, err);
 	if (!xml)
@@ -561,7 +563,7 @@ const struct runner_ops vm_runner_ops = {
 	.name = "vm",
 	.needs_root = true,
 	.summary = "the agent as /init of a libvirt QEMU guest (KVM, or TCG emulation where KVM cannot boot)",
-	.caps = RUNNER_CAP_GUEST_KERNEL,
+	.caps = RUNNER_CAP_GUEST_KERNEL | RUNNER_CAP_LIMITS,
 	.default_runs = 5,
 	.prepare = vm_prepare,
 	.launch = vm_launch,
@@ -571,4 +573,6 @@ const struct runner_ops vm_runner_ops = {
 	.destroy = vm_destroy,
 	.finish = vm_finish,
 	.describe = vm_describe,
+	.doctor = vm_doctor_checks,
+	.cleanup = vm_cleanup,
 };

@@ -76,6 +76,28 @@ Test(vm_xml, escapes_hostile_strings)
 	free(xml);
 }
 
+/* bench's mark on every domain it makes: what `bench cleanup` looks for. */
+Test(vm_xml, carries_the_run_mark)
+{
+	bench_error err = { 0 };
+	struct vm_domain_spec spec = {
+		.name = "bench-12-ab-0", .memory_mib = 256, .vcpus = 1, .kernel = "k", .initrd = "i",
+		.cmdline = "c", .accel = VM_ACCEL_TCG, .run_id = "12-ab",
+	};
+	char *xml = vm_domain_xml(&spec, &err);
+
+	cr_assert_not_null(xml, "%s", err.msg);
+	cr_expect(strstr(xml, "<metadata><bench:run xmlns:bench='" VM_BENCH_MARK_NS "' id='12-ab'/></metadata>") !=
+			  NULL,
+		  "%s", xml);
+	free(xml);
+	spec.run_id = NULL;
+	xml = vm_domain_xml(&spec, &err);
+	cr_assert_not_null(xml, "%s", err.msg);
+	cr_expect_null(strstr(xml, "<metadata>"), "%s", xml);
+	free(xml);
+}
+
 Test(vm_xml, refuses_control_characters)
 {
 	bench_error err = { 0 };
@@ -623,11 +645,12 @@ Test(vm, killed_harness_leaves_no_domain)
 	cr_expect_str_eq(names, "", "an auto-destroy domain survived its harness: %s", names);
 	{
 		bench_error err = { 0 };
-
+		unsigned folders = 0;
 		char cmd[128];
 
-		/* The socket folder of the killed run is a leftover. */
-		cr_expect_geq(vm_cleanup_stale(NULL, false, &err), 0, "%s", err.msg);
+		/* The socket folder of the killed run is a leftover, and counted. */
+		cr_expect_geq(vm_cleanup_stale(NULL, false, &folders, &err), 0, "%s", err.msg);
+		cr_expect_geq(folders, 1, "the killed run's socket folder was not counted");
 		snprintf(cmd, sizeof(cmd), "! ls -d /tmp/" RUN_ID_PREFIX "%ld-*-vm.* 2>/dev/null", (long)pid);
 		cr_expect_eq(system(cmd), 0, "vm_cleanup_stale left the killed run's socket folder");
 	}

@@ -1,6 +1,7 @@
 #include "cleanup.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include "../lib/run_id.h"
+#include "domain_xml.h"
 
 static void silent(void *opaque, virErrorPtr e)
 {
@@ -16,11 +18,13 @@ static void silent(void *opaque, virErrorPtr e)
 	(void)e;
 }
 
-static bool is_leftover(const char *name, bool all)
+/* A run's objects go when its owner is known to be dead, or with --all
+ * when it still runs; never when the run id does not parse. */
+static bool run_is_over(const char *run_id, bool all)
 {
-	if (strncmp(name, RUN_ID_PREFIX, strlen(RUN_ID_PREFIX)) != 0)
-		return false;
-	return all || !run_id_owner_alive(name);
+	enum run_owner o = run_id_owner(run_id);
+
+	return o == RUN_OWNER_DEAD || (all && o == RUN_OWNER_ALIVE);
 }
 
 /* "bench-<pid>-<hex>-vm.XXXXXX", exactly what vm_runner.c makes. */
@@ -41,11 +45,36 @@ static bool is_socket_dir_name(const char *n)
 	return strlen(p + digits + 4) == 6;
 }
 
-/* Empties and removes $TMPDIR/bench-<run id>-vm.XXXXXX folders. */
-static void cleanup_socket_dirs(bool all)
+/* Empties and removes one socket folder, never following a link: the
+ * folder is opened O_NOFOLLOW and its entries unlinked relative to it.
+ * True when it is gone. */
+static bool remove_socket_dir(int parent, const char *name)
+{
+	int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *sub;
+	struct dirent *s;
+
+	if (fd < 0)
+		return false;
+	sub = fdopendir(fd);
+	if (!sub) {
+		close(fd);
+		return false;
+	}
+	while ((s = readdir(sub)) != NULL)
+		if (strcmp(s->d_name, ".") != 0 && strcmp(s->d_name, "..") != 0)
+			unlinkat(fd, s->d_name, 0);
+	closedir(sub);
+	return unlinkat(parent, name, AT_REMOVEDIR) == 0;
+}
+
+/* Removes $TMPDIR/bench-<run id>-vm.XXXXXX folders of runs that are over;
+ * how many. */
+static unsigned cleanup_socket_dirs(bool all)
 {
 	const char *tmp = getenv("TMPDIR");
 	const char *dirs[] = { tmp && *tmp ? tmp : "/tmp", "/tmp" };
+	unsigned removed = 0;
 
 	for (size_t d = 0; d < 2; d++) {
 		DIR *dir;
@@ -57,77 +86,96 @@ static void cleanup_socket_dirs(bool all)
 		if (!dir)
 			continue;
 		while ((e = readdir(dir)) != NULL) {
-			char path[4096];
-			DIR *sub;
-			struct dirent *s;
-
-			if (!is_socket_dir_name(e->d_name) || !is_leftover(e->d_name, all))
+			if (!is_socket_dir_name(e->d_name) ||
+			    !run_is_over(e->d_name + strlen(RUN_ID_PREFIX), all))
 				continue;
-			snprintf(path, sizeof(path), "%s/%s", dirs[d], e->d_name);
-			sub = opendir(path);
-			if (!sub)
-				continue;
-			while ((s = readdir(sub)) != NULL) {
-				char f[4400];
-
-				if (strcmp(s->d_name, ".") == 0 || strcmp(s->d_name, "..") == 0)
-					continue;
-				snprintf(f, sizeof(f), "%s/%s", path, s->d_name);
-				unlink(f);
-			}
-			closedir(sub);
-			rmdir(path);
+			if (remove_socket_dir(dirfd(dir), e->d_name))
+				removed++;
 		}
 		closedir(dir);
 	}
+	return removed;
 }
 
-int vm_cleanup_stale(const char *uri, bool all, bench_error *err)
+/* The run id in a domain's bench mark, into id; false when it has none.
+ * The metadata is the domain's, so untrusted: bounded and checked. */
+static bool domain_mark(virDomainPtr dom, char *id, size_t idsz)
+{
+	char *xml = virDomainGetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, VM_BENCH_MARK_NS, 0);
+	const char *p;
+	size_t n;
+	bool ok = false;
+
+	if (!xml)
+		return false;
+	p = strstr(xml, " id=");
+	if (p && (p[4] == '"' || p[4] == '\'')) {
+		char quote = p[4];
+
+		p += 5;
+		n = strspn(p, "0123456789abcdef-");
+		if (n > 0 && n < idsz && p[n] == quote) {
+			memcpy(id, p, n);
+			id[n] = '\0';
+			ok = true;
+		}
+	}
+	free(xml);
+	return ok;
+}
+
+/* A transient domain bench marked, named for its run, whose run is over. */
+static bool is_leftover_domain(virDomainPtr dom, bool all)
+{
+	const char *name = virDomainGetName(dom);
+	char id[64];
+	size_t plen = strlen(RUN_ID_PREFIX);
+
+	if (!name || virDomainIsPersistent(dom) != 0 || !domain_mark(dom, id, sizeof(id)))
+		return false;
+	if (strncmp(name, RUN_ID_PREFIX, plen) != 0 || strncmp(name + plen, id, strlen(id)) != 0 ||
+	    name[plen + strlen(id)] != '-')
+		return false;
+	return run_is_over(id, all);
+}
+
+int vm_cleanup_stale(const char *uri, bool all, unsigned *folders, bench_error *err)
 {
 	virConnectPtr conn;
 	virDomainPtr *doms = NULL;
 	int n, removed = 0, failed = 0;
 	char first_failure[200] = "";
+	unsigned nfolders;
 
 	virSetErrorFunc(NULL, silent);
 	if (!uri)
 		uri = "qemu:///system";
+	/* The folders do not need libvirt. */
+	nfolders = cleanup_socket_dirs(all);
+	if (folders)
+		*folders += nfolders;
 	conn = virConnectOpen(uri);
 	if (!conn)
 		return bench_fail(err, 0, "vm cleanup: cannot connect to libvirt at %s: %s", uri,
 				  virGetLastErrorMessage());
-	n = virConnectListAllDomains(conn, &doms, 0);
+	n = virConnectListAllDomains(conn, &doms, VIR_CONNECT_LIST_DOMAINS_TRANSIENT);
 	if (n < 0) {
 		bench_fail(err, 0, "vm cleanup: listing domains at %s: %s", uri, virGetLastErrorMessage());
 		virConnectClose(conn);
 		return -1;
 	}
 	for (int i = 0; i < n; i++) {
-		const char *name = virDomainGetName(doms[i]);
-		bool ok = true;
-
-		if (name && is_leftover(name, all)) {
-			if (virDomainIsActive(doms[i]) == 1 && virDomainDestroy(doms[i]) < 0 &&
-			    virGetLastErrorCode() != VIR_ERR_NO_DOMAIN)
-				ok = false;
-			if (ok && virDomainIsPersistent(doms[i]) == 1 &&
-			    virDomainUndefineFlags(doms[i], VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
-								VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA |
-								VIR_DOMAIN_UNDEFINE_NVRAM) < 0 &&
-			    virGetLastErrorCode() != VIR_ERR_NO_DOMAIN)
-				ok = false;
-			if (ok) {
+		if (is_leftover_domain(doms[i], all)) {
+			if (virDomainDestroy(doms[i]) == 0 || virGetLastErrorCode() == VIR_ERR_NO_DOMAIN)
 				removed++;
-			} else if (failed++ == 0) {
-				snprintf(first_failure, sizeof(first_failure), "%s: %s", name,
+			else if (failed++ == 0)
+				snprintf(first_failure, sizeof(first_failure), "%s: %s", virDomainGetName(doms[i]),
 					 virGetLastErrorMessage());
-			}
 		}
 		virDomainFree(doms[i]);
 	}
 	free(doms);
 	virConnectClose(conn);
-	cleanup_socket_dirs(all);
 	if (failed)
 		return bench_fail(err, 0, "vm cleanup: %d domain(s) could not be removed (%s)", failed,
 				  first_failure);

@@ -1,7 +1,11 @@
-/* What an interrupted vm runner may leave behind: libvirt domains named
- * "bench-<run id>-<seq>" (only if the harness died and libvirtd missed its
- * connection closing: they are created auto-destroy) and the folders of
- * their console sockets, $TMPDIR/bench-<run id>-vm.XXXXXX. */
+/* What an interrupted vm runner may leave behind: libvirt domains (only if
+ * the harness died and libvirtd missed its connection closing: they are
+ * created auto-destroy) and the folders of their console sockets,
+ * $TMPDIR/bench-<run id>-vm.XXXXXX.
+ *
+ * A domain is bench's only when it is transient and carries bench's mark
+ * (vm/domain_xml.h: <bench:run id='RUN ID'/> in its <metadata>): a domain
+ * merely named "bench-..." (a user's "bench-mydb") is never touched. */
 #ifndef BENCH_VM_CLEANUP_H
 #define BENCH_VM_CLEANUP_H
 
@@ -9,10 +13,10 @@
 
 #include "../lib/error.h"
 
-/* Destroys (and undefines, if persistent) every domain whose name starts
- * with "bench-" and whose bench process is gone, or every such domain when
- * all is true, and removes such socket folders.  uri NULL: qemu:///system.
- * Returns how many domains it removed, or -1 with *err. */
-int vm_cleanup_stale(const char *uri, bool all, bench_error *err);
+/* Destroys every transient domain marked by bench for a run whose bench
+ * process is gone (or for any run when all is true), and removes such
+ * socket folders, adding how many to *folders (when not NULL).  uri NULL:
+ * qemu:///system.  Returns how many domains it removed, or -1 with *err. */
+int vm_cleanup_stale(const char *uri, bool all, unsigned *folders, bench_error *err);
 
 #endif

@@ -133,6 +133,12 @@ char *vm_domain_xml(const struct vm_domain_spec *spec, bench_error *err)
 	sbuf_printf(&b, "  <name>");
 	sbuf_escaped(&b, "name", spec->name);
 	sbuf_printf(&b, "</name>\n");
+	if (spec->run_id) {
+		sbuf_printf(&b, "  <metadata><" VM_BENCH_MARK_PREFIX ":run xmlns:" VM_BENCH_MARK_PREFIX "='" VM_BENCH_MARK_NS
+				"' id='");
+		sbuf_escaped(&b, "run id", spec->run_id);
+		sbuf_printf(&b, "'/></metadata>\n");
+	}
 	sbuf_printf(&b, "  <memory unit='MiB'>%u</memory>\n", spec->memory_mib);
 	sbuf_printf(&b, "  <vcpu placement='static'>%u</vcpu>\n", spec->vcpus);
 	if (spec->ncpus > 0) {

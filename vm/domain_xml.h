@@ -12,6 +12,12 @@
 
 #define VM_CPUS_MAX 256
 
+/* bench's own namespace in a domain's <metadata>: <bench:run id='RUN ID'/>
+ * marks a domain bench made, for the run whose id it holds; `bench
+ * cleanup` removes no domain without it. */
+#define VM_BENCH_MARK_NS "https://bench.invalid/ns/run/1"
+#define VM_BENCH_MARK_PREFIX "bench"
+
 struct vm_domain_spec {
 	const char *name;           /* "bench-<run id>-<seq>" */
 	unsigned memory_mib;
@@ -28,6 +34,7 @@ struct vm_domain_spec {
 	 * binds it and passes the descriptor), or NULL for a pty (what
 	 * virDomainOpenConsole reads). */
 	const char *console_socket;
+	const char *run_id;         /* the mark's run id; NULL: no mark */
 };
 
 /* Builds the XML; returns a malloc'd string, or NULL with *err.  Every

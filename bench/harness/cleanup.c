@@ -1,19 +1,17 @@
-/* bench cleanup: remove what an interrupted run left behind (cgroups, run
- * folders, libvirt domains), and nothing that a running bench still uses. */
+/* bench cleanup: each runner removes what an interrupted run of it left
+ * behind (cgroups, run folders, libvirt domains), and nothing that a
+ * running bench still uses; this prints what they removed, by kind. */
 #include <stdio.h>
 #include <string.h>
 
-#include "../../container/cgroup.h"
-#include "../../container/rootfs.h"
-#include "../../vm/cleanup.h"
+#include "../../runners/runner.h"
 #include "cleanup.h"
 
 int cmd_cleanup(int argc, char **argv)
 {
 	bool all = false;
-	struct cg_layout layout;
-	bench_error err = { 0 };
-	int n, failed = 0;
+	struct runner_cleanup_counts removed = { 0 };
+	int failed = 0;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--all") == 0) {
@@ -28,23 +26,15 @@ int cmd_cleanup(int argc, char **argv)
 			return BENCH_EXIT_USAGE;
 		}
 	}
-	if (cg_detect(&layout, &err) == 0) {
-		n = cg_cleanup_stale(&layout, all, &err);
-		if (n < 0) {
+	for (const struct runner_ops *const *r = runner_table; *r; r++) {
+		bench_error err = { 0 };
+
+		if ((*r)->cleanup && (*r)->cleanup(all, &removed, &err) < 0) {
 			bench_error_print(&err);
 			failed = 1;
-		} else {
-			printf("cgroups removed: %d\n", n);
 		}
 	}
-	n = rootfs_cleanup_stale(all, &err);
-	printf("run folders removed: %d\n", n < 0 ? 0 : n);
-	n = vm_cleanup_stale(NULL, all, &err);
-	if (n < 0) {
-		bench_error_print(&err);
-		failed = 1;
-	} else {
-		printf("libvirt domains removed: %d\n", n);
-	}
+	for (int k = 0; k < removed.nkinds; k++)
+		printf("%s removed: %u\n", removed.kinds[k].kind, removed.kinds[k].n);
 	return failed ? BENCH_EXIT_FAIL : BENCH_EXIT_OK;
 }

@@ -1,10 +1,19 @@
 #include "session.h"
 
-#include "../../container/cgroup.h"
 #include "agent_path.h"
 #include "../../lib/interrupt.h"
 #include "meta.h"
 #include "../../lib/run_id.h"
+#include "../../runners/runner.h"
+
+/* The machine's cgroup layout, as the first runner that knows it says. */
+static const char *cgroup_layout(void)
+{
+	for (const struct runner_ops *const *r = runner_table; *r; r++)
+		if ((*r)->cgroup_layout)
+			return (*r)->cgroup_layout();
+	return NULL;
+}
 
 int session_begin(struct session *s, const char *benchmark, int full_argc, char **full_argv)
 {
@@ -17,7 +26,7 @@ int session_begin(struct session *s, const char *benchmark, int full_argc, char 
 	}
 	run_id_make(s->run_id, sizeof(s->run_id));
 	results_init(&s->res, benchmark);
-	if (meta_collect(s->res.meta, full_argc, full_argv, s->agent, cg_detect_describe(), &err) < 0) {
+	if (meta_collect(s->res.meta, full_argc, full_argv, s->agent, cgroup_layout(), &err) < 0) {
 		bench_error_print(&err);
 		results_free(&s->res);
 		return BENCH_EXIT_FAIL;
