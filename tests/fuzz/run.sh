@@ -17,7 +17,9 @@ for t in "$@"; do
 	name=${t#fuzz_}
 	log=$dir/$t.log
 	mkdir -p "$dir/corpus/$name" "$dir/crashes"
-	"$dir/$t" -max_total_time="$seconds" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
+	dict=$(dirname "$0")/$name.dict
+	[[ $name == report ]] && dict=$(dirname "$0")/results_load.dict
+	"$dir/$t" -max_total_time="$seconds" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 -dict="$dict" \
 		-artifact_prefix="$dir/crashes/$name-" "$dir/corpus/$name" "$seeds/$name" >"$log" 2>&1
 	rc=$?
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
