@@ -102,6 +102,9 @@ $(FUZZ)/libbench.a: $(patsubst %.c,$(FUZZ)/%.o,$(LIB_SRC))
 $(FUZZ)/fuzz_%: $(FUZZ)/tests/fuzz/fuzz_%.o $(FUZZ)/libbench.a
 	$(FUZZ_CC) $(CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
 
+# Kept, so that a second `make fuzz` relinks nothing.
+.SECONDARY: $(patsubst tests/fuzz/%.c,$(FUZZ)/tests/fuzz/%.o,$(wildcard tests/fuzz/fuzz_*.c))
+
 fuzz: $(FUZZ_TARGETS)
 	tests/fuzz/run.sh $(FUZZ) $(FUZZ_SECONDS) $(notdir $(FUZZ_TARGETS))
 
