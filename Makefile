@@ -4,6 +4,7 @@
 #   make setup      install what the project needs (idempotent, as root)
 #   make test       ASan+UBSan build of everything, then the criterion suite
 #   make lint       cppcheck and clang-tidy
+#   make fuzz       libFuzzer targets (clang), each run FUZZ_SECONDS
 #   make install    bin/bench, the agent and the plot templates under PREFIX
 
 PREFIX    ?= /usr/local
@@ -41,7 +42,7 @@ SAN_LIB   := $(patsubst %.c,$(BUILD)/asan/%.o,$(LIB_SRC))
 SAN_MAIN  := $(patsubst %.c,$(BUILD)/asan/%.o,$(MAIN_SRC))
 SAN_TESTS := $(patsubst %.c,$(BUILD)/asan/%.o,$(TEST_SRC))
 
-.PHONY: all setup test lint install clean check-deps
+.PHONY: all setup test lint install clean check-deps fuzz
 all: $(BIN)/bench $(BIN)/bench-agent
 
 check-deps:
@@ -75,6 +76,37 @@ $(BUILD)/asan/bin/bench: $(SAN_LIB) $(SAN_MAIN)
 
 $(BUILD)/asan/bench-tests: $(SAN_LIB) $(SAN_TESTS)
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs criterion libpng)
+
+# Fuzzing (tests/fuzz/): the library again, built by clang with libFuzzer's
+# coverage, into its own tree; each target runs FUZZ_SECONDS from its seed
+# corpus, new inputs kept under $(FUZZ)/corpus, crashes under $(FUZZ)/crashes.
+FUZZ         := $(BUILD)/fuzz
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(FUZZ)/%,$(wildcard tests/fuzz/fuzz_*.c))
+
+# clang warns where gcc, the build's compiler, does not: not fatal here.
+$(FUZZ)/%.o: %.c $(HDRS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS) $(CFLAGS) -Wno-error -Wno-format-nonliteral $(FUZZ_SAN) -fsanitize=fuzzer-no-link -O1 -c -o $@ $<
+
+$(FUZZ)/tests/fuzz/%.o: tests/fuzz/%.c $(HDRS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS) $(CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -O1 -c -o $@ $<
+
+$(FUZZ)/libbench.a: $(patsubst %.c,$(FUZZ)/%.o,$(LIB_SRC))
+	rm -f $@
+	ar rcs $@ $^
+
+$(FUZZ)/fuzz_%: $(FUZZ)/tests/fuzz/fuzz_%.o $(FUZZ)/libbench.a
+	$(FUZZ_CC) $(CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
+# Kept, so that a second `make fuzz` relinks nothing.
+.SECONDARY: $(patsubst tests/fuzz/%.c,$(FUZZ)/tests/fuzz/%.o,$(wildcard tests/fuzz/fuzz_*.c))
+
+fuzz: $(FUZZ_TARGETS)
+	tests/fuzz/run.sh $(FUZZ) $(FUZZ_SECONDS) $(notdir $(FUZZ_TARGETS))
 
 setup:
 	scripts/setup.sh

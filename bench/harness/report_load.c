@@ -26,10 +26,18 @@ static bool is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+void report_folder_describe(struct report_folder *f)
+{
+	const char *host = json_string_value(json_object_get(f->res.meta, "hostname"));
+	const char *started = json_string_value(json_object_get(f->res.meta, "started_utc"));
+
+	f->host = host && *host ? host : "unknown host";
+	f->started = started ? started : "";
+}
+
 static int add_folder(struct report_input *in, const char *dir, bench_error *err)
 {
 	struct report_folder *f;
-	const char *host, *started;
 
 	if (in->n == REPORT_FOLDERS_MAX)
 		return bench_fail(err, 0, "report: more than %d results folders", REPORT_FOLDERS_MAX);
@@ -43,10 +51,7 @@ static int add_folder(struct report_input *in, const char *dir, bench_error *err
 	if (results_load(&f->res, dir, err) < 0)
 		return bench_error_prefix(err, "report: %s is not a readable results folder", dir);
 	in->n++;
-	host = json_string_value(json_object_get(f->res.meta, "hostname"));
-	started = json_string_value(json_object_get(f->res.meta, "started_utc"));
-	f->host = host && *host ? host : "unknown host";
-	f->started = started ? started : "";
+	report_folder_describe(f);
 	return 0;
 }
 

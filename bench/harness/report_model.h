@@ -42,6 +42,8 @@ struct report_input {
  * not a bench results folder fails the whole load with one line. */
 int report_load(struct report_input *in, char *const *dirs, int ndirs, const char *default_root, bench_error *err);
 void report_input_free(struct report_input *in);
+/* Sets f->host and f->started from f->res's meta. */
+void report_folder_describe(struct report_folder *f);
 
 /* ---- the document -------------------------------------------------------- */
 

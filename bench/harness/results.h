@@ -90,6 +90,9 @@ void results_print_summary(const struct results *res, FILE *out);
 /* Reads dir/results.json back (for `bench plot`, reports).  On success
  * *res is initialised and owned by the caller (results_free). */
 int results_load(struct results *res, const char *dir, bench_error *err);
+/* The same from a parsed results.json (doc is only read; path names it in
+ * errors). */
+int results_from_json(struct results *res, json_t *doc, const char *path, bench_error *err);
 
 /* Creates <root>/<UTC yyyy-mm-ddTHH-MM-SSZ>-<benchmark>/ (a suffix -2, -3 ...
  * when it exists) and points <root>/latest at it.  The path goes to dir. */

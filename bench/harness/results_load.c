@@ -23,25 +23,17 @@ static bool computed(const char *key)
 	return false;
 }
 
-int results_load(struct results *res, const char *dir, bench_error *err)
+int results_from_json(struct results *res, json_t *doc, const char *path, bench_error *err)
 {
-	char path[PATH_MAX];
-	json_error_t jerr;
-	json_t *doc, *list, *item, *meta;
+	json_t *list, *item, *meta;
 	const char *benchmark;
 	size_t i;
 
-	snprintf(path, sizeof(path), "%s/results.json", dir);
-	doc = json_load_file(path, 0, &jerr);
-	if (!doc)
-		return bench_fail(err, 0, "%s: %s (line %d)", path, jerr.text, jerr.line);
 	benchmark = json_string_value(json_object_get(doc, "benchmark"));
 	list = json_object_get(doc, "results");
 	meta = json_object_get(doc, "meta");
-	if (!benchmark || !json_is_array(list) || (meta && !json_is_object(meta))) {
-		json_decref(doc);
+	if (!benchmark || !json_is_array(list) || (meta && !json_is_object(meta)))
 		return bench_fail(err, 0, "%s: not a bench results file (no benchmark or results)", path);
-	}
 	results_init(res, benchmark);
 	if (meta)
 		json_object_update(res->meta, meta);
@@ -89,10 +81,24 @@ int results_load(struct results *res, const char *dir, bench_error *err)
 				goto fail;
 		}
 	}
-	json_decref(doc);
 	return 0;
 fail:
-	json_decref(doc);
 	results_free(res);
 	return bench_error_prefix(err, "reading results");
+}
+
+int results_load(struct results *res, const char *dir, bench_error *err)
+{
+	char path[PATH_MAX];
+	json_error_t jerr;
+	json_t *doc;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/results.json", dir);
+	doc = json_load_file(path, 0, &jerr);
+	if (!doc)
+		return bench_fail(err, 0, "%s: %s (line %d)", path, jerr.text, jerr.line);
+	rc = results_from_json(res, doc, path, err);
+	json_decref(doc);
+	return rc;
 }
