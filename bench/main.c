@@ -9,7 +9,6 @@
 #include "harness/doctor.h"
 #include "../lib/error.h"
 #include "harness/meta.h"
-#include "harness/options.h"
 #include "harness/plot_cmd.h"
 #include "harness/report.h"
 
