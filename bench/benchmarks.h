@@ -1,19 +1,13 @@
-/* The benchmarks `bench run` knows, as git knows its subcommands: a table
- * of cmd_* functions.  Each takes argv with argv[0] = its own name. */
+/* The benchmarks bench knows, as git knows its subcommands: a table of
+ * descriptors (harness/benchmark.h), which main() hands to `bench run`,
+ * `bench plot` and `bench report`. */
 #ifndef BENCH_BENCHMARKS_H
 #define BENCH_BENCHMARKS_H
 
-struct benchmark {
-	const char *name;
-	const char *summary;
-	int (*cmd)(int argc, char **argv, int full_argc, char **full_argv);
-};
+#include "harness/benchmark.h"
 
-int cmd_run_startup(int argc, char **argv, int full_argc, char **full_argv);
-int cmd_run_syscall(int argc, char **argv, int full_argc, char **full_argv);
-int cmd_run_isolation(int argc, char **argv, int full_argc, char **full_argv);
-int cmd_run_density(int argc, char **argv, int full_argc, char **full_argv);
-
-extern const struct benchmark benchmark_table[];
+/* In the order `bench run --help` lists them and the report shows them;
+ * NULL-terminated. */
+extern const struct benchmark *const benchmark_table[];
 
 #endif

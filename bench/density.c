@@ -9,11 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness/benchmark.h"
 #include "harness/progress.h"
 #include "harness/run_output.h"
 #include "harness/session.h"
 #include "harness/stats.h"
-#include "benchmarks.h"
 #include "density.h"
 
 #define DEFAULT_RESERVE_GIB 1.0
@@ -299,70 +299,87 @@ static int capacity(struct results *res, const struct density_opts *d, const str
 	return 0;
 }
 
-static void usage(void)
+/* The options' set() take this as a struct density_opts: it comes first. */
+struct density_cmd {
+	struct density_opts d;
+	uint64_t mem_avail_mib;     /* MemAvailable before the first storm */
+	struct run_config cfg;      /* every runner's, from the options */
+};
+
+static void init_density(void *ctx)
 {
-	printf("usage: bench run density [options]\n\n"
-	       "What an idle agent costs the host in each runner (memory: PSS and RSS of its\n"
-	       "processes, a container's cgroup memory, a VM's guest memory; processes and\n"
-	       "threads), launch storms of 1, 2, 4 ... instances at once (time until all are\n"
-	       "READY and until all are gone), and how many instances fit in this machine and\n"
-	       "in a host given by --host-memory and --host-cpus.  --runs is the number of\n"
-	       "storms of each size (default 3; 1 for VMs).\n\n");
-	run_options_usage(stdout, density_options);
+	((struct density_cmd *)ctx)->d = (struct density_opts){ .reserve_gib = DEFAULT_RESERVE_GIB,
+								.vcpu_ratio = DEFAULT_VCPU_RATIO,
+								.container_cpu = DEFAULT_CONTAINER_CPU };
 }
 
-int cmd_run_density(int argc, char **argv, int full_argc, char **full_argv)
+static int prepare_density(void *ctx, struct run_options *o, bench_error *err)
 {
-	struct density_opts d = { .reserve_gib = DEFAULT_RESERVE_GIB,
-				  .vcpu_ratio = DEFAULT_VCPU_RATIO,
-				  .container_cpu = DEFAULT_CONTAINER_CPU };
-	struct run_options opts;
-	struct session ss;
-	bench_error err = { 0 };
-	struct run_config cfg;
-	uint64_t mem_avail = 0;
+	struct density_cmd *c = ctx;
+
+	(void)o;
+	if (c->d.host_cpus > 0.0 && !(c->d.host_memory_gib > 0.0))
+		return bench_fail_usage(err, "--host-cpus needs --host-memory (the target host's size)");
+	if (density_mem_available_kib(&c->mem_avail_mib, err) < 0) {
+		err->exit_code = BENCH_EXIT_FAIL;
+		return -1;
+	}
+	c->mem_avail_mib /= 1024;
+	return 0;
+}
+
+static int run_density(void *ctx, const struct run_options *o, struct session *ss, bench_error *err)
+{
+	struct density_cmd *c = ctx;
 	unsigned seq = 0;
 	int rc = 0;
 
-	if (run_options_parse(argc, argv, &opts, density_options, &d, &err) < 0) {
-		bench_error_print(&err);
-		return err.exit_code;
-	}
-	if (opts.help) {
-		usage();
-		return 0;
-	}
-	if (d.host_cpus > 0.0 && !(d.host_memory_gib > 0.0)) {
-		fprintf(stderr, "bench: --host-cpus needs --host-memory (the target host's size)\n");
-		return BENCH_EXIT_USAGE;
-	}
-	if (density_mem_available_kib(&mem_avail, &err) < 0) {
-		bench_error_print(&err);
-		return BENCH_EXIT_FAIL;
-	}
-	mem_avail /= 1024;
-	rc = session_begin(&ss, "density", full_argc, full_argv);
-	if (rc != 0)
-		return rc;
-	cfg = (struct run_config){
-		.agent_path = ss.agent, .run_id = ss.run_id, .ncpus = opts.ncpus, .memory_mib = opts.memory_mib,
-		.pids_max = opts.pids_max, .timeout_ms = opts.timeout_ms, .libvirt_uri = opts.libvirt_uri,
-		.accel = opts.accel,
+	c->cfg = (struct run_config){
+		.agent_path = ss->agent, .run_id = ss->run_id, .ncpus = o->ncpus, .memory_mib = o->memory_mib,
+		.pids_max = o->pids_max, .timeout_ms = o->timeout_ms, .libvirt_uri = o->libvirt_uri,
+		.accel = o->accel,
 	};
-	snprintf(cfg.cpus, sizeof(cfg.cpus), "%s", opts.cpus);
-	for (int i = 0; i < opts.nrunners && rc == 0; i++) {
-		const struct runner_ops *ops = runner_find(opts.runners[i]);
+	snprintf(c->cfg.cpus, sizeof(c->cfg.cpus), "%s", o->cpus);
+	for (int i = 0; i < o->nrunners && rc == 0; i++) {
+		const struct runner_ops *ops = runner_find(o->runners[i]);
 
-		rc = ops ? run_runner(&opts, &d, ops, &cfg, mem_avail, &seq, &ss.res, &err)
-			 : bench_fail_usage(&err, "unknown runner '%s'", opts.runners[i]);
+		rc = ops ? run_runner(o, &c->d, ops, &c->cfg, c->mem_avail_mib, &seq, &ss->res, err)
+			 : bench_fail_usage(err, "unknown runner '%s'", o->runners[i]);
 	}
-	session_check(&ss, rc, &err);
-	/* What was measured before a failure or Ctrl-C is kept. */
-	if (run_output_has_samples(&ss.res)) {
-		bench_error werr = { 0 };
-
-		if (session_check(&ss, capacity(&ss.res, &d, &cfg, &werr), &werr) == 0)
-			session_check(&ss, run_output_write(&opts, &ss.res, NULL, &werr), &werr);
-	}
-	return session_finish(&ss);
+	return rc;
 }
+
+static bool finish_density(void *ctx, const struct run_options *o, struct session *ss,
+			   struct run_output_hooks *hooks)
+{
+	struct density_cmd *c = ctx;
+	bench_error err = { 0 };
+
+	(void)o, (void)hooks;
+	return run_output_has_samples(&ss->res) &&
+	       session_check(ss, capacity(&ss->res, &c->d, &c->cfg, &err), &err) == 0;
+}
+
+const struct benchmark benchmark_density = {
+	.name = "density",
+	.summary = "memory and processes per idle instance, launch storms, instances per host",
+	.help = "What an idle agent costs the host in each runner (memory: PSS and RSS of its\n"
+		"processes, a container's cgroup memory, a VM's guest memory; processes and\n"
+		"threads), launch storms of 1, 2, 4 ... instances at once (time until all are\n"
+		"READY and until all are gone), and how many instances fit in this machine and\n"
+		"in a host given by --host-memory and --host-cpus.  --runs is the number of\n"
+		"storms of each size (default 3; 1 for VMs).\n\n",
+	.options = density_options,
+	.ctx_size = sizeof(struct density_cmd),
+	.init = init_density,
+	.prepare = prepare_density,
+	.run = run_density,
+	.finish = finish_density,
+	.plot = plot_density,
+	/* Its storms' metrics end in ready and gone, as startup's do. */
+	.legend = "`ready` is launch to READY, `gone` is launch to everything torn down, "
+		  "`phase.*` are the steps of start-up.  ",
+	.report_table = density_report_table,
+	.report_summary = density_report_summary,
+	.summary_rank = 20,
+};

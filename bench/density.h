@@ -129,4 +129,16 @@ struct storm_result {
 int density_storm(struct runner *r, unsigned n, unsigned seq0, struct results *res, struct storm_result *out,
 		  bench_error *err);
 
+/* ---- plots and bench report (density_plot.c, density_report.c) -------------- */
+
+struct doc;
+struct report_folder;
+
+/* plots/density.gp: memory per instance and the storms. */
+int plot_density(const struct results *res, const char *dir, bench_error *err);
+
+/* bench report: the tables of one folder, and the summary's lines. */
+void density_report_table(struct doc *d, const struct results *res);
+void density_report_summary(struct doc *d, const struct report_folder *f, const char *host);
+
 #endif

@@ -9,6 +9,7 @@
 
 #include "harness/plot.h"
 #include "harness/stats.h"
+#include "density.h"
 
 #define MAX_RUNNERS 8
 #define MAX_STORMS 32

@@ -14,9 +14,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "harness/benchmark.h"
+#include "harness/run_output.h"
 #include "harness/schedule.h"
 #include "harness/session.h"
-#include "benchmarks.h"
 #include "isolation.h"
 
 struct iso_flags {
@@ -184,72 +185,96 @@ static int run_all(const struct run_options *opts, const struct iso_flags *fl, s
 	return 0;
 }
 
-/* Whether --cpus was on the command line (the parsed list is normalised,
- * so an empty one cannot tell). */
-static void usage(void)
-{
-	printf("usage: bench run isolation [options]\n\n"
-	       "What a workload learns about the host, channel by channel (isolated, leaks,\n"
-	       "host_coupled, unavailable), what the host sees of it, with the container's\n"
-	       "plain and hardened profiles; and a victim's slowdown beside a noisy neighbour.\n"
-	       "Without --cpus, every instance gets CPU 0 (so that limits show, and the\n"
-	       "neighbours share it).\n\n");
-	run_options_usage(stdout, iso_options);
-}
+/* The options' set() take this as a struct iso_flags: it comes first. */
+struct iso_cmd {
+	struct iso_flags fl;
+	struct iso_run run;
+};
 
-int cmd_run_isolation(int argc, char **argv, int full_argc, char **full_argv)
+static void init_isolation(void *ctx)
 {
-	struct iso_flags fl = {
+	struct iso_cmd *c = ctx;
+
+	c->fl = (struct iso_flags){
 		.profile = "both", .pause_ms = 800, .burst_ms = 0,
 		.noisy = { .window_ms = 250, .windows = 5, .vm_window_ms = 1000 },
 	};
-	struct run_options opts;
-	struct session ss;
-	static struct iso_run run; /* large; one per process */
-	bench_error err = { 0 };
+}
+
+static int prepare_isolation(void *ctx, struct run_options *o, bench_error *err)
+{
+	struct iso_cmd *c = ctx;
+
+	if (o->runs > 0)
+		c->fl.noisy.windows = o->runs;
+	if (!o->cpus_given && sysconf(_SC_NPROCESSORS_ONLN) > 1 &&
+	    cpulist_parse("0", o->cpus, sizeof(o->cpus), &o->ncpus, err) < 0) {
+		err->exit_code = BENCH_EXIT_FAIL;
+		return -1;
+	}
+	c->run.pause_ms = c->fl.pause_ms;
+	/* The burst must end before the agent's second read. */
+	c->run.burst_ms = c->fl.pause_ms * 2 / 5;
+	return 0;
+}
+
+static int run_isolation(void *ctx, const struct run_options *o, struct session *ss, bench_error *err)
+{
+	struct iso_cmd *c = ctx;
 	int rc;
 
-	if (run_options_parse(argc, argv, &opts, iso_options, &fl, &err) < 0) {
-		bench_error_print(&err);
-		return err.exit_code;
-	}
-	if (opts.help) {
-		usage();
-		return 0;
-	}
-	if (opts.runs > 0)
-		fl.noisy.windows = opts.runs;
-	if (!opts.cpus_given && sysconf(_SC_NPROCESSORS_ONLN) > 1 &&
-	    cpulist_parse("0", opts.cpus, sizeof(opts.cpus), &opts.ncpus, &err) < 0) {
-		bench_error_print(&err);
-		return BENCH_EXIT_FAIL;
-	}
-	memset(&run, 0, sizeof(run));
-	run.pause_ms = fl.pause_ms;
-	/* The burst must end before the agent's second read. */
-	run.burst_ms = fl.pause_ms * 2 / 5;
-	rc = session_begin(&ss, "isolation", full_argc, full_argv);
-	if (rc != 0)
-		return rc;
-	json_object_set_new(ss.res.meta, "isolation_profile", json_string(fl.profile));
-	rc = iso_markers_plant(&run.markers, ss.run_id, &err);
+	json_object_set_new(ss->res.meta, "isolation_profile", json_string(c->fl.profile));
+	rc = iso_markers_plant(&c->run.markers, ss->run_id, err);
 	if (rc == 0) {
-		rc = run_all(&opts, &fl, &run, ss.agent, ss.run_id, &ss.res, &err);
-		iso_markers_remove(&run.markers);
+		rc = run_all(o, &c->fl, &c->run, ss->agent, ss->run_id, &ss->res, err);
+		iso_markers_remove(&c->run.markers);
 	}
-	session_check(&ss, rc, &err);
-	if (run.control_msg[0])
-		results_meta_note(ss.res.meta, "The probe is broken: %s.", run.control_msg);
-	/* What was measured before a failure or Ctrl-C is kept. */
-	{
-		bench_error werr = { 0 };
-
-		if (session_check(&ss, iso_results_add(&run, &ss.res, &werr), &werr) == 0 &&
-		    (run.nprobes > 0 || ss.res.nseries > 0))
-			session_check(&ss, iso_output_write(&opts, &run, &ss.res, &werr), &werr);
-	}
-	rc = session_finish(&ss);
-	/* A probe that fails its positive control measured nothing worth
-	 * trusting; it said so on stderr. */
-	return rc == 0 && run.control_msg[0] ? BENCH_EXIT_FAIL : rc;
+	return rc;
 }
+
+static bool finish_isolation(void *ctx, const struct run_options *o, struct session *ss,
+			     struct run_output_hooks *hooks)
+{
+	struct iso_cmd *c = ctx;
+	bench_error err = { 0 };
+
+	(void)o;
+	if (c->run.control_msg[0])
+		results_meta_note(ss->res.meta, "The probe is broken: %s.", c->run.control_msg);
+	if (session_check(ss, iso_results_add(&c->run, &ss->res, &err), &err) < 0)
+		return false;
+	iso_output_hooks(&c->run, hooks);
+	return c->run.nprobes > 0 || ss->res.nseries > 0;
+}
+
+/* A probe that fails its positive control measured nothing worth
+ * trusting. */
+static int verdict_isolation(void *ctx, bench_error *err)
+{
+	const struct iso_cmd *c = ctx;
+
+	if (c->run.control_msg[0])
+		return bench_fail(err, 0, "the probe is broken: %s", c->run.control_msg);
+	return 0;
+}
+
+const struct benchmark benchmark_isolation = {
+	.name = "isolation",
+	.summary = "what leaks between workload and host, and noisy neighbours",
+	.help = "What a workload learns about the host, channel by channel (isolated, leaks,\n"
+		"host_coupled, unavailable), what the host sees of it, with the container's\n"
+		"plain and hardened profiles; and a victim's slowdown beside a noisy neighbour.\n"
+		"Without --cpus, every instance gets CPU 0 (so that limits show, and the\n"
+		"neighbours share it).\n\n",
+	.options = iso_options,
+	.ctx_size = sizeof(struct iso_cmd),
+	.init = init_isolation,
+	.prepare = prepare_isolation,
+	.run = run_isolation,
+	.finish = finish_isolation,
+	.verdict = verdict_isolation,
+	.plot = plot_isolation,
+	.report_table = isolation_report_table,
+	.report_summary = isolation_report_summary,
+	.summary_rank = 40,
+};

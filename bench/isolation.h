@@ -86,7 +86,7 @@ struct iso_probe_result {
 
 #define ISO_PROBES_MAX 8
 
-/* What cmd_run_isolation sets and the probe fills. */
+/* What the isolation run sets and the probe fills. */
 struct iso_run {
 	struct iso_markers markers;
 	int pause_ms, burst_ms;
@@ -129,9 +129,19 @@ int iso_noisy_run(const struct run_options *opts, const struct iso_noisy_opts *n
 		  const char *run_id, const char *runner, const char *profile, struct results *res, FILE *log,
 		  bench_error *err);
 
-/* Writes the results folder with isolation.md beside it, the exports, the
- * summary and the matrix. */
-int iso_output_write(const struct run_options *o, const struct iso_run *run, const struct results *res,
-		     bench_error *err);
+struct run_output_hooks;
+struct doc;
+struct report_folder;
+
+/* What the output adds for isolation: isolation.md in the results folder,
+ * the matrix after the Markdown export's summary and the terminal's. */
+void iso_output_hooks(const struct iso_run *run, struct run_output_hooks *hooks);
+
+/* plots/isolation.gp: the matrix and the noisy neighbours' slowdowns. */
+int plot_isolation(const struct results *res, const char *dir, bench_error *err);
+
+/* bench report: the matrix of one folder, and the summary's lines. */
+void isolation_report_table(struct doc *d, const struct results *res);
+void isolation_report_summary(struct doc *d, const struct report_folder *f, const char *host);
 
 #endif

@@ -16,6 +16,7 @@
 
 #include "harness/plot.h"
 #include "harness/stats.h"
+#include "isolation.h"
 
 #define ISO_PLOT_MAX_COLS 16
 #define ISO_PLOT_MAX_ROWS 64

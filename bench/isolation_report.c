@@ -1,11 +1,15 @@
 /* The isolation benchmark's output: the channel-by-runner matrix (terminal
  * and Markdown), the host's view, the "isolation" and "host_view" lists in
- * the export, and the results folder. */
+ * the export, and the results folder; and what bench report says of it
+ * (the matrix of each folder, and what leaks in the summary).  Runners are
+ * found by what they are (the results' runner_caps), never by name. */
 #include <errno.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "harness/report_model.h"
 #include "harness/run_output.h"
 #include "isolation.h"
 
@@ -173,18 +177,144 @@ static void print_tables(void *ctx, FILE *out)
 	iso_print_hostview(run, out, false);
 }
 
-int iso_output_write(const struct run_options *o, const struct iso_run *run, const struct results *res,
-		     bench_error *err)
+void iso_output_hooks(const struct iso_run *run, struct run_output_hooks *hooks)
 {
-	const struct run_output_hooks hooks = {
+	*hooks = (struct run_output_hooks){
 		.ctx = (void *)run,
 		.write_files = write_files,
 		.append_markdown = append_markdown,
 		.print = print_tables,
 	};
-	int rc = run_output_write(o, res, &hooks, err);
+}
 
-	if (run->control_msg[0])
-		fprintf(stderr, "bench: the probe is broken: %s\n", run->control_msg);
-	return rc;
+/* ---- bench report ---------------------------------------------------------- */
+
+/* The isolation matrix: a row per channel, a column per runner and profile. */
+void isolation_report_table(struct doc *d, const struct results *res)
+{
+	json_t *list = json_object_get(res->extra, "isolation"), *rec;
+	const char *cols[16], *rows[128];
+	size_t ncols = 0, nrows = 0, i;
+
+	if (!json_is_array(list) || json_array_size(list) == 0) {
+		doc_para(d, "This folder holds no isolation verdicts.");
+		return;
+	}
+	json_array_foreach(list, i, rec) {
+		const char *ch = json_string_value(json_object_get(rec, "channel"));
+		const char *runner = json_string_value(json_object_get(rec, "runner"));
+		const char *profile = json_string_value(json_object_get(rec, "profile"));
+		char col[96];
+		bool seen = false;
+
+		if (!ch || !runner)
+			continue;
+		for (size_t k = 0; k < nrows; k++)
+			seen |= strcmp(rows[k], ch) == 0;
+		if (!seen && nrows < 128)
+			rows[nrows++] = ch;
+		snprintf(col, sizeof(col), "%s%s%s", runner, profile ? " / " : "", profile ? profile : "");
+		seen = false;
+		for (size_t k = 0; k < ncols; k++)
+			seen |= strcmp(cols[k], col) == 0;
+		if (!seen && ncols < 15) {
+			cols[ncols] = strdup(col);
+			if (cols[ncols])
+				ncols++;
+		}
+	}
+	/* The header row is the first ncols + 1 cells. */
+	doc_table_columns(d, ncols + 1);
+	doc_cell(d, "channel");
+	for (size_t k = 0; k < ncols; k++)
+		doc_cell(d, "%s", cols[k]);
+	for (size_t r = 0; r < nrows; r++) {
+		doc_cell(d, "%s", rows[r]);
+		for (size_t c = 0; c < ncols; c++) {
+			const char *verdict = NULL;
+
+			json_array_foreach(list, i, rec) {
+				const char *ch = json_string_value(json_object_get(rec, "channel"));
+				const char *runner = json_string_value(json_object_get(rec, "runner"));
+				const char *profile = json_string_value(json_object_get(rec, "profile"));
+				char col[96];
+
+				if (!ch || !runner || strcmp(ch, rows[r]) != 0)
+					continue;
+				snprintf(col, sizeof(col), "%s%s%s", runner, profile ? " / " : "", profile ? profile : "");
+				if (strcmp(col, cols[c]) == 0)
+					verdict = json_string_value(json_object_get(rec, "verdict"));
+			}
+			doc_cell(d, "%s", verdict ? verdict : "–");
+		}
+	}
+	for (size_t k = 0; k < ncols; k++)
+		free((char *)cols[k]);
+}
+
+
+/* Channels with a verdict of leaks or host_coupled for runner/profile, as
+ * a comma-separated list into buf; returns how many. */
+static int leaking(json_t *list, const char *runner, const char *profile, char *buf, size_t sz)
+{
+	json_t *rec;
+	size_t i, len = 0;
+	int n = 0;
+
+	buf[0] = '\0';
+	if (!runner)
+		return 0;
+	json_array_foreach(list, i, rec) {
+		const char *r = json_string_value(json_object_get(rec, "runner"));
+		const char *p = json_string_value(json_object_get(rec, "profile"));
+		const char *ch = json_string_value(json_object_get(rec, "channel"));
+		const char *v = json_string_value(json_object_get(rec, "verdict"));
+
+		if (!r || !ch || !v || strcmp(r, runner) != 0 || (profile && (!p || strcmp(p, profile) != 0)))
+			continue;
+		if (strcmp(v, "leaks") != 0 && strcmp(v, "host_coupled") != 0)
+			continue;
+		if (len < sz)
+			len += (size_t)snprintf(buf + len, sz - len, "%s%s", n ? ", " : "", ch);
+		n++;
+	}
+	return n;
+}
+
+void isolation_report_summary(struct doc *d, const struct report_folder *f, const char *host)
+{
+	json_t *list = f ? json_object_get(f->res.extra, "isolation") : NULL;
+	static const char *const profiles[] = { "plain", "hardened" };
+	const char *container, *vm;
+	char buf[1024];
+	bool any = false;
+
+	if (!f || !json_is_array(list)) {
+		doc_bullet(d, "Isolation: not measured on %s ('bench run isolation').", host);
+		return;
+	}
+	container = results_runner_with(&f->res, "namespaces", "guest_kernel");
+	vm = results_runner_with(&f->res, "guest_kernel", NULL);
+	for (size_t p = 0; p < 2; p++) {
+		int n = leaking(list, container, profiles[p], buf, sizeof(buf));
+
+		if (n > 0)
+			doc_bullet(d, "Isolation lost with containers (%s profile, %s): %d channels show the host's "
+				      "value or move with host activity: %s. They share the host's kernel.",
+				   profiles[p], host, n, buf);
+		any |= n > 0;
+	}
+	if (!any && leaking(list, container, NULL, buf, sizeof(buf)) > 0) {
+		doc_bullet(d, "Isolation lost with containers (%s): %s.", host, buf);
+		any = true;
+	}
+	{
+		int n = leaking(list, vm, NULL, buf, sizeof(buf));
+
+		doc_bullet(d, "Isolation with VMs (%s): %s%s%s", host,
+			   n ? "these channels still showed the host's value: " : "no channel showed the host's value",
+			   n ? buf : "", n ? "." : ": the guest has its own kernel.");
+	}
+	if (!any)
+		doc_bullet(d, "Containers (%s): no leaking channel recorded.", host);
 }

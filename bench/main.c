@@ -1,6 +1,6 @@
 /* bench: the command line.  Subcommands are a table of cmd_* functions, as
- * in git; `bench run <benchmark>` dispatches once more through the
- * benchmarks' own table (bench/benchmarks.c). */
+ * in git; `bench run`, `bench plot` and `bench report` get the benchmarks'
+ * own table (bench/benchmarks.c), which only this layer knows. */
 #include <stdio.h>
 #include <string.h>
 
@@ -9,31 +9,24 @@
 #include "harness/doctor.h"
 #include "../lib/error.h"
 #include "harness/meta.h"
-#include "harness/options.h"
 #include "harness/plot_cmd.h"
 #include "harness/report.h"
 
 static int cmd_help(int argc, char **argv);
 
-static int cmd_run(int argc, char **argv)
+static int cmd_run_table(int argc, char **argv)
 {
-	/* argv[0] = "run", argv[1] = the benchmark */
-	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		FILE *out = argc < 2 ? stderr : stdout;
+	return cmd_run(argc, argv, benchmark_table);
+}
 
-		fputs("usage: bench run <benchmark> [options]\n\nbenchmarks:\n", out);
-		for (const struct benchmark *b = benchmark_table; b->name; b++)
-			fprintf(out, "  %-20s %s\n", b->name, b->summary);
-		fputs("\n", out);
-		run_options_usage(out, NULL);
-		fputs("\nA benchmark's own options: bench run <benchmark> --help\n", out);
-		return argc < 2 ? BENCH_EXIT_USAGE : 0;
-	}
-	for (const struct benchmark *b = benchmark_table; b->name; b++)
-		if (strcmp(b->name, argv[1]) == 0)
-			return b->cmd(argc - 1, argv + 1, argc, argv);
-	fprintf(stderr, "bench: unknown benchmark '%s' (see 'bench run --help')\n", argv[1]);
-	return BENCH_EXIT_USAGE;
+static int cmd_report_table(int argc, char **argv)
+{
+	return cmd_report(argc, argv, benchmark_table);
+}
+
+static int cmd_plot_table(int argc, char **argv)
+{
+	return cmd_plot(argc, argv, benchmark_table);
 }
 
 static int cmd_version(int argc, char **argv)
@@ -49,9 +42,9 @@ static const struct command {
 	int (*fn)(int argc, char **argv);
 	const char *summary;
 } commands[] = {
-	{ "run", cmd_run, "run a benchmark: bench run startup [options]" },
-	{ "report", cmd_report, "build the Markdown and HTML report from results folders" },
-	{ "plot", cmd_plot, "draw a results folder's plots again: bench plot DIR" },
+	{ "run", cmd_run_table, "run a benchmark: bench run startup [options]" },
+	{ "report", cmd_report_table, "build the Markdown and HTML report from results folders" },
+	{ "plot", cmd_plot_table, "draw a results folder's plots again: bench plot DIR" },
 	{ "doctor", cmd_doctor, "check every prerequisite, one line each, with fixes" },
 	{ "cleanup", cmd_cleanup, "remove what an interrupted run left (cgroups, folders, domains)" },
 	{ "version", cmd_version, "print the version and the git revision" },
@@ -74,8 +67,8 @@ static int cmd_help(int argc, char **argv)
 		printf("  %-9s %s\n", c->name, c->summary);
 	puts("\n"
 	     "benchmarks (bench run <benchmark> --help):");
-	for (const struct benchmark *b = benchmark_table; b->name; b++)
-		printf("  %-9s %s\n", b->name, b->summary);
+	for (const struct benchmark *const *b = benchmark_table; *b; b++)
+		printf("  %-9s %s\n", (*b)->name, (*b)->summary);
 	puts("\n"
 	     "Start with 'bench doctor'; then 'bench run startup'.  Results go to results/.");
 	return 0;

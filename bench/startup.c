@@ -3,10 +3,10 @@
 #include <stdio.h>
 
 #include "../lib/clock.h"
-#include "harness/run_output.h"
+#include "harness/benchmark.h"
 #include "harness/schedule.h"
 #include "harness/session.h"
-#include "benchmarks.h"
+#include "startup.h"
 
 static int record_startup(void *ctx, struct runner *r, struct instance *in, struct results *res, bench_error *err)
 {
@@ -36,37 +36,26 @@ static int record_startup(void *ctx, struct runner *r, struct instance *in, stru
 	return 0;
 }
 
-int cmd_run_startup(int argc, char **argv, int full_argc, char **full_argv)
+static int run_startup(void *ctx, const struct run_options *o, struct session *ss, bench_error *err)
 {
-	struct run_options opts;
-	struct session ss;
-	bench_error err = { 0 };
-	struct schedule s;
-	int rc;
-
-	if (run_options_parse(argc, argv, &opts, NULL, NULL, &err) < 0) {
-		bench_error_print(&err);
-		return err.exit_code;
-	}
-	if (opts.help) {
-		printf("usage: bench run startup [options]\n\n"
-		       "Launch to READY and to gone, phase by phase, for each runner.\n\n");
-		run_options_usage(stdout, NULL);
-		return 0;
-	}
-	rc = session_begin(&ss, "startup", full_argc, full_argv);
-	if (rc != 0)
-		return rc;
-	s = (struct schedule){
-		.opts = &opts, .agent_path = ss.agent, .run_id = ss.run_id,
-		.task = BENCH_TASK_READY, .res = &ss.res, .record = record_startup,
+	struct schedule s = {
+		.opts = o, .agent_path = ss->agent, .run_id = ss->run_id,
+		.task = BENCH_TASK_READY, .res = &ss->res, .record = record_startup,
 	};
-	session_check(&ss, schedule_run(&s, &err), &err);
-	/* What was measured before a failure or Ctrl-C is kept. */
-	if (run_output_has_samples(&ss.res)) {
-		bench_error werr = { 0 };
 
-		session_check(&ss, run_output_write(&opts, &ss.res, NULL, &werr), &werr);
-	}
-	return session_finish(&ss);
+	(void)ctx;
+	return schedule_run(&s, err);
 }
+
+const struct benchmark benchmark_startup = {
+	.name = "startup",
+	.summary = "launch to READY and to gone, phase by phase, per runner",
+	.help = "Launch to READY and to gone, phase by phase, for each runner.\n\n",
+	.run = run_startup,
+	.plot = plot_startup,
+	.legend = "`ready` is launch to READY, `gone` is launch to everything torn down, "
+		  "`phase.*` are the steps of start-up.  ",
+	.report_table = startup_report_table,
+	.report_summary = startup_report_summary,
+	.summary_rank = 10,
+};

@@ -9,6 +9,7 @@
 
 #include "harness/plot.h"
 #include "harness/stats.h"
+#include "startup.h"
 
 #define MAX_RUNNERS 16
 #define MAX_PHASES 16

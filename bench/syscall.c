@@ -10,10 +10,11 @@
 #include <string.h>
 #include <sys/utsname.h>
 
+#include "harness/benchmark.h"
 #include "harness/run_output.h"
 #include "harness/schedule.h"
 #include "harness/session.h"
-#include "benchmarks.h"
+#include "syscall.h"
 #include "syscall_data.h"
 #include "syscall_report.h"
 
@@ -258,73 +259,86 @@ static int run_all(struct syscall_bench *b, const struct run_options *opts, cons
 	return 0;
 }
 
-static void usage(void)
-{
-	printf("usage: bench run syscall [options]\n\n"
-	       "The cost of one system call (ns) on the host, in a container and in a VM,\n"
-	       "the agent pinned to the same processing unit (the first of --cpus).  Each\n"
-	       "agent run times every call in batches after a warm-up; the samples are the\n"
-	       "batches' ns per call.  Default: %d runs per runner and no unmeasured run\n"
-	       "(the agent warms up itself).\n\n",
-	       SYSCALL_DEFAULT_RUNS);
-	run_options_usage(stdout, syscall_options);
-}
-
 /* The table of medians and ratios, after the common summary. */
 static void print_table(void *ctx, FILE *out)
 {
 	syscall_report_print(ctx, out);
 }
 
-int cmd_run_syscall(int argc, char **argv, int full_argc, char **full_argv)
+static void init_syscall(void *ctx)
 {
-	static struct syscall_bench b;
-	struct run_options opts;
-	struct session ss;
-	struct utsname uts;
-	bench_error err = { 0 };
-	int rc;
+	struct syscall_bench *b = ctx;
 
-	memset(&b, 0, sizeof(b));
 	for (int c = 0; c < SYSCALL_NCALLS; c++)
-		b.wanted[c] = true;
-	b.batches = SYSCALL_DEFAULT_BATCHES;
-	if (run_options_parse(argc, argv, &opts, syscall_options, &b, &err) < 0) {
-		bench_error_print(&err);
-		return err.exit_code;
-	}
-	if (opts.help) {
-		usage();
-		return 0;
-	}
-	if (opts.runs < 0)
-		opts.runs = SYSCALL_DEFAULT_RUNS;
-	if (opts.warmup < 0)
-		opts.warmup = SYSCALL_DEFAULT_WARMUP;
-	b.timeout_ms = opts.timeout_ms;
-	if (choose_pu(opts.cpus, &b.pu, &err) < 0) {
-		bench_error_print(&err);
-		return err.exit_code ? err.exit_code : BENCH_EXIT_FAIL;
-	}
+		b->wanted[c] = true;
+	b->batches = SYSCALL_DEFAULT_BATCHES;
+}
+
+static int prepare_syscall(void *ctx, struct run_options *o, bench_error *err)
+{
+	struct syscall_bench *b = ctx;
+
+	if (o->runs < 0)
+		o->runs = SYSCALL_DEFAULT_RUNS;
+	if (o->warmup < 0)
+		o->warmup = SYSCALL_DEFAULT_WARMUP;
+	b->timeout_ms = o->timeout_ms;
+	if (choose_pu(o->cpus, &b->pu, err) < 0)
+		return -1;
 	/* Every runner gets that one PU: the container's cpuset, the VM's
 	 * single vCPU and its QEMU threads. */
-	snprintf(opts.cpus, sizeof(opts.cpus), "%u", b.pu);
-	opts.ncpus = 1;
+	snprintf(o->cpus, sizeof(o->cpus), "%u", b->pu);
+	o->ncpus = 1;
+	return 0;
+}
+
+static int run_syscall(void *ctx, const struct run_options *o, struct session *ss, bench_error *err)
+{
+	struct syscall_bench *b = ctx;
+
+	json_object_set_new(ss->res.meta, "pinned_pu", json_integer(b->pu));
+	return run_all(b, o, ss->agent, ss->run_id, &ss->res, err);
+}
+
+static bool finish_syscall(void *ctx, const struct run_options *o, struct session *ss,
+			   struct run_output_hooks *hooks)
+{
+	struct syscall_bench *b = ctx;
+	struct utsname uts;
+	bench_error err = { 0 };
+
+	(void)o;
+	if (!run_output_has_samples(&ss->res))
+		return false;
 	if (uname(&uts) != 0)
 		memset(&uts, 0, sizeof(uts));
-	rc = session_begin(&ss, "syscall", full_argc, full_argv);
-	if (rc != 0)
-		return rc;
-	json_object_set_new(ss.res.meta, "pinned_pu", json_integer(b.pu));
-	session_check(&ss, run_all(&b, &opts, ss.agent, ss.run_id, &ss.res, &err), &err);
-	/* What was measured before a failure or Ctrl-C is kept. */
-	if (run_output_has_samples(&ss.res)) {
-		const struct run_output_hooks hooks = { .ctx = &ss.res, .print = print_table };
-		bench_error werr = { 0 };
-
-		session_check(&ss, syscall_report_ratios(&ss.res, b.info, b.ninfo, &werr), &werr);
-		syscall_report_explain(&ss.res, b.info, b.ninfo, uts.release);
-		session_check(&ss, run_output_write(&opts, &ss.res, &hooks, &werr), &werr);
-	}
-	return session_finish(&ss);
+	session_check(ss, syscall_report_ratios(&ss->res, b->info, b->ninfo, &err), &err);
+	syscall_report_explain(&ss->res, b->info, b->ninfo, uts.release);
+	hooks->ctx = &ss->res;
+	hooks->print = print_table;
+	return true;
 }
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+const struct benchmark benchmark_syscall = {
+	.name = "syscall",
+	.summary = "the cost of a system call on the host, in a container and in a VM",
+	.help = "The cost of one system call (ns) on the host, in a container and in a VM,\n"
+		"the agent pinned to the same processing unit (the first of --cpus).  Each\n"
+		"agent run times every call in batches after a warm-up; the samples are the\n"
+		"batches' ns per call.  Default: " STR(SYSCALL_DEFAULT_RUNS) " runs per runner and no unmeasured run\n"
+		"(the agent warms up itself).\n\n",
+	.options = syscall_options,
+	.ctx_size = sizeof(struct syscall_bench),
+	.init = init_syscall,
+	.prepare = prepare_syscall,
+	.run = run_syscall,
+	.finish = finish_syscall,
+	.plot = plot_syscall,
+	.legend = "`syscall.<call>` is the time of one call, from batches timed as a whole.  ",
+	.report_table = syscall_section_table,
+	.report_summary = syscall_section_summary,
+	.summary_rank = 30,
+};

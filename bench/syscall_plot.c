@@ -9,6 +9,7 @@
 
 #include "harness/plot.h"
 #include "harness/stats.h"
+#include "syscall.h"
 #include "agent/syscall_calls.h"
 
 #define MAX_RUNNERS 16

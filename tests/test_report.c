@@ -8,6 +8,7 @@
 #include <png.h>
 #include <sys/wait.h>
 
+#include "../bench/benchmarks.h"
 #include "../bench/harness/plot.h"
 #include "../bench/harness/report_model.h"
 #include "helpers.h"
@@ -43,6 +44,10 @@ static json_t *meta(const char *host, const char *started, const char *accel)
 
 	if (accel)
 		json_object_set_new(m, "accel", json_string(accel));
+	/* What each runner is, as today's runners record it. */
+	json_object_set_new(m, "runner_caps",
+			    json_pack("{s:[s, s], s:[s, s, s, s], s:[s]}", "host", "baseline", "host_pids", "container",
+				      "host_pids", "cgroup", "profiles", "namespaces", "vm", "guest_kernel"));
 	return m;
 }
 
@@ -67,7 +72,7 @@ static void write_folder(const char *root, const char *name, json_t *doc, char *
 	json_decref(doc);
 	/* Plots, as a run would have drawn them (none without gnuplot). */
 	cr_assert_eq(results_load(&res, out, &err), 0, "%s", err.msg);
-	cr_assert_geq(plot_draw(res.benchmark, &res, out, &err), 0, "%s", err.msg);
+	cr_assert_geq(plot_draw(benchmark_find(benchmark_table, res.benchmark), &res, out, &err), 0, "%s", err.msg);
 	results_free(&res);
 }
 
@@ -146,7 +151,7 @@ static char *report_of(const char *root, char *const *dirs, int n, char **html)
 	snprintf(md, sizeof(md), "%s/report.md", root);
 	snprintf(ht, sizeof(ht), "%s/report.html", root);
 	cr_assert_eq(report_load(&in, dirs, n, "/nonexistent", &err), 0, "%s", err.msg);
-	cr_assert_eq(report_build(&d, &in, &err), 0, "%s", err.msg);
+	cr_assert_eq(report_build(&d, &in, benchmark_table, &err), 0, "%s", err.msg);
 	cr_assert_eq(report_write_markdown(&d, md, &err), 0, "%s", err.msg);
 	cr_assert_eq(report_write_html(&d, ht, &err), 0, "%s", err.msg);
 	doc_free(&d);

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../bench/benchmarks.h"
 #include "../bench/harness/meta.h"
 #include "../bench/harness/plot.h"
 #include "../bench/harness/results.h"
@@ -357,7 +358,7 @@ Test(plot, draws_startup)
 		cr_skip_test("gnuplot is not installed");
 	make_root();
 	fake_results(&res, 30);
-	rc = plot_draw("startup", &res, root, &err);
+	rc = plot_draw(benchmark_find(benchmark_table, "startup"), &res, root, &err);
 	cr_assert_eq(rc, PLOT_DRAWN, "rc %d: %s", rc, err.msg);
 	snprintf(path, sizeof(path), "%s/ready-vm.dat", root);
 	cr_assert_eq(count_lines(path), 31); /* a comment and 30 samples */
@@ -383,7 +384,7 @@ Test(plot, gnuplot_missing_is_not_an_error)
 	make_root();
 	fake_results(&res, 5);
 	setenv("PATH", root, 1); /* an empty folder: no gnuplot */
-	rc = plot_draw("startup", &res, root, &err);
+	rc = plot_draw(benchmark_find(benchmark_table, "startup"), &res, root, &err);
 	if (old) {
 		setenv("PATH", old, 1);
 		free(old);
@@ -413,7 +414,7 @@ Test(plot, failing_gnuplot_names_the_template)
 	fclose(f);
 	fake_results(&res, 5);
 	setenv("BENCH_PLOTS_DIR", root, 1);
-	rc = plot_draw("startup", &res, root, &err);
+	rc = plot_draw(benchmark_find(benchmark_table, "startup"), &res, root, &err);
 	unsetenv("BENCH_PLOTS_DIR");
 	cr_assert_eq(rc, -1);
 	cr_assert(strstr(err.msg, tmpl), "%s", err.msg);

@@ -17,26 +17,6 @@
 extern char **environ;
 
 
-/* Every benchmark that draws: its name, and the function that writes its
- * data files and renders its template (bench/<name>_plot.c). */
-static const struct {
-	const char *name;
-	int (*draw)(const struct results *res, const char *dir, bench_error *err);
-} plots[] = {
-	{ "startup", plot_startup },
-	{ "syscall", plot_syscall },
-	{ "isolation", plot_isolation },
-	{ "density", plot_density },
-};
-
-bool plot_supported(const char *template_name)
-{
-	for (size_t i = 0; i < sizeof(plots) / sizeof(plots[0]); i++)
-		if (strcmp(plots[i].name, template_name) == 0)
-			return true;
-	return false;
-}
-
 /* ---- finding things ----------------------------------------------------- */
 
 static int is_readable_file(const char *path)
@@ -297,25 +277,22 @@ int plot_render(const char *template_name, const char *dir, const char *vars, be
 	return PLOT_DRAWN;
 }
 
-int plot_draw(const char *template_name, const struct results *res, const char *dir, bench_error *err)
+int plot_draw(const struct benchmark *b, const struct results *res, const char *dir, bench_error *err)
 {
+	char log[PATH_MAX];
+	struct stat st;
+	int rc;
+
 	if (strchr(dir, '\n') || strchr(dir, '\''))
 		return bench_fail(err, 0, "cannot plot into a folder whose name holds a newline or a quote");
-	for (size_t i = 0; i < sizeof(plots) / sizeof(plots[0]); i++) {
-		char log[PATH_MAX];
-		struct stat st;
-		int rc;
-
-		if (strcmp(plots[i].name, template_name) != 0)
-			continue;
-		snprintf(log, sizeof(log), "%s/gnuplot.log", dir);
+	if (!b->plot)
+		return bench_fail(err, 0, "no plot named '%s'", b->name);
+	snprintf(log, sizeof(log), "%s/gnuplot.log", dir);
+	unlink(log);
+	rc = b->plot(res, dir, err);
+	/* A clean run leaves no log; warnings are kept for whoever
+	 * looks. */
+	if (stat(log, &st) == 0 && st.st_size == 0)
 		unlink(log);
-		rc = plots[i].draw(res, dir, err);
-		/* A clean run leaves no log; warnings are kept for whoever
-		 * looks. */
-		if (stat(log, &st) == 0 && st.st_size == 0)
-			unlink(log);
-		return rc;
-	}
-	return bench_fail(err, 0, "no plot named '%s'", template_name);
+	return rc;
 }

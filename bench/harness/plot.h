@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "../../lib/error.h"
+#include "benchmark.h"
 #include "results.h"
 
 enum plot_status {
@@ -19,21 +20,18 @@ enum plot_status {
 	PLOT_NOTHING = 2,      /* the results hold nothing this plot shows */
 };
 
-/* Does bench know the data files of this template ("startup")? */
-bool plot_supported(const char *template_name);
-
 /* Finds <name>.gp in, in turn: $BENCH_PLOTS_DIR, <exe dir>/../plots (the
  * source tree), <exe dir>/../share/bench/plots (installed), and the
  * compile-time BENCH_TEST_ROOT/plots.  0 and the path, or -1. */
 int plot_find_template(const char *template_name, char *path, size_t pathsz, bench_error *err);
 
-/* Writes the template's data files into dir and draws <dir>/<name>.png and
- * <dir>/<name>.svg.  Returns a plot_status, or -1 (a gnuplot that fails is
- * an error naming the template; its output is kept in dir/gnuplot.log). */
-int plot_draw(const char *template_name, const struct results *res, const char *dir,
-	      bench_error *err);
+/* Writes the data files of b's plots into dir and draws them (b->plot):
+ * <dir>/<name>.png and <dir>/<name>.svg.  Returns a plot_status, or -1 (a
+ * gnuplot that fails is an error naming the template; its output is kept
+ * in dir/gnuplot.log). */
+int plot_draw(const struct benchmark *b, const struct results *res, const char *dir, bench_error *err);
 
-/* What a benchmark's plot function (bench/<name>_plot.c) builds on. */
+/* What a benchmark's plot function (its descriptor's plot) builds on. */
 
 /* Renders plots/<template_name>.gp into <dir>/<name>.png and .svg, with
  * vars (gnuplot assignments, see plot_var_string) set first.  Returns
@@ -58,11 +56,5 @@ int plot_unit_to_ms(const char *unit, double *factor, bench_error *err);
 
 /* A duration for a label, about three significant digits. */
 void plot_fmt_ms(char *buf, size_t sz, double ms);
-
-/* The benchmarks' plot functions. */
-int plot_startup(const struct results *res, const char *dir, bench_error *err);
-int plot_syscall(const struct results *res, const char *dir, bench_error *err);
-int plot_isolation(const struct results *res, const char *dir, bench_error *err);
-int plot_density(const struct results *res, const char *dir, bench_error *err);
 
 #endif

@@ -6,7 +6,7 @@
 #include "plot.h"
 #include "plot_cmd.h"
 
-int cmd_plot(int argc, char **argv)
+int cmd_plot(int argc, char **argv, const struct benchmark *const *table)
 {
 	struct results res;
 	bench_error err = { 0 };
@@ -22,7 +22,9 @@ int cmd_plot(int argc, char **argv)
 		bench_error_print(&err);
 		return BENCH_EXIT_FAIL;
 	}
-	rc = plot_draw(res.benchmark, &res, argv[1], &err);
+	res.bench = benchmark_find(table, res.benchmark);
+	rc = res.bench ? plot_draw(res.bench, &res, argv[1], &err)
+		       : bench_fail(&err, 0, "no plot named '%s'", res.benchmark);
 	results_free(&res);
 	if (rc < 0) {
 		bench_error_print(&err);

@@ -32,7 +32,7 @@ static void usage(FILE *out)
 	      out);
 }
 
-int cmd_report(int argc, char **argv)
+int cmd_report(int argc, char **argv, const struct benchmark *const *table)
 {
 	static const struct option longopts[] = {
 		{ "out", required_argument, NULL, 'o' },
@@ -80,7 +80,7 @@ int cmd_report(int argc, char **argv)
 		bench_error_print(&err);
 		return BENCH_EXIT_FAIL;
 	}
-	if (report_build(&d, &in, &err) < 0 || report_write_markdown(&d, md, &err) < 0 ||
+	if (report_build(&d, &in, table, &err) < 0 || report_write_markdown(&d, md, &err) < 0 ||
 	    report_write_html(&d, html, &err) < 0) {
 		bench_error_print(&err);
 		rc = BENCH_EXIT_FAIL;

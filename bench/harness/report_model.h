@@ -5,6 +5,10 @@
  *                     bullets, tables, plots) that both outputs render
  *   report_build.c    the machines and one section per benchmark
  *   report_summary.c  the summary for a vSphere administrator
+ *
+ * What a report says of one benchmark (its table, its summary lines) is
+ * that benchmark's own (its descriptor's report_table and report_summary,
+ * in bench/<name>_report.c), built on what this header offers.
  *   report_md.c       the document as Markdown
  *   report_html.c     the document as one self-contained HTML file, the
  *                     plots inlined as SVG
@@ -79,13 +83,21 @@ void doc_plot(struct doc *d, const char *caption, const char *svg_path, const ch
 
 /* ---- content ------------------------------------------------------------- */
 
-/* The whole report: title, summary, machines, benchmarks. */
-int report_build(struct doc *d, const struct report_input *in, bench_error *err);
-void report_summary(struct doc *d, const struct report_input *in);
+struct benchmark;
+
+/* The whole report: title, summary, machines, then a section for each
+ * benchmark of table (NULL-terminated) and for any other the folders hold. */
+int report_build(struct doc *d, const struct report_input *in, const struct benchmark *const *table,
+		 bench_error *err);
+void report_summary(struct doc *d, const struct report_input *in, const struct benchmark *const *table);
 
 /* The distinct host names of the folders, in the order first seen (at
  * most max); how many. */
 size_t report_hosts(const struct report_input *in, const char **hosts, size_t max);
+
+/* The runners of a result set, in order of first appearance (at most
+ * cap); how many. */
+size_t report_runners(const struct results *res, const char **out, size_t cap);
 
 /* A number with about three significant digits. */
 const char *report_num(char *buf, size_t sz, double v);

@@ -37,7 +37,7 @@ void results_free(struct results *res)
 const struct series *results_find(const struct results *res, const char *runner,
 				  const char *metric)
 {
-	for (size_t i = 0; i < res->nseries; i++)
+	for (size_t i = 0; runner && i < res->nseries; i++)
 		if (strcmp(res->series[i].runner, runner) == 0 &&
 		    strcmp(res->series[i].metric, metric) == 0)
 			return &res->series[i];

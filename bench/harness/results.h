@@ -11,6 +11,7 @@
 #include "../../lib/json_notes.h"
 #include "stats.h"
 
+struct benchmark;
 struct runner_ops;
 
 /* The samples of one metric of one runner, in measurement order. */
@@ -31,6 +32,8 @@ struct results {
 	size_t nseries, cap;
 	json_t *extra;        /* object, owned: further top-level keys of the export
 				 (e.g. isolation's "isolation" list) */
+	const struct benchmark *bench; /* what measured them, for the legend and the
+					  plots; NULL when unknown (not saved) */
 };
 
 /* The series table is allocated once and never moves, so a pointer from
@@ -47,7 +50,8 @@ struct series *results_series(struct results *res, const char *runner, const cha
 /* value must be finite (NaN and infinities are refused with *err). */
 int series_add(struct series *s, double value, bench_error *err);
 
-/* The series for (runner, metric), or NULL when there is none. */
+/* The series for (runner, metric), or NULL when there is none (also when
+ * runner is NULL, as results_runner_with says when no runner fits). */
 const struct series *results_find(const struct results *res, const char *runner,
 				  const char *metric);
 
@@ -100,7 +104,7 @@ int results_folder_create(const char *root, const char *benchmark, char *dir, si
 			  bench_error *err);
 
 /* Writes meta.json, samples.csv, results.json, summary.md into dir, then
- * draws the benchmark's plots (plot.h).  A missing gnuplot is reported on
+ * draws the plots of res->bench, if any (plot.h).  A missing gnuplot is reported on
  * stderr as one line and is not a failure: the data stays. */
 int results_save(const struct results *res, const char *dir, bench_error *err);
 

@@ -129,9 +129,9 @@ int results_save(const struct results *res, const char *dir, bench_error *err)
 	    results_write_markdown(res, path, err) < 0)
 		return -1;
 
-	if (!plot_supported(res->benchmark))
+	if (!res->bench)
 		return 0;
-	rc = plot_draw(res->benchmark, res, dir, err);
+	rc = plot_draw(res->bench, res, dir, err);
 	if (rc < 0)
 		return -1;
 	/* results.h allows this one line: the run is fine, only the picture

@@ -1,6 +1,7 @@
 /* The human- and spreadsheet-readable forms of a run: samples.csv, the
  * Markdown summary and the terminal summary. */
 #include "results.h"
+#include "benchmark.h"
 
 #include <errno.h>
 #include <math.h>
@@ -209,12 +210,8 @@ int results_write_markdown(const struct results *res, const char *path, bench_er
 	if (host || started)
 		fprintf(f, "Host `%s`, started %s.\n\n", host ? host : "?", started ? started : "?");
 	/* What the metrics mean, for the benchmarks whose names need it. */
-	if (strcmp(res->benchmark, "startup") == 0 || strcmp(res->benchmark, "density") == 0)
-		fputs("`ready` is launch to READY, `gone` is launch to everything torn down, "
-		      "`phase.*` are the steps of start-up.  ",
-		      f);
-	else if (strcmp(res->benchmark, "syscall") == 0)
-		fputs("`syscall.<call>` is the time of one call, from batches timed as a whole.  ", f);
+	if (res->bench && res->bench->legend)
+		fputs(res->bench->legend, f);
 	fputs("The 95% CI is that of the mean (Student's t).\n\n", f);
 	fputs("| runner | metric | n | min | median | mean ± stddev | p95 | p99 | max | 95% CI |\n"
 	      "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|\n",

@@ -1,6 +1,7 @@
 #include "session.h"
 
 #include "agent_path.h"
+#include "benchmark.h"
 #include "../../lib/interrupt.h"
 #include "meta.h"
 #include "../../lib/run_id.h"
@@ -15,7 +16,7 @@ static const char *cgroup_layout(void)
 	return NULL;
 }
 
-int session_begin(struct session *s, const char *benchmark, int full_argc, char **full_argv)
+int session_begin(struct session *s, const struct benchmark *b, int full_argc, char **full_argv)
 {
 	bench_error err = { 0 };
 
@@ -25,7 +26,8 @@ int session_begin(struct session *s, const char *benchmark, int full_argc, char 
 		return BENCH_EXIT_FAIL;
 	}
 	run_id_make(s->run_id, sizeof(s->run_id));
-	results_init(&s->res, benchmark);
+	results_init(&s->res, b->name);
+	s->res.bench = b;
 	if (meta_collect(s->res.meta, full_argc, full_argv, s->agent, cgroup_layout(), &err) < 0) {
 		bench_error_print(&err);
 		results_free(&s->res);

@@ -17,9 +17,11 @@ struct session {
 	int exit_code;          /* of the first failure; 0 while none */
 };
 
+struct benchmark;
+
 /* After the options are parsed.  Prints a failure and returns its exit
  * code; 0 when the session is ready (session_finish must follow). */
-int session_begin(struct session *s, const char *benchmark, int full_argc, char **full_argv);
+int session_begin(struct session *s, const struct benchmark *b, int full_argc, char **full_argv);
 
 /* Takes the result of a step: when rc < 0, prints *err and, if it is the
  * first failure, keeps its exit code.  Returns rc. */

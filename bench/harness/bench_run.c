@@ -1,0 +1,102 @@
+/* bench run: the one driver every benchmark runs under.  A benchmark says
+ * what it measures (its descriptor, benchmark.h); this file does the rest,
+ * the same way for each: options, --help, the session, keeping what was
+ * measured, the output, and the exit code. */
+#include "benchmark.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "run_output.h"
+#include "session.h"
+
+const struct benchmark *benchmark_find(const struct benchmark *const *table, const char *name)
+{
+	for (; *table; table++)
+		if (strcmp((*table)->name, name) == 0)
+			return *table;
+	return NULL;
+}
+
+static int run_with(const struct benchmark *b, void *ctx, int argc, char **argv, int full_argc, char **full_argv)
+{
+	struct run_options opts;
+	struct session ss;
+	bench_error err = { 0 };
+	int rc;
+
+	if (run_options_parse(argc, argv, &opts, b->options, ctx, &err) < 0) {
+		bench_error_print(&err);
+		return err.exit_code;
+	}
+	if (opts.help) {
+		printf("usage: bench run %s [options]\n\n%s", b->name, b->help);
+		run_options_usage(stdout, b->options);
+		return 0;
+	}
+	if (b->prepare && b->prepare(ctx, &opts, &err) < 0) {
+		bench_error_print(&err);
+		return err.exit_code ? err.exit_code : BENCH_EXIT_FAIL;
+	}
+	rc = session_begin(&ss, b, full_argc, full_argv);
+	if (rc != 0)
+		return rc;
+	session_check(&ss, b->run(ctx, &opts, &ss, &err), &err);
+	/* What was measured before a failure or Ctrl-C is kept. */
+	{
+		struct run_output_hooks hooks = { 0 };
+		bench_error werr = { 0 };
+
+		if (b->finish ? b->finish(ctx, &opts, &ss, &hooks) : run_output_has_samples(&ss.res))
+			session_check(&ss, run_output_write(&opts, &ss.res, &hooks, &werr), &werr);
+	}
+	if (b->verdict) {
+		bench_error verr = { 0 };
+
+		session_check(&ss, b->verdict(ctx, &verr), &verr);
+	}
+	return session_finish(&ss);
+}
+
+int benchmark_run_cmd(const struct benchmark *b, int argc, char **argv, int full_argc, char **full_argv)
+{
+	void *ctx = NULL;
+	int rc;
+
+	if (b->ctx_size > 0 && (ctx = calloc(1, b->ctx_size)) == NULL) {
+		bench_error err = { 0 };
+
+		bench_fail(&err, 0, "%s: out of memory", b->name);
+		bench_error_print(&err);
+		return BENCH_EXIT_FAIL;
+	}
+	if (b->init)
+		b->init(ctx);
+	rc = run_with(b, ctx, argc, argv, full_argc, full_argv);
+	free(ctx);
+	return rc;
+}
+
+int cmd_run(int argc, char **argv, const struct benchmark *const *table)
+{
+	const struct benchmark *b;
+
+	/* argv[0] = "run", argv[1] = the benchmark */
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		FILE *out = argc < 2 ? stderr : stdout;
+
+		fputs("usage: bench run <benchmark> [options]\n\nbenchmarks:\n", out);
+		for (const struct benchmark *const *t = table; *t; t++)
+			fprintf(out, "  %-20s %s\n", (*t)->name, (*t)->summary);
+		fputs("\n", out);
+		run_options_usage(out, NULL);
+		fputs("\nA benchmark's own options: bench run <benchmark> --help\n", out);
+		return argc < 2 ? BENCH_EXIT_USAGE : 0;
+	}
+	b = benchmark_find(table, argv[1]);
+	if (b)
+		return benchmark_run_cmd(b, argc - 1, argv + 1, argc, argv);
+	fprintf(stderr, "bench: unknown benchmark '%s' (see 'bench run --help')\n", argv[1]);
+	return BENCH_EXIT_USAGE;
+}

@@ -1,0 +1,15 @@
+/* bench run startup's parts, for its descriptor (startup.c). */
+#ifndef BENCH_STARTUP_H
+#define BENCH_STARTUP_H
+
+#include "harness/report_model.h"
+#include "harness/results.h"
+
+/* plots/startup.gp: launch to READY per runner, and the phases. */
+int plot_startup(const struct results *res, const char *dir, bench_error *err);
+
+/* bench report: the table of one folder, and the summary's line. */
+void startup_report_table(struct doc *d, const struct results *res);
+void startup_report_summary(struct doc *d, const struct report_folder *f, const char *host);
+
+#endif

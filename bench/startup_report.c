@@ -1,0 +1,69 @@
+/* What bench report says of startup: a row per runner, and how much sooner
+ * a container is ready than a VM.  Runners are found by what they are (the
+ * results' runner_caps), never by name. */
+#include <math.h>
+#include <stdio.h>
+
+#include "harness/stats.h"
+#include "startup.h"
+
+void startup_report_table(struct doc *d, const struct results *res)
+{
+	const char *runners[16];
+	size_t n = report_runners(res, runners, 16);
+	double vm = results_median(res, results_runner_with(res, "guest_kernel", NULL), "ready");
+	char a[32], b[32], c[32];
+
+	doc_table(d, 6, "runner", "runs", "launch to READY, median (ms)", "p95 (ms)", "launch to gone, median (ms)",
+		  "VM start time / this runner's");
+	for (size_t i = 0; i < n; i++) {
+		const struct series *s = results_find(res, runners[i], "ready");
+		struct stats st;
+
+		if (!s || s->n == 0)
+			continue;
+		stats_compute(s->v, s->n, &st);
+		doc_cell(d, "%s", runners[i]);
+		doc_cell(d, "%zu", s->n);
+		doc_cell(d, "%s", report_num(a, sizeof(a), st.median));
+		doc_cell(d, "%s", report_num(b, sizeof(b), st.p95));
+		doc_cell(d, "%s", report_num(c, sizeof(c), results_median(res, runners[i], "gone")));
+		if (!isnan(vm) && st.median > 0.0)
+			doc_cell(d, "%sx", report_num(a, sizeof(a), vm / st.median));
+		else
+			doc_cell(d, "–");
+	}
+}
+
+void startup_report_summary(struct doc *d, const struct report_folder *f, const char *host)
+{
+	const char *container, *vm, *baseline;
+	const struct series *c, *v, *h;
+	char a[32], b[32], x[32], p[32];
+
+	if (!f) {
+		doc_bullet(d, "Start-up: not measured on %s ('bench run startup').", host);
+		return;
+	}
+	container = results_runner_with(&f->res, "namespaces", "guest_kernel");
+	vm = results_runner_with(&f->res, "guest_kernel", NULL);
+	baseline = results_runner_with(&f->res, "baseline", NULL);
+	c = results_find(&f->res, container, "ready");
+	v = results_find(&f->res, vm, "ready");
+	h = results_find(&f->res, baseline, "ready");
+	if (c && v && c->n && v->n) {
+		double cm = results_median(&f->res, container, "ready"), vm_ms = results_median(&f->res, vm, "ready");
+
+		doc_bullet(d,
+			   "Start-up on host %s: a container was ready in %s ms (median of %zu), a VM in %s ms (median of %zu): "
+			   "containers started %s times faster%s%s%s.",
+			   host, report_num(a, sizeof(a), cm), c->n, report_num(b, sizeof(b), vm_ms), v->n,
+			   report_num(x, sizeof(x), cm > 0.0 ? vm_ms / cm : NAN), h && h->n ? "; a plain process took " : "",
+			   h && h->n ? report_num(p, sizeof(p), results_median(&f->res, baseline, "ready")) : "",
+			   h && h->n ? " ms" : "");
+	} else {
+		/* Words for the reader, not runner names: the kind that is missing. */
+		doc_bullet(d, "Start-up on %s: the run lacks the %s runner, so there is no comparison.", host,
+			   c && c->n ? "vm" : "container");
+	}
+}
