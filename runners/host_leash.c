@@ -1,4 +1,5 @@
 #include "host_leash.h"
+#include "runner.h"
 
 #include <string.h>
 #include <unistd.h>
@@ -29,4 +30,14 @@ int host_leash_cleanup_stale(bool all, bench_error *err)
 	    strcmp(found.v2_mount, leash.v2_mount) == 0)
 		return 0;
 	return cg_cleanup_stale(&leash, all, err);
+}
+
+int host_cleanup(bool all, struct runner_cleanup_counts *removed, bench_error *err)
+{
+	int n = host_leash_cleanup_stale(all, err);
+
+	if (n < 0)
+		return -1;
+	runner_cleanup_add(removed, "cgroups", (unsigned)n);
+	return 0;
 }

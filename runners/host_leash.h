@@ -20,4 +20,9 @@ bool host_leash_layout(struct cg_layout *out);
  * went, or -1 with *err. */
 int host_leash_cleanup_stale(bool all, bench_error *err);
 
+struct runner_cleanup_counts;
+
+/* The host runner's cleanup hook (runner_ops.cleanup). */
+int host_cleanup(bool all, struct runner_cleanup_counts *removed, bench_error *err);
+
 #endif

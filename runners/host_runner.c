@@ -222,6 +222,7 @@ static void host_finish(struct runner *r)
 const struct runner_ops host_runner_ops = {
 	.name = "host",
 	.summary = "the agent as a plain process (posix_spawn): the floor and the control",
+	.cleanup = host_cleanup,
 	.caps = RUNNER_CAP_BASELINE | RUNNER_CAP_HOST_PIDS | RUNNER_CAP_HOST_DISK,
 	.prepare = host_prepare,
 	.launch = host_launch,
