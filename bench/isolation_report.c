@@ -184,7 +184,9 @@ int iso_output_write(const struct run_options *o, const struct iso_run *run, con
 	};
 	int rc = run_output_write(o, res, &hooks, err);
 
-	if (run->control_msg[0])
-		fprintf(stderr, "bench: the probe is broken: %s\n", run->control_msg);
+	/* A probe that fails its positive control measured nothing worth
+	 * trusting: a failure, said once by the cmd layer. */
+	if (rc == 0 && run->control_msg[0])
+		return bench_fail(err, 0, "the probe is broken: %s", run->control_msg);
 	return rc;
 }

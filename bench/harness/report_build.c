@@ -185,7 +185,7 @@ static void table_startup(struct doc *d, const struct results *res)
 
 		if (!s || s->n == 0)
 			continue;
-		stats_compute(s->v, s->n, &st);
+		st = *series_stats(s);
 		doc_cell(d, "%s", runners[i]);
 		doc_cell(d, "%zu", s->n);
 		doc_cell(d, "%s", report_num(a, sizeof(a), st.median));
@@ -211,7 +211,7 @@ static void table_syscall(struct doc *d, const struct results *res)
 
 		if (strncmp(s->metric, "syscall.", 8) != 0 || s->n == 0)
 			continue;
-		stats_compute(s->v, s->n, &st);
+		st = *series_stats(s);
 		doc_cell(d, "%s", s->metric + 8);
 		doc_cell(d, "%s", s->runner);
 		doc_cell(d, "%zu", s->n);
@@ -391,7 +391,7 @@ static void table_generic(struct doc *d, const struct results *res)
 		const struct series *s = &res->series[i];
 		struct stats st;
 
-		stats_compute(s->v, s->n, &st);
+		st = *series_stats(s);
 		doc_cell(d, "%s", s->runner);
 		doc_cell(d, "%s", s->metric);
 		doc_cell(d, "%zu", s->n);
