@@ -11,15 +11,14 @@ const char *bench_short(char buf[BENCH_SHORT_MAX], const char *s)
 	size_t len = strlen(s);
 
 	if (len <= BENCH_SHORT_KEEP) {
-		memcpy(buf, s, len + 1);
+		snprintf(buf, BENCH_SHORT_MAX, "%s", s);
 		return buf;
 	}
 	/* Not inside a UTF-8 sequence. */
 	len = BENCH_SHORT_KEEP;
 	while (len > 0 && ((unsigned char)s[len] & 0xc0) == 0x80)
 		len--;
-	memcpy(buf, s, len);
-	memcpy(buf + len, ELLIPSIS, sizeof(ELLIPSIS));
+	snprintf(buf, BENCH_SHORT_MAX, "%.*s" ELLIPSIS, (int)len, s);
 	return buf;
 }
 
