@@ -118,8 +118,10 @@ test: $(BIN)/bench-agent $(BUILD)/asan/bin/bench $(BUILD)/asan/bench-tests $(FIX
 	  $(BUILD)/asan/bench-tests --jobs 1 $(TEST_ARGS)
 
 # cppcheck reads the product code (criterion's macros in tests/ confuse
-# it); clang-tidy takes its checks from .clang-tidy.
+# it); clang-tidy takes its checks from .clang-tidy; check-no-print keeps
+# "nothing below main() prints".
 lint:
+	scripts/check-no-print.sh
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --std=c11 \
 	  --suppress=missingIncludeSystem --inline-suppr -D_GNU_SOURCE \
 	  lib container vm runners bench

@@ -20,7 +20,7 @@ static double median(const struct series *s)
 
 	if (!s || s->n == 0)
 		return NAN;
-	stats_compute(s->v, s->n, &st);
+	st = *series_stats(s);
 	return st.median;
 }
 

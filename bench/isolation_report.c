@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "harness/report_model.h"
+#include "harness/md_escape.h"
 #include "harness/run_output.h"
 #include "isolation.h"
 
@@ -29,7 +30,9 @@ void iso_print_matrix(const struct iso_run *run, FILE *out, bool markdown)
 		fputs("| channel |", out);
 		for (int i = 0; i < run->nprobes; i++) {
 			column_label(&run->probes[i], label, sizeof(label));
-			fprintf(out, " %s |", label);
+			fputc(' ', out);
+			md_escape(out, label);
+			fputs(" |", out);
 		}
 		fputs("\n|---|", out);
 		for (int i = 0; i < run->nprobes; i++)
@@ -48,10 +51,16 @@ void iso_print_matrix(const struct iso_run *run, FILE *out, bool markdown)
 		for (int i = 0; i < run->nprobes; i++) {
 			const struct iso_probe_result *p = &run->probes[i];
 
-			if (markdown)
-				fprintf(out, " **%s** (in: `%s`; host: `%s`) |", iso_verdict_name(p->verdict[ch]),
-					p->obs[ch].inside[0].pv.v, p->obs[ch].host[0].pv.v);
-			else
+			/* The values are the workload's and the host's own
+			 * words: escaped, and outside code spans, where a
+			 * backslash would not escape. */
+			if (markdown) {
+				fprintf(out, " **%s** (in: ", iso_verdict_name(p->verdict[ch]));
+				md_escape(out, p->obs[ch].inside[0].pv.v);
+				fputs("; host: ", out);
+				md_escape(out, p->obs[ch].host[0].pv.v);
+				fputs(") |", out);
+			} else
 				fprintf(out, " %-19s", iso_verdict_name(p->verdict[ch]));
 		}
 		fputc('\n', out);
@@ -74,12 +83,20 @@ void iso_print_hostview(const struct iso_run *run, FILE *out, bool markdown)
 		const struct iso_hostview *h = &p->hv;
 
 		column_label(p, label, sizeof(label));
-		if (!p->hv_ok)
-			fprintf(out, markdown ? "| %s | (not measured) |||||\n" : "%-20s (not measured)\n", label);
-		else if (markdown)
-			fprintf(out, "| %s | %s | %d | %d | %d | %d | %d (%d) |\n", label, h->what, h->processes,
-				h->threads, h->environ_readable, h->maps_readable, h->fds_readable, h->fds);
-		else
+		if (markdown) {
+			fputs("| ", out);
+			md_escape(out, label);
+			fputs(" | ", out);
+		}
+		if (!p->hv_ok && markdown) {
+			fputs("(not measured) |||||\n", out);
+		} else if (!p->hv_ok) {
+			fprintf(out, "%-20s (not measured)\n", label);
+		} else if (markdown) {
+			md_escape(out, h->what);
+			fprintf(out, " | %d | %d | %d | %d | %d (%d) |\n", h->processes, h->threads, h->environ_readable,
+				h->maps_readable, h->fds_readable, h->fds);
+		} else
 			fprintf(out, "%-20s %-36s %5d %7d %7d %5d %5d (%4d)\n", label, h->what, h->processes,
 				h->threads, h->environ_readable, h->maps_readable, h->fds_readable, h->fds);
 	}
@@ -142,8 +159,11 @@ static int write_markdown(const struct iso_run *run, const char *path, const cha
 	      "counter that moved with a burst of host activity), **unavailable** (unreadable).\n\n",
 	      f);
 	iso_print_matrix(run, f, true);
-	if (run->control_msg[0])
-		fprintf(f, "\n**The probe is broken:** %s\n", run->control_msg);
+	if (run->control_msg[0]) {
+		fputs("\n**The probe is broken:** ", f);
+		md_escape(f, run->control_msg);
+		fputc('\n', f);
+	}
 	fputs("\n## What the host sees of the workload\n\n", f);
 	iso_print_hostview(run, f, true);
 	if (fclose(f) != 0)

@@ -45,7 +45,7 @@ static int median_ms(const struct series *s, double *out, bench_error *err)
 
 	if (plot_unit_to_ms(s->unit, &f, err) < 0)
 		return -1;
-	stats_compute(s->v, s->n, &st);
+	st = *series_stats(s);
 	*out = st.median * f;
 	return 0;
 }

@@ -22,7 +22,7 @@ void startup_report_table(struct doc *d, const struct results *res)
 
 		if (!s || s->n == 0)
 			continue;
-		stats_compute(s->v, s->n, &st);
+		st = *series_stats(s);
 		doc_cell(d, "%s", runners[i]);
 		doc_cell(d, "%zu", s->n);
 		doc_cell(d, "%s", report_num(a, sizeof(a), st.median));

@@ -40,7 +40,7 @@ static double series_median(const struct results *res, const char *runner, int c
 	s = results_find(res, runner, metric);
 	if (!s || s->n == 0)
 		return NAN;
-	stats_compute(s->v, s->n, &st);
+	st = *series_stats(s);
 	return st.median;
 }
 
@@ -292,7 +292,7 @@ void syscall_report_print(const struct results *res, FILE *out)
 				fprintf(out, " %-30s", "-");
 				continue;
 			}
-			stats_compute(s->v, s->n, &st);
+			st = *series_stats(s);
 			if (lo && hi && ratio)
 				snprintf(cell, sizeof(cell), "%.1f (%.2fx [%.2f, %.2f])", st.median, json_real_value(ratio),
 					 json_real_value(lo), json_real_value(hi));

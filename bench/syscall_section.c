@@ -23,7 +23,7 @@ void syscall_section_table(struct doc *d, const struct results *res)
 
 		if (strncmp(s->metric, "syscall.", 8) != 0 || s->n == 0)
 			continue;
-		stats_compute(s->v, s->n, &st);
+		st = *series_stats(s);
 		doc_cell(d, "%s", s->metric + 8);
 		doc_cell(d, "%s", s->runner);
 		doc_cell(d, "%zu", s->n);

@@ -40,6 +40,13 @@ int bench_error_prefix(bench_error *err, const char *fmt, ...)
 
 void bench_error_clear(bench_error *err);
 
+/* A path or value to echo in a message, cut to its first
+ * BENCH_SHORT_KEEP bytes and "…" when longer, so that the reason after it
+ * always fits in the message.  Returns buf. */
+#define BENCH_SHORT_KEEP 60
+#define BENCH_SHORT_MAX (BENCH_SHORT_KEEP + 4)
+const char *bench_short(char buf[BENCH_SHORT_MAX], const char *s);
+
 /* Prints "bench: <msg>" on one line to stderr. */
 void bench_error_print(const bench_error *err);
 

@@ -133,7 +133,6 @@ static int online_cpus(char *out, size_t outsz, bench_error *err)
 
 static int prepare(struct runner *r, bench_error *err)
 {
-	static bool tcg_said;
 	const struct run_config *cfg = r->cfg;
 	struct vm_runner *v;
 	char cpulist[sizeof(cfg->cpus)];
@@ -200,15 +199,8 @@ static int prepare(struct runner *r, bench_error *err)
 		v->libvirt_version = 0;
 	if (virConnectGetVersion(v->conn, &v->qemu_version) < 0)
 		v->qemu_version = 0;
-
-	if (v->accel == VM_ACCEL_TCG && !tcg_said) {
-		/* The one line a runner may print: the figures must not be
-		 * taken for virtualisation overhead. */
-		fprintf(stderr,
-			"bench: vm runner uses TCG emulation (%s): figures are emulation, not virtualisation overhead\n",
-			v->accel_reason);
-		tcg_said = true;
-	}
+	/* That the figures are TCG emulation, not virtualisation overhead, is
+	 * a note of the results (vm_describe): the summary prints it. */
 	return 0;
 }
 

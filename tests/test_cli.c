@@ -212,3 +212,81 @@ Test(cli, cleanup_removes_what_a_killed_run_left)
 	cr_expect_eq(test_leftovers(needle), 0, "bench cleanup left: %s", c.out);
 	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
+
+/* Trust defect 9: a flag given a value is named, never shown as a raw byte. */
+Test(cli, a_flag_given_a_value_is_named)
+{
+	static const char *const quiet[] = { "run", "startup", "--quiet=1", NULL };
+	static const char *const skip[] = { "run", "isolation", "--skip-noisy=1", NULL };
+	struct cli_run r;
+
+	run_bench(&r, NULL, quiet);
+	cr_expect_eq(r.status, 2);
+	cr_expect(strstr(r.err, "--quiet takes no value"), "%s", r.err);
+	run_bench(&r, NULL, skip);
+	cr_expect_eq(r.status, 2);
+	cr_expect(strstr(r.err, "--skip-noisy takes no value"), "%s", r.err);
+	for (const char *p = r.err; *p; p++)
+		cr_expect((unsigned char)*p >= 0x20 || *p == '\n', "a raw byte 0x%02x: %s", (unsigned char)*p, r.err);
+}
+
+/* Trust defect 9: an export that cannot be written is refused before the
+ * run, not after it; nothing is measured and no folder is made. */
+Test(cli, an_unwritable_export_is_refused_before_measuring)
+{
+	char dir[64], latest[PATH_MAX];
+	const char *args[] = { "run", "startup", "--runners", "host", "--runs", "2", "--warmup", "0", "--quiet",
+			       "--out", NULL, "--export-json", "/nonexistent-bench-dir/x.json", NULL };
+	struct cli_run r;
+
+	test_agent();
+	args[10] = temp_dir(dir);
+	run_bench(&r, NULL, args);
+	cr_expect_eq(r.status, 1, "exit %d, stderr: %s", r.status, r.err);
+	cr_expect_eq(r.err_lines, 1, "%s", r.err);
+	cr_expect(strstr(r.err, "--export-json") && strstr(r.err, "No such file"), "%s", r.err);
+	snprintf(latest, sizeof(latest), "%s/latest", dir);
+	cr_expect_neq(access(latest, F_OK), 0, "the run was measured before the export was refused");
+	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Trust defect 9: `bench report DIR --out X` takes --out as an option, and
+ * `bench report results/<star>` skips results/README.md with one line. */
+Test(cli, report_takes_options_anywhere_and_skips_what_is_not_results)
+{
+	char dir[64], folder[PATH_MAX], readme[PATH_MAX], base[PATH_MAX], md[PATH_MAX + 8];
+	const char *run[] = { "run", "startup", "--runners", "host", "--runs", "2", "--warmup", "0", "--quiet",
+			      "--out", NULL, NULL };
+	struct cli_run r;
+	FILE *f;
+
+	test_agent();
+	run[10] = temp_dir(dir);
+	run_bench(&r, NULL, run);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	snprintf(md, sizeof(md), "%s/latest", dir);
+	cr_assert_not_null(realpath(md, folder));
+	snprintf(readme, sizeof(readme), "%s/README.md", dir);
+	f = fopen(readme, "w");
+	cr_assert_not_null(f);
+	fputs("not results\n", f);
+	fclose(f);
+	snprintf(base, sizeof(base), "%s/rep", dir);
+	{
+		const char *args[] = { "report", folder, readme, "--out", base, NULL };
+
+		run_bench(&r, NULL, args);
+	}
+	cr_expect_eq(r.status, 0, "exit %d, stderr: %s", r.status, r.err);
+	cr_expect_eq(r.err_lines, 1, "%s", r.err);
+	cr_expect(strstr(r.err, "skipped") && strstr(r.err, "README.md"), "%s", r.err);
+	snprintf(md, sizeof(md), "%s.md", base);
+	cr_expect_eq(access(md, R_OK), 0, "no %s", md);
+	{
+		const char *args[] = { "report", readme, NULL };
+
+		run_bench(&r, NULL, args);
+	}
+	cr_expect_eq(r.status, 1, "nothing left, yet exit %d: %s", r.status, r.err);
+	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}

@@ -26,6 +26,63 @@ static void reading(struct iso_reading *r, const char *v, unsigned long long n, 
 	r->pv.counter = c;
 }
 
+/* The values in isolation.md are the workload's own words: a hostile one
+ * must stay text, in its own table cell, on its own row. */
+Test(isolation_report, workload_values_cannot_become_markdown)
+{
+	static const char *const hostile[] = {
+		"a|b", "`code`", "<script>alert(1)</script>", "line1\nline2", "[x](javascript:alert(1))", "x\033[2Jy",
+	};
+	static struct iso_run run;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	memset(&run, 0, sizeof(run));
+	run.nprobes = 1;
+	snprintf(run.probes[0].runner, sizeof(run.probes[0].runner), "container");
+	snprintf(run.probes[0].profile, sizeof(run.probes[0].profile), "none");
+	for (int ch = 0; ch < PC_COUNT; ch++) {
+		const char *v = hostile[ch % (sizeof(hostile) / sizeof(hostile[0]))];
+
+		reading(&run.probes[0].obs[ch].inside[0], v, 0, 0);
+		reading(&run.probes[0].obs[ch].host[0], v, 0, 0);
+	}
+	run.probes[0].hv_ok = true;
+	snprintf(run.probes[0].hv.what, sizeof(run.probes[0].hv.what), "x|<b>y");
+	f = open_memstream(&buf, &len);
+	cr_assert_not_null(f);
+	iso_print_matrix(&run, f, true);
+	iso_print_hostview(&run, f, true);
+	fclose(f);
+	/* No tag and no link: each '<' and each ']' before '(' is escaped. */
+	for (const char *p = strchr(buf, '<'); p; p = strchr(p + 1, '<'))
+		cr_expect(p > buf && p[-1] == '\\', "raw '<' at %td: %s", p - buf, buf);
+	for (const char *p = strstr(buf, "]("); p; p = strstr(p + 1, "]("))
+		cr_expect(p > buf && p[-1] == '\\', "a link at %td: %s", p - buf, buf);
+	cr_expect_null(strstr(buf, "line1\n"), "%s", buf);
+	cr_expect_null(strchr(buf, '\033'), "a raw escape byte: %s", buf);
+	/* No raw backtick from a value: a code span could swallow the cell's end. */
+	cr_expect_null(strstr(buf, "`code`"), "%s", buf);
+	/* Every row has the header's cells: no '|' from a value split one. */
+	{
+		int header = -1;
+
+		for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
+			int cells = 0;
+
+			for (const char *p = line; *p; p++)
+				cells += *p == '|' && (p == line || p[-1] != '\\');
+			if (strncmp(line, "| channel", 9) == 0 || strncmp(line, "| runner", 8) == 0)
+				header = cells;
+			else if (line[0] == '|')
+				cr_expect_eq(cells, header, "a row of %d cells under a header of %d: %s", cells, header,
+					     line);
+		}
+	}
+	free(buf);
+}
+
 Test(isolation_verdict, recorded_values)
 {
 	struct iso_channel_obs o;

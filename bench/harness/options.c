@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../../runners/runner.h"
+#include "exporters.h"
 
 enum {
 	OPT_EXPORT_JSON = 256, OPT_EXPORT_CSV, OPT_EXPORT_MARKDOWN, OPT_LIBVIRT_URI, OPT_ACCEL, OPT_PIDS, OPT_INTERVAL,
@@ -138,6 +139,40 @@ static int parse_runners(const char *list, struct run_options *o, bench_error *e
 	return 0;
 }
 
+/* What getopt refused in arg, in words: a flag given a value ("--quiet=1")
+ * is named as such; otherwise the argument as typed, never a raw byte
+ * (getopt's optopt is a long option's table value, not a character). */
+static int unknown_option(const struct option *all, const char *arg, int opt, bench_error *err)
+{
+	char shown[BENCH_SHORT_MAX];
+
+	/* In a cluster ("-qx") optind has not moved on yet: only the
+	 * character names the option. */
+	if (strncmp(arg, "--", 2) != 0 && opt > ' ' && opt < 0x7f)
+		return bench_fail_usage(err, "unknown option '-%c' (see 'bench run --help')", opt);
+	if (strncmp(arg, "--", 2) == 0 && strchr(arg, '=')) {
+		size_t len = (size_t)(strchr(arg, '=') - arg) - 2;
+		const struct option *hit = NULL;
+		int matches = 0;
+
+		/* getopt takes any unambiguous prefix of a long name. */
+		for (const struct option *x = all; x->name; x++) {
+			if (strncmp(x->name, arg + 2, len) != 0)
+				continue;
+			if (strlen(x->name) == len) {
+				hit = x;
+				matches = 1;
+				break;
+			}
+			hit = x;
+			matches++;
+		}
+		if (matches == 1 && hit->has_arg == no_argument)
+			return bench_fail_usage(err, "--%s takes no value (see 'bench run --help')", hit->name);
+	}
+	return bench_fail_usage(err, "unknown option '%s' (see 'bench run --help')", bench_short(shown, arg));
+}
+
 int run_options_parse(int argc, char **argv, struct run_options *o, const struct bench_option *extra, void *ctx,
 		      bench_error *err)
 {
@@ -245,9 +280,7 @@ int run_options_parse(int argc, char **argv, struct run_options *o, const struct
 		case ':':
 			return bench_fail_usage(err, "%s needs a value", argv[optind - 1]);
 		default:
-			if (optopt)
-				return bench_fail_usage(err, "unknown option '-%c' (see 'bench run --help')", optopt);
-			return bench_fail_usage(err, "unknown option '%s' (see 'bench run --help')", argv[optind - 1]);
+			return unknown_option(all, argv[optind - 1], optopt, err);
 		}
 	}
 	if (optind < argc)
@@ -256,5 +289,9 @@ int run_options_parse(int argc, char **argv, struct run_options *o, const struct
 		for (const struct runner_ops *const *r = runner_table; *r && o->nrunners < OPTIONS_RUNNERS_MAX; r++)
 			o->runners[o->nrunners++] = (*r)->name;
 	}
-	return cpulist_parse(cpus, o->cpus, sizeof(o->cpus), &o->ncpus, err);
+	if (cpulist_parse(cpus, o->cpus, sizeof(o->cpus), &o->ncpus, err) < 0)
+		return -1;
+	/* A destination that cannot be written fails now, not after the
+	 * whole run has been measured. */
+	return exporters_check_dests(o, err);
 }

@@ -46,15 +46,20 @@ int cmd_report(int argc, char **argv, const struct benchmark *const *table)
 	int c, rc = 0;
 
 	snprintf(base, sizeof(base), "%s", DEFAULT_OUT);
-	optind = 1;
+	/* Options anywhere (`bench report DIR --out X`): getopt moves the
+	 * folders after them; optind = 0 starts it afresh. */
+	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+o:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o': {
 			size_t len = strlen(optarg);
 
 			if (len == 0 || len >= sizeof(base)) {
-				fprintf(stderr, "bench: report: --out needs a file name\n");
+				char shown[BENCH_SHORT_MAX];
+
+				fprintf(stderr, "bench: report: --out '%s': %s\n", bench_short(shown, optarg),
+					len ? "the name is too long" : "needs a file name");
 				return BENCH_EXIT_USAGE;
 			}
 			snprintf(base, sizeof(base), "%s", optarg);
@@ -67,10 +72,23 @@ int cmd_report(int argc, char **argv, const struct benchmark *const *table)
 		case 'h':
 			usage(stdout);
 			return 0;
-		default:
-			fprintf(stderr, "bench: report: unknown option '%s' (see 'bench report --help')\n",
-				argv[optind - 1]);
+		case ':':
+			fprintf(stderr, "bench: report: %s needs a value\n", argv[optind - 1]);
 			return BENCH_EXIT_USAGE;
+		default: {
+			char shown[BENCH_SHORT_MAX];
+
+			if (optopt > ' ' && optopt < 0x7f && strncmp(argv[optind - 1], "--", 2) != 0)
+				snprintf(shown, sizeof(shown), "-%c", optopt);
+			else
+				bench_short(shown, argv[optind - 1]);
+			/* No raw byte reaches the terminal. */
+			for (char *p = shown; *p; p++)
+				if ((unsigned char)*p < 0x20 || *p == 0x7f)
+					*p = '?';
+			fprintf(stderr, "bench: report: unknown option '%s' (see 'bench report --help')\n", shown);
+			return BENCH_EXIT_USAGE;
+		}
 		}
 	}
 	snprintf(md, sizeof(md), "%s.md", base);
@@ -80,6 +98,8 @@ int cmd_report(int argc, char **argv, const struct benchmark *const *table)
 		bench_error_print(&err);
 		return BENCH_EXIT_FAIL;
 	}
+	if (in.skipped[0])
+		fprintf(stderr, "bench: report: skipped what is not a results folder: %s\n", in.skipped);
 	if (report_build(&d, &in, table, &err) < 0 || report_write_markdown(&d, md, &err) < 0 ||
 	    report_write_html(&d, html, &err) < 0) {
 		bench_error_print(&err);

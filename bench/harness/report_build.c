@@ -174,7 +174,7 @@ static void table_generic(struct doc *d, const struct results *res)
 		const struct series *s = &res->series[i];
 		struct stats st;
 
-		stats_compute(s->v, s->n, &st);
+		st = *series_stats(s);
 		doc_cell(d, "%s", s->runner);
 		doc_cell(d, "%s", s->metric);
 		doc_cell(d, "%zu", s->n);

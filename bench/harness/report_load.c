@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "report_model.h"
 
@@ -135,6 +136,55 @@ static int add_root(struct report_input *in, const char *root, bench_error *err)
 	return rc;
 }
 
+/* Adds "name (why)" to the list of what was skipped, shortened. */
+static void skip(struct report_input *in, const char *name, const char *why)
+{
+	char shown[BENCH_SHORT_MAX];
+	size_t len = strlen(in->skipped);
+
+	if (len + 8 >= sizeof(in->skipped))
+		return;
+	snprintf(in->skipped + len, sizeof(in->skipped) - len, "%s%s (%s)", len ? ", " : "", bench_short(shown, name),
+		 why);
+	if (strlen(in->skipped) == sizeof(in->skipped) - 1)
+		memcpy(in->skipped + sizeof(in->skipped) - 4, "...", 4);
+}
+
+/* Is dir one of the folders already taken (results/latest beside the
+ * folder it points at)? */
+static bool taken(const struct report_input *in, const char *dir)
+{
+	char real[PATH_MAX];
+
+	if (!realpath(dir, real))
+		return false;
+	for (size_t i = 0; i < in->n; i++)
+		if (strcmp(in->f[i].dir, real) == 0)
+			return true;
+	return false;
+}
+
+/* Does dir hold results folders (whose names end with a benchmark)? */
+static bool holds_results(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	bool found = false;
+
+	if (!d)
+		return false;
+	while (!found && (de = readdir(d)) != NULL) {
+		char path[PATH_MAX];
+
+		if (de->d_name[0] == '.' || strcmp(de->d_name, "latest") == 0)
+			continue;
+		found = (size_t)snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) < sizeof(path) &&
+			is_dir(path) && has_results(path);
+	}
+	closedir(d);
+	return found;
+}
+
 int report_load(struct report_input *in, char *const *dirs, int ndirs, const char *default_root, bench_error *err)
 {
 	memset(in, 0, sizeof(*in));
@@ -148,12 +198,27 @@ int report_load(struct report_input *in, char *const *dirs, int ndirs, const cha
 	}
 	for (int i = 0; i < ndirs; i++) {
 		/* A results folder, or a folder holding them (another host's
-		 * results/, say). */
-		int rc = !has_results(dirs[i]) && is_dir(dirs[i]) ? add_root(in, dirs[i], err)
-								   : add_folder(in, dirs[i], err);
+		 * results/, say); anything else, as the shell's expansion of
+		 * results/<star> also names results/README.md, is skipped. */
+		int rc = 0;
 
+		if (is_dir(dirs[i]) && has_results(dirs[i]) && taken(in, dirs[i]))
+			skip(in, dirs[i], "already included");
+		else if (is_dir(dirs[i]) && has_results(dirs[i]))
+			rc = add_folder(in, dirs[i], err);
+		else if (is_dir(dirs[i]) && holds_results(dirs[i]))
+			rc = add_root(in, dirs[i], err);
+		else if (access(dirs[i], F_OK) != 0)
+			rc = bench_fail(err, errno, "report: %s", dirs[i]);
+		else
+			skip(in, dirs[i], "not a results folder");
 		if (rc < 0)
 			goto fail;
+	}
+	if (in->n == 0) {
+		bench_fail(err, 0, "report: none of the arguments is a results folder or a folder of them (skipped: %s)",
+			   in->skipped);
+		goto fail;
 	}
 	return 0;
 fail:

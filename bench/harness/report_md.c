@@ -6,18 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "md_escape.h"
 #include "report_model.h"
-
-/* Backslash before every character Markdown could read as markup, and no
- * line breaks inside a block. */
-static void md_text(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		if (strchr("\\`*_[]<>|#!", *s))
-			fputc('\\', f);
-		fputc(*s == '\n' || *s == '\r' ? ' ' : *s, f);
-	}
-}
 
 /* A link target: spaces and parentheses escaped as %XX. */
 static void md_url(FILE *f, const char *s)
@@ -61,17 +51,17 @@ int report_write_markdown(const struct doc *d, const char *path, bench_error *er
 		switch (b->kind) {
 		case BLOCK_HEADING:
 			fprintf(f, "%.*s ", b->level, "######");
-			md_text(f, b->cells[0]);
+			md_escape(f, b->cells[0]);
 			fputs("\n\n", f);
 			break;
 		case BLOCK_PARA:
-			md_text(f, b->cells[0]);
+			md_escape(f, b->cells[0]);
 			fputs("\n\n", f);
 			break;
 		case BLOCK_BULLETS:
 			for (size_t k = 0; k < b->ncells; k++) {
 				fputs("- ", f);
-				md_text(f, b->cells[k]);
+				md_escape(f, b->cells[k]);
 				fputc('\n', f);
 			}
 			fputc('\n', f);
@@ -81,7 +71,7 @@ int report_write_markdown(const struct doc *d, const char *path, bench_error *er
 				size_t col = k % b->ncols;
 
 				fputs(col == 0 ? "| " : " | ", f);
-				md_text(f, b->cells[k]);
+				md_escape(f, b->cells[k]);
 				if (col + 1 == b->ncols) {
 					fputs(" |\n", f);
 					if (k + 1 == b->ncols) {
@@ -97,7 +87,7 @@ int report_write_markdown(const struct doc *d, const char *path, bench_error *er
 			break;
 		case BLOCK_PLOT:
 			fputs("![", f);
-			md_text(f, b->cells[0]);
+			md_escape(f, b->cells[0]);
 			fputs("](", f);
 			md_url(f, base[1] && strncmp(b->cells[2], base, strlen(base)) == 0 ? b->cells[2] + strlen(base)
 											     : b->cells[2]);

@@ -38,12 +38,17 @@ struct report_folder {
 struct report_input {
 	struct report_folder *f;
 	size_t n;
+	char skipped[512];     /* the arguments that were not results folders,
+				  for the one line that says so; "" when none */
 };
 
 /* Loads the folders named (each a results folder, or a folder of them, of
  * which the newest of each benchmark is taken); with none, the newest of
- * each benchmark under default_root.  A folder that cannot be read or is
- * not a bench results folder fails the whole load with one line. */
+ * each benchmark under default_root.  A named argument that is neither (a
+ * file such as results/README.md, an empty folder) or a folder already
+ * taken (results/latest) is skipped and listed in in->skipped; the load
+ * fails when nothing is left, or with one line when a results folder
+ * cannot be read. */
 int report_load(struct report_input *in, char *const *dirs, int ndirs, const char *default_root, bench_error *err);
 void report_input_free(struct report_input *in);
 /* Sets f->host and f->started from f->res's meta. */

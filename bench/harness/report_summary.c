@@ -28,7 +28,7 @@ static void caveats(struct doc *d, const struct report_input *in)
 			const struct series *s = &in->f[i].res.series[k];
 			struct stats st;
 
-			stats_compute(s->v, s->n, &st);
+			st = *series_stats(s);
 			total++;
 			if (s->n < 5)
 				small++;

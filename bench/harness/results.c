@@ -26,6 +26,7 @@ void results_free(struct results *res)
 {
 	for (size_t i = 0; i < res->nseries; i++) {
 		free(res->series[i].v);
+		free(res->series[i].cache);
 		json_decref(res->series[i].extra);
 	}
 	free(res->series);
@@ -83,6 +84,11 @@ struct series *results_series(struct results *res, const char *runner, const cha
 	    copy_name(s->metric, sizeof(s->metric), metric, "metric", err) < 0 ||
 	    copy_name(s->unit, sizeof(s->unit), unit, "unit", err) < 0)
 		return NULL;
+	s->cache = calloc(1, sizeof(*s->cache));
+	if (!s->cache) {
+		bench_fail(err, ENOMEM, "allocating the series %s %s", runner, metric);
+		return NULL;
+	}
 	res->nseries++;
 	return s;
 }
@@ -103,7 +109,19 @@ int series_add(struct series *s, double value, bench_error *err)
 		s->cap = cap;
 	}
 	s->v[s->n++] = value;
+	s->cache->valid = false;
 	return 0;
+}
+
+const struct stats *series_stats(const struct series *s)
+{
+	/* The cache is not part of the series' value: filling it through a
+	 * const series is what lets every reader share one computation. */
+	if (!s->cache->valid) {
+		stats_compute(s->v, s->n, &s->cache->st);
+		s->cache->valid = true;
+	}
+	return &s->cache->st;
 }
 
 /* json_object_set_new that remembers a failure instead of checking each. */
@@ -116,26 +134,25 @@ static void set(json_t *obj, const char *key, json_t *value, int *failed)
 static json_t *series_to_json(const struct series *s)
 {
 	json_t *o = json_object(), *samples = json_array();
-	struct stats st;
+	const struct stats *st = series_stats(s);
 	int failed = !o || !samples;
 
 	if (failed)
 		goto out;
-	stats_compute(s->v, s->n, &st);
 	set(o, "runner", json_string(s->runner), &failed);
 	set(o, "metric", json_string(s->metric), &failed);
 	set(o, "unit", json_string(s->unit), &failed);
-	set(o, "n", json_integer((json_int_t)st.n), &failed);
-	set(o, "min", json_real(st.min), &failed);
-	set(o, "median", json_real(st.median), &failed);
-	set(o, "mean", json_real(st.mean), &failed);
-	set(o, "stddev", json_real(st.stddev), &failed);
-	set(o, "p95", json_real(st.p95), &failed);
-	set(o, "p99", json_real(st.p99), &failed);
-	set(o, "max", json_real(st.max), &failed);
-	set(o, "ci95_lo", json_real(st.ci95_lo), &failed);
-	set(o, "ci95_hi", json_real(st.ci95_hi), &failed);
-	set(o, "outliers", json_integer((json_int_t)st.outliers), &failed);
+	set(o, "n", json_integer((json_int_t)st->n), &failed);
+	set(o, "min", json_real(st->min), &failed);
+	set(o, "median", json_real(st->median), &failed);
+	set(o, "mean", json_real(st->mean), &failed);
+	set(o, "stddev", json_real(st->stddev), &failed);
+	set(o, "p95", json_real(st->p95), &failed);
+	set(o, "p99", json_real(st->p99), &failed);
+	set(o, "max", json_real(st->max), &failed);
+	set(o, "ci95_lo", json_real(st->ci95_lo), &failed);
+	set(o, "ci95_hi", json_real(st->ci95_hi), &failed);
+	set(o, "outliers", json_integer((json_int_t)st->outliers), &failed);
 	for (size_t i = 0; i < s->n && !failed; i++) {
 		json_t *x = json_real(s->v[i]);
 
@@ -259,10 +276,8 @@ const char *results_runner_with(const struct results *res, const char *cap, cons
 double results_median(const struct results *res, const char *runner, const char *metric)
 {
 	const struct series *s = results_find(res, runner, metric);
-	struct stats st;
 
 	if (!s || s->n == 0)
 		return NAN;
-	stats_compute(s->v, s->n, &st);
-	return st.median;
+	return series_stats(s)->median;
 }

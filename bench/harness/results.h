@@ -14,6 +14,13 @@
 struct benchmark;
 struct runner_ops;
 
+/* The statistics of a series, computed the first time they are read and
+ * kept until a sample is added (series_stats). */
+struct series_cache {
+	struct stats st;
+	bool valid;
+};
+
 /* The samples of one metric of one runner, in measurement order. */
 struct series {
 	char runner[32];
@@ -23,6 +30,7 @@ struct series {
 	size_t n, cap;
 	json_t *extra;     /* object or NULL, owned: further keys of this result
 			      in the export (e.g. syscall's ratio to the host) */
+	struct series_cache *cache; /* owned; read through series_stats() */
 };
 
 struct results {
@@ -50,6 +58,11 @@ struct series *results_series(struct results *res, const char *runner, const cha
 /* value must be finite (NaN and infinities are refused with *err). */
 int series_add(struct series *s, double value, bench_error *err);
 
+/* The statistics of s's samples: computed once, on first use, and shared by
+ * every writer, the summary, the plots and the report until a sample is
+ * added.  Never NULL for a series from results_series(). */
+const struct stats *series_stats(const struct series *s);
+
 /* The series for (runner, metric), or NULL when there is none (also when
  * runner is NULL, as results_runner_with says when no runner fits). */
 const struct series *results_find(const struct results *res, const char *runner,
@@ -67,8 +80,8 @@ bool results_runner_has(const struct results *res, const char *runner, const cha
  * lacks none_of (NULL: no condition); NULL when there is none. */
 const char *results_runner_with(const struct results *res, const char *cap, const char *none_of);
 
-/* The median of (runner, metric), NAN when there is no such series or it
- * is empty. */
+/* The median of (runner, metric) (from series_stats), NAN when there is no
+ * such series or it is empty. */
 double results_median(const struct results *res, const char *runner, const char *metric);
 
 
@@ -103,9 +116,11 @@ int results_from_json(struct results *res, json_t *doc, const char *path, bench_
 int results_folder_create(const char *root, const char *benchmark, char *dir, size_t dirsz,
 			  bench_error *err);
 
-/* Writes meta.json, samples.csv, results.json, summary.md into dir, then
- * draws the plots of res->bench, if any (plot.h).  A missing gnuplot is reported on
- * stderr as one line and is not a failure: the data stays. */
+/* Writes the results folder's files (the exporters table: meta.json,
+ * results.json, samples.csv, summary.md) into dir, then draws the
+ * benchmark's plots (plot.h).  Returns 0, -1 with *err, or PLOT_NO_GNUPLOT
+ * when gnuplot is missing: not a failure (the data stays), but the caller
+ * should tell the reader how to get the plots. */
 int results_save(const struct results *res, const char *dir, bench_error *err);
 
 #endif

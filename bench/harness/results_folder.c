@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "exporters.h"
 #include "plot.h"
 
 /* Gives up on suffixes after this: something else is wrong. */
@@ -18,11 +19,11 @@
 /* mkdir -p: every missing component of path, mode 0755. */
 static int mkdir_p(const char *path, bench_error *err)
 {
-	char buf[4096];
+	char buf[4096], shown[BENCH_SHORT_MAX];
 	size_t len = strlen(path);
 
 	if (len == 0 || len >= sizeof(buf))
-		return bench_fail(err, ENAMETOOLONG, "results folder '%s'", path);
+		return bench_fail(err, ENAMETOOLONG, "results folder '%s'", bench_short(shown, path));
 	memcpy(buf, path, len + 1);
 	for (char *p = buf + 1; ; p++) {
 		if (*p != '/' && *p != '\0')
@@ -52,11 +53,11 @@ static int mkdir_p(const char *path, bench_error *err)
  * renamed over the old one. */
 static int point_latest(const char *root, const char *name, bench_error *err)
 {
-	char tmp[4096], latest[4096];
+	char tmp[4096], latest[4096], shown[BENCH_SHORT_MAX];
 
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/.latest.%ld", root, (long)getpid()) >= sizeof(tmp) ||
 	    (size_t)snprintf(latest, sizeof(latest), "%s/latest", root) >= sizeof(latest))
-		return bench_fail(err, ENAMETOOLONG, "%s/latest", root);
+		return bench_fail(err, ENAMETOOLONG, "%s/latest", bench_short(shown, root));
 	unlink(tmp); /* left by a crash of an earlier process with our pid */
 	if (symlink(name, tmp) < 0)
 		return bench_fail(err, errno, "creating %s", tmp);
@@ -72,7 +73,7 @@ static int point_latest(const char *root, const char *name, bench_error *err)
 int results_folder_create(const char *root, const char *benchmark, char *dir, size_t dirsz,
 			  bench_error *err)
 {
-	char stamp[32], name[128];
+	char stamp[32], name[128], shown[BENCH_SHORT_MAX];
 	struct tm tm;
 	time_t now = time(NULL);
 
@@ -90,7 +91,7 @@ int results_folder_create(const char *root, const char *benchmark, char *dir, si
 			return bench_fail(err, ENAMETOOLONG, "results folder for %s", benchmark);
 		n = snprintf(dir, dirsz, "%s/%s", root, name);
 		if (n < 0 || (size_t)n >= dirsz)
-			return bench_fail(err, ENAMETOOLONG, "%s/%s", root, name);
+			return bench_fail(err, ENAMETOOLONG, "%s/%s", bench_short(shown, root), name);
 		if (mkdir(dir, 0755) == 0)
 			return point_latest(root, name, err);
 		if (errno != EEXIST)
@@ -102,44 +103,27 @@ int results_folder_create(const char *root, const char *benchmark, char *dir, si
 
 static int join(char *out, size_t sz, const char *dir, const char *file, bench_error *err)
 {
+	char shown[BENCH_SHORT_MAX];
 	int n = snprintf(out, sz, "%s/%s", dir, file);
 
 	if (n < 0 || (size_t)n >= sz)
-		return bench_fail(err, ENAMETOOLONG, "%s/%s", dir, file);
+		return bench_fail(err, ENAMETOOLONG, "%s/%s", bench_short(shown, dir), file);
 	return 0;
 }
 
 int results_save(const struct results *res, const char *dir, bench_error *err)
 {
 	char path[4096];
-	json_t *meta = res->meta ? json_incref(res->meta) : json_object();
 	int rc;
 
-	if (!meta)
-		return bench_fail(err, ENOMEM, "saving meta.json");
-	rc = join(path, sizeof(path), dir, "meta.json", err);
-	if (rc == 0)
-		rc = results_dump_json(meta, path, err);
-	json_decref(meta);
-	if (rc < 0 || join(path, sizeof(path), dir, "results.json", err) < 0 ||
-	    results_write_json(res, path, err) < 0 ||
-	    join(path, sizeof(path), dir, "samples.csv", err) < 0 ||
-	    results_write_csv(res, path, err) < 0 ||
-	    join(path, sizeof(path), dir, "summary.md", err) < 0 ||
-	    results_write_markdown(res, path, err) < 0)
-		return -1;
-
+	for (const struct exporter *x = exporters; x->write; x++)
+		if (x->folder_file && (join(path, sizeof(path), dir, x->folder_file, err) < 0 ||
+				       x->write(res, path, err) < 0))
+			return -1;
 	if (!res->bench)
 		return 0;
 	rc = plot_draw(res->bench, res, dir, err);
 	if (rc < 0)
 		return -1;
-	/* results.h allows this one line: the run is fine, only the picture
-	 * is missing, and the reader should know how to get it. */
-	if (rc == PLOT_NO_GNUPLOT)
-		fprintf(stderr,
-			"bench: gnuplot not found: plots not drawn; data kept in %s "
-			"(apt-get install gnuplot-nox)\n",
-			dir);
-	return 0;
+	return rc == PLOT_NO_GNUPLOT ? PLOT_NO_GNUPLOT : 0;
 }

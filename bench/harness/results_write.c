@@ -118,7 +118,7 @@ static void md_row(FILE *f, const struct series *s)
 	const char *u = s->unit;
 	struct stats st;
 
-	stats_compute(s->v, s->n, &st);
+	st = *series_stats(s);
 	fputs("| ", f);
 	md_text(f, s->runner);
 	fputs(" | ", f);
@@ -156,7 +156,7 @@ static void md_warnings(FILE *f, const struct results *res)
 		const struct series *s = &res->series[i];
 		struct stats st;
 
-		stats_compute(s->v, s->n, &st);
+		st = *series_stats(s);
 		if (stats_warnings(&st, s->v, s->n, buf, sizeof(buf)) == 0)
 			continue;
 		for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
@@ -235,7 +235,7 @@ static void print_series(FILE *out, const struct series *s)
 	const char *u = s->unit;
 	struct stats st;
 
-	stats_compute(s->v, s->n, &st);
+	st = *series_stats(s);
 	fprintf(out, "  %-8s median %s %s (mean %s %s ± %s %s), %zu run%s\n", s->metric,
 		num(a, sizeof(a), st.median), u, num(b, sizeof(b), st.mean), u,
 		num(c, sizeof(c), st.stddev), u, st.n, st.n == 1 ? "" : "s");
@@ -261,7 +261,7 @@ static void print_phases(FILE *out, const struct results *res, const char *runne
 
 		if (strcmp(s->runner, runner) != 0 || !is_phase(s))
 			continue;
-		stats_compute(s->v, s->n, &st);
+		st = *series_stats(s);
 		fprintf(out, "%s%s %s %s", first ? "  phases   median " : ", ", s->metric + 6,
 			num(a, sizeof(a), st.median), s->unit);
 		first = 0;
@@ -282,7 +282,7 @@ static void print_warnings(FILE *out, const struct results *res, const char *run
 		 * are in summary.md. */
 		if (strcmp(s->runner, runner) != 0 || is_phase(s))
 			continue;
-		stats_compute(s->v, s->n, &st);
+		st = *series_stats(s);
 		if (stats_warnings(&st, s->v, s->n, buf, sizeof(buf)) == 0)
 			continue;
 		for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n"))
@@ -313,7 +313,7 @@ static void print_relative(FILE *out, const struct results *res)
 
 		if (strcmp(s->metric, "ready") != 0 || s->n == 0)
 			continue;
-		stats_compute(s->v, s->n, &st);
+		st = *series_stats(s);
 		if (!best || st.median < best_median) {
 			best = s;
 			best_median = st.median;
@@ -328,7 +328,7 @@ static void print_relative(FILE *out, const struct results *res)
 
 		if (s == best || strcmp(s->metric, "ready") != 0 || s->n == 0)
 			continue;
-		stats_compute(s->v, s->n, &st);
+		st = *series_stats(s);
 		ratio = st.median / best_median;
 		fprintf(out, "  %s was %.*fx slower\n", s->runner, ratio < 10.0 ? 2 : 0, ratio);
 	}

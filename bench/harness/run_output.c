@@ -1,7 +1,9 @@
+/* The files of a run: the results folder and the exports, from the one
+ * exporters table; nothing here prints (run_output_print.c does). */
 #include "run_output.h"
 
-#include <limits.h>
-#include <stdio.h>
+#include "exporters.h"
+#include "plot.h"
 
 bool run_output_has_samples(const struct results *res)
 {
@@ -11,40 +13,38 @@ bool run_output_has_samples(const struct results *res)
 	return false;
 }
 
-int run_output_write(const struct run_options *o, const struct results *res, const struct run_output_hooks *hooks,
-		     bench_error *err)
+int run_output_save(const struct run_options *o, const struct results *res, const struct run_output_hooks *hooks,
+		    struct run_output_saved *saved, bench_error *err)
 {
 	static const struct run_output_hooks none;
-	char dir[PATH_MAX];
 	bench_error e2;
-	int rc = 0;
+	int rc = 0, saved_rc;
 
 	if (!hooks)
 		hooks = &none;
-	if (results_folder_create(o->out_dir, res->benchmark, dir, sizeof(dir), err) < 0)
+	saved->dir[0] = '\0';
+	saved->plots_missing = false;
+	if (results_folder_create(o->out_dir, res->benchmark, saved->dir, sizeof(saved->dir), err) < 0) {
+		saved->dir[0] = '\0';
 		return -1;
-	if (results_save(res, dir, err) < 0)
+	}
+	saved_rc = results_save(res, saved->dir, err);
+	if (saved_rc < 0)
 		rc = -1;
+	saved->plots_missing = saved_rc == PLOT_NO_GNUPLOT;
 	/* Each file is tried even when another failed: a full disk for one
 	 * path should not lose the others.  The first failure is reported. */
-	if (hooks->write_files && hooks->write_files(hooks->ctx, dir, rc < 0 ? &e2 : err) < 0)
+	if (hooks->write_files && hooks->write_files(hooks->ctx, saved->dir, rc < 0 ? &e2 : err) < 0)
 		rc = -1;
-	if (o->export_json && results_write_json(res, o->export_json, rc < 0 ? &e2 : err) < 0)
-		rc = -1;
-	if (o->export_csv && results_write_csv(res, o->export_csv, rc < 0 ? &e2 : err) < 0)
-		rc = -1;
-	if (o->export_markdown && (results_write_markdown(res, o->export_markdown, rc < 0 ? &e2 : err) < 0 ||
-				   (hooks->append_markdown &&
-				    hooks->append_markdown(hooks->ctx, o->export_markdown, rc < 0 ? &e2 : err) < 0)))
-		rc = -1;
-	if (!o->quiet) {
-		results_print_summary(res, stdout);
-		if (hooks->print)
-			hooks->print(hooks->ctx, stdout);
+	for (const struct exporter *x = exporters; x->write; x++) {
+		const char *path = x->dest ? x->dest(o) : NULL;
+
+		if (!path)
+			continue;
+		if (x->write(res, path, rc < 0 ? &e2 : err) < 0 ||
+		    (x->benchmark_markdown && hooks->append_markdown &&
+		     hooks->append_markdown(hooks->ctx, path, rc < 0 ? &e2 : err) < 0))
+			rc = -1;
 	}
-	/* stdout may be a file (fully buffered) and stderr the same file:
-	 * the summary first, then the line that says where it all went. */
-	fflush(stdout);
-	fprintf(stderr, "bench: results in %s\n", dir);
 	return rc;
 }

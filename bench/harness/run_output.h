@@ -3,6 +3,8 @@
 #ifndef BENCH_RUN_OUTPUT_H
 #define BENCH_RUN_OUTPUT_H
 
+#include <limits.h>
+
 #include "options.h"
 #include "results.h"
 
@@ -20,9 +22,20 @@ struct run_output_hooks {
 	void (*print)(void *ctx, FILE *out);
 };
 
-/* Writes the results folder and the exports, prints the summary (unless
- * quiet) and the folder's path.  Returns -1 with *err if any could not be
- * written; it still tries every other one.  hooks may be NULL. */
+/* Where the files went, for the terminal. */
+struct run_output_saved {
+	char dir[PATH_MAX];    /* the results folder; "" when it could not be made */
+	bool plots_missing;    /* no gnuplot: data written, plots not drawn */
+};
+
+/* Writes the results folder and every export of o (the exporters table,
+ * then the hooks), printing nothing.  Returns -1 with *err if any could not
+ * be written; it still tries every other one.  hooks may be NULL. */
+int run_output_save(const struct run_options *o, const struct results *res, const struct run_output_hooks *hooks,
+		    struct run_output_saved *saved, bench_error *err);
+
+/* The driver's output step (run_output_print.c): run_output_save, then the
+ * summary on stdout (unless quiet) and the folder's path on stderr. */
 int run_output_write(const struct run_options *o, const struct results *res, const struct run_output_hooks *hooks,
 		     bench_error *err);
 

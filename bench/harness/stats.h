@@ -14,8 +14,14 @@ struct stats {
 	size_t outliers;                       /* |modified z-score| > 14 (hyperfine) */
 };
 
-/* Computes *out over v[0..n) (v is not modified).  n == 0 gives all zeros. */
+/* Computes *out over v[0..n) (v is not modified).  n == 0 gives all zeros.
+ * The results keep one per series (series_stats): call this for samples
+ * that are not a series. */
 void stats_compute(const double *v, size_t n, struct stats *out);
+
+/* How many times stats_compute has run in this process: lets the tests
+ * prove that a run's statistics are computed once, not per writer. */
+size_t stats_compute_count(void);
 
 /* The p-th percentile (0..100) of sorted[0..n), linear interpolation. */
 double stats_percentile(const double *sorted, size_t n, double p);
