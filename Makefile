@@ -122,6 +122,7 @@ test: $(BIN)/bench-agent $(BUILD)/asan/bin/bench $(BUILD)/asan/bench-tests $(FIX
 # "nothing below main() prints".
 lint:
 	scripts/check-no-print.sh
+	scripts/check-layers.sh
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --std=c11 \
 	  --suppress=missingIncludeSystem --inline-suppr -D_GNU_SOURCE \
 	  lib container vm runners bench

@@ -20,10 +20,8 @@ bench/harness/report.c            cmd_report
 bench/harness/doctor.c            cmd_doctor
 bench/harness/cleanup.c           cmd_cleanup
 bench/harness/plot_cmd.c          cmd_plot
-bench/startup.c                   cmd_run_startup
-bench/syscall.c                   cmd_run_syscall
-bench/density.c                   cmd_run_density
-bench/isolation.c                 cmd_run_isolation
+bench/harness/bench_run.c        cmd_run: the list of benchmarks and their --help
+bench/isolation.c                 the noisy-neighbour progress lines, like the progress bar
 '
 
 status=0
