@@ -198,14 +198,14 @@ int plot_density(const struct results *res, const char *dir, bench_error *err)
 	}
 	plot_title(res, title, sizeof(title));
 	vars[0] = '\0';
-	plot_var_string(vars, sizeof(vars), "memcols", memcols);
-	plot_var_string(vars, sizeof(vars), "datadir", dir);
-	plot_var_string(vars, sizeof(vars), "runners", names);
-	plot_var_string(vars, sizeof(vars), "stormrunners", storm_runners);
-	plot_var_string(vars, sizeof(vars), "plottitle", title);
-	plot_var_string(vars, sizeof(vars), "caption",
-			"bars: medians over every idle instance measured; curves: median of the storms of each size "
-			"(solid: launch to all READY, dashed: stop to all gone), divided by the instances");
+	if (plot_var_string(vars, sizeof(vars), "memcols", memcols) < 0 ||
+	    plot_var_string(vars, sizeof(vars), "runners", names) < 0 ||
+	    plot_var_string(vars, sizeof(vars), "stormrunners", storm_runners) < 0 ||
+	    plot_var_string(vars, sizeof(vars), "plottitle", title) < 0 ||
+	    plot_var_string(vars, sizeof(vars), "caption",
+			    "bars: medians over every idle instance measured; curves: median of the storms of each "
+			    "size (solid: launch to all READY, dashed: stop to all gone), divided by the instances") < 0)
+		return bench_fail(err, 0, "the density plot's labels do not fit in %zu bytes", sizeof(vars));
 	if (!(mhi > 0.0) || !isfinite(mlo))
 		mlo = 0.01, mhi = 1.0;
 	/* Log axes with whole decades around the data. */

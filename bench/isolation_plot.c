@@ -252,14 +252,14 @@ static int plot_matrix(const struct results *res, const char *dir, bench_error *
 		add_tic(ytics, sizeof(ytics), LABEL(channel_labels, rows[r]), nrows - r);
 	plot_title(res, title, sizeof(title));
 	host_caption(res, caption, sizeof(caption));
-	plot_var_string(vars, sizeof(vars), "datadir", dir);
-	plot_var_string(vars, sizeof(vars), "plottitle", title);
-	plot_var_string(vars, sizeof(vars), "caption1",
-			"each cell: what the workload saw of that channel; the evidence (both values) is in "
-			"isolation.md and results.json");
-	plot_var_string(vars, sizeof(vars), "caption2", caption);
-	plot_var_string(vars, sizeof(vars), "xticlist", xtics);
-	plot_var_string(vars, sizeof(vars), "yticlist", ytics);
+	if (plot_var_string(vars, sizeof(vars), "plottitle", title) < 0 ||
+	    plot_var_string(vars, sizeof(vars), "caption1",
+			    "each cell: what the workload saw of that channel; the evidence (both values) is in "
+			    "isolation.md and results.json") < 0 ||
+	    plot_var_string(vars, sizeof(vars), "caption2", caption) < 0 ||
+	    plot_var_string(vars, sizeof(vars), "xticlist", xtics) < 0 ||
+	    plot_var_string(vars, sizeof(vars), "yticlist", ytics) < 0)
+		return bench_fail(err, 0, "the isolation plot's labels do not fit in %zu bytes", sizeof(vars));
 	snprintf(vars + strlen(vars), sizeof(vars) - strlen(vars), "ncols=%d;nrows=%d;", ncols, nrows);
 	return plot_render("isolation", dir, vars, err);
 }
@@ -393,6 +393,7 @@ static int plot_noisy(const struct results *res, const char *dir, bench_error *e
 	struct noisy_axes ax;
 	char title[200], caption[200], host[300], xtics[1024] = "", runners[ISO_PLOT_MAX_RUNNERS * 33] = "",
 									victims[256] = "", vars[8192] = "";
+	int bad = 0; /* a label that did not fit */
 
 	collect_axes(res, &ax);
 	if (ax.nrunners == 0)
@@ -409,7 +410,7 @@ static int plot_noisy(const struct results *res, const char *dir, bench_error *e
 			char t[64];
 
 			safe_label(t, sizeof(t), LABEL(victim_titles, ax.victims[v]));
-			plot_var_string(vars, sizeof(vars), name, t);
+			bad |= plot_var_string(vars, sizeof(vars), name, t);
 		}
 	}
 	for (int a = 0; a < ax.naggressors; a++)
@@ -422,7 +423,7 @@ static int plot_noisy(const struct results *res, const char *dir, bench_error *e
 		snprintf(name, sizeof(name), "rkey%d", r + 1);
 		runner_key(res, ax.runners[r], raw, sizeof(raw));
 		safe_label(key, sizeof(key), raw);
-		plot_var_string(vars, sizeof(vars), name, key);
+		bad |= plot_var_string(vars, sizeof(vars), name, key);
 	}
 	/* Room above the highest whisker for the key, and zero always shown. */
 	ax.hi = ax.hi > 0.0 ? ax.hi : 1.0;
@@ -433,16 +434,17 @@ static int plot_noisy(const struct results *res, const char *dir, bench_error *e
 	host_caption(res, host, sizeof(host));
 	snprintf(caption, sizeof(caption), "bars: median of %zu windows; whiskers: the lowest and highest window; "
 		 "no bar: not measured (see the notes in summary.md)", ax.windows);
-	plot_var_string(vars, sizeof(vars), "datadir", dir);
-	plot_var_string(vars, sizeof(vars), "plottitle", title);
-	plot_var_string(vars, sizeof(vars), "caption1",
-			"slowdown = 1 - (the victim's rate beside the aggressor / its median rate alone), "
-			"victim and aggressor on the same CPUs");
-	plot_var_string(vars, sizeof(vars), "caption2", caption);
-	plot_var_string(vars, sizeof(vars), "caption3", host);
-	plot_var_string(vars, sizeof(vars), "runners", runners);
-	plot_var_string(vars, sizeof(vars), "victims", victims);
-	plot_var_string(vars, sizeof(vars), "xticlist", xtics);
+	bad |= plot_var_string(vars, sizeof(vars), "plottitle", title);
+	bad |= plot_var_string(vars, sizeof(vars), "caption1",
+			       "slowdown = 1 - (the victim's rate beside the aggressor / its median rate alone), "
+			       "victim and aggressor on the same CPUs");
+	bad |= plot_var_string(vars, sizeof(vars), "caption2", caption);
+	bad |= plot_var_string(vars, sizeof(vars), "caption3", host);
+	bad |= plot_var_string(vars, sizeof(vars), "runners", runners);
+	bad |= plot_var_string(vars, sizeof(vars), "victims", victims);
+	bad |= plot_var_string(vars, sizeof(vars), "xticlist", xtics);
+	if (bad)
+		return bench_fail(err, 0, "the isolation plot's labels do not fit in %zu bytes", sizeof(vars));
 	snprintf(vars + strlen(vars), sizeof(vars) - strlen(vars), "naggr=%d;ylo=%.6g;yhi=%.6g;barwidth=%.6g;",
 		 ax.naggressors, ax.lo, ax.hi, 0.8 / ax.nrunners);
 	return plot_render("isolation_noisy", dir, vars, err);

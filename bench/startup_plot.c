@@ -246,10 +246,10 @@ int plot_startup(const struct results *res, const char *dir, bench_error *err)
 
 	plot_title(res, title, sizeof(title));
 	base[0] = '\0';
-	plot_var_string(base, sizeof(base), "datadir", dir);
-	plot_var_string(base, sizeof(base), "runners", sp.runners);
-	plot_var_string(base, sizeof(base), "plottitle", title);
-	plot_var_string(base, sizeof(base), "caption", sp.caption);
+	if (plot_var_string(base, sizeof(base), "runners", sp.runners) < 0 ||
+	    plot_var_string(base, sizeof(base), "plottitle", title) < 0 ||
+	    plot_var_string(base, sizeof(base), "caption", sp.caption) < 0)
+		return bench_fail(err, 0, "the startup plot's labels do not fit in %zu bytes", sizeof(base));
 	snprintf(base + strlen(base), sizeof(base) - strlen(base),
 		 "nphases=%d;other=%d;logy=%d;ylo=%.9g;yhi=%.9g;", sp.nphases, sp.other, sp.logy,
 		 sp.ylo, sp.yhi);

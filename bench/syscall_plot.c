@@ -103,9 +103,9 @@ int plot_syscall(const struct results *res, const char *dir, bench_error *err)
 	logy = lo > 0.0 && hi / lo > LOG_RATIO;
 	plot_title(res, title, sizeof(title));
 	vars[0] = '\0';
-	plot_var_string(vars, sizeof(vars), "datadir", dir);
-	plot_var_string(vars, sizeof(vars), "runners", names);
-	plot_var_string(vars, sizeof(vars), "plottitle", title);
+	if (plot_var_string(vars, sizeof(vars), "runners", names) < 0 ||
+	    plot_var_string(vars, sizeof(vars), "plottitle", title) < 0)
+		return bench_fail(err, 0, "the syscall plot's labels do not fit in %zu bytes", sizeof(vars));
 	snprintf(vars + strlen(vars), sizeof(vars) - strlen(vars), "logy=%d;ylo=%.9g;yhi=%.9g;", logy,
 		 logy ? pow(10.0, floor(log10(lo))) : 0.0, logy ? pow(10.0, ceil(log10(hi * 1.5))) : hi * 1.15);
 	return plot_render("syscall", dir, vars, err);

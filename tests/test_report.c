@@ -1,10 +1,11 @@
 /* bench report: from recorded results folders (one host, two hosts, a
  * benchmark missing, a corrupt folder), the escaping of what folders hold,
- * the SVG inlining, and the HTML as headless Chromium renders it. */
+ * plots embedded as images only, and the HTML as headless Chromium renders it. */
 #include <fcntl.h>
 #include <ftw.h>
 #include <jansson.h>
 #include <limits.h>
+#include <nettle/base64.h>
 #include <png.h>
 #include <sys/wait.h>
 
@@ -342,29 +343,78 @@ Test(report, a_corrupt_folder_is_a_clear_error)
 	rm_tree(root);
 }
 
-Test(report, svg_inlining_refuses_active_content)
+/* A startup folder whose startup.svg was replaced by svg; its HTML report. */
+static char *report_with_svg(char *root, const char *svg)
 {
-	bench_error err;
-	char *s;
+	char dir[PATH_MAX + 64], path[PATH_MAX + 80], *argv[1] = { dir }, *page;
+	FILE *f;
 
-	s = report_svg_inline("<?xml version=\"1.0\"?>\n<svg viewBox='0 0 1 1'><defs><path id='gpPt0'/></defs>"
-			      "<use xlink:href='#gpPt0'/><g clip-path=\"url(#c1)\"/></svg>",
-			      "p3-", &err);
-	cr_assert_not_null(s, "%s", err.msg);
-	cr_expect_eq(strncmp(s, "<svg", 4), 0, "the XML prologue is dropped");
-	cr_expect(strstr(s, "id='p3-gpPt0'"));
-	cr_expect(strstr(s, "href='#p3-gpPt0'"));
-	cr_expect(strstr(s, "url(#p3-c1)"));
-	free(s);
-	cr_expect_null(report_svg_inline("<svg><script>alert(1)</script></svg>", "p-", &err));
-	cr_expect_null(report_svg_inline("<svg onload=\"alert(1)\"></svg>", "p-", &err));
-	cr_expect_null(report_svg_inline("<svg><g\nONCLICK = 'x'/></svg>", "p-", &err));
-	cr_expect_null(report_svg_inline("<svg><image href='http://example.com/x.png'/></svg>", "p-", &err));
-	cr_expect_null(report_svg_inline("<svg><foreignObject/></svg>", "p-", &err));
-	cr_expect_null(report_svg_inline("not an svg", "p-", &err));
-	s = report_svg_inline("<svg><text>bench startup on vm</text></svg>", "p-", &err);
-	cr_expect_not_null(s, "plain words such as 'on' are not handlers: %s", err.msg);
-	free(s);
+	temp_root(root);
+	startup_folder(root, "2026-11-29T10-00-00Z-startup", "alpha", dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/startup.svg", dir);
+	unlink(path);
+	f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fputs(svg, f);
+	fclose(f);
+	free(report_of(root, argv, 1, &page));
+	return page;
+}
+
+/* Whatever an SVG holds reaches the page only as the bytes of an image. */
+Test(report, a_hostile_svg_is_only_ever_an_image)
+{
+	static const char svg[] = "<svg/onload=alert(document.domain)><g\x0conclick=alert(5)></g><a\nhref=\"java&#115;"
+				  "cript:alert(6)\"><text>x</text></a></svg>";
+	char root[32], *page, *b64, *end;
+	uint8_t decoded[sizeof(svg)];
+	struct base64_decode_ctx ctx;
+	size_t dlen = sizeof(decoded);
+
+	page = report_with_svg(root, svg);
+	cr_expect(!strstr(page, "onload"), "the SVG's markup reached the page");
+	cr_expect(!strstr(page, "onclick"));
+	cr_expect(!strstr(page, "java&#115;cript"));
+	cr_expect(!strstr(page, "<svg"));
+	cr_expect(strstr(page, "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none';"),
+		  "no policy that forbids scripts");
+	/* The image is the file, byte for byte. */
+	b64 = strstr(page, "src=\"data:image/svg+xml;base64,");
+	cr_assert_not_null(b64, "%s", page);
+	b64 += strlen("src=\"data:image/svg+xml;base64,");
+	end = strchr(b64, '"');
+	cr_assert_not_null(end);
+	base64_decode_init(&ctx);
+	cr_assert(base64_decode_update(&ctx, &dlen, decoded, (size_t)(end - b64), b64));
+	cr_assert(base64_decode_final(&ctx));
+	cr_expect_eq(dlen, strlen(svg));
+	cr_expect_eq(memcmp(decoded, svg, strlen(svg)), 0);
+	free(page);
+	rm_tree(root);
+}
+
+/* A symlinked plot is not read: its target may be anything. */
+Test(report, a_symlinked_svg_is_not_read)
+{
+	char root[32], dir[PATH_MAX + 64], path[PATH_MAX + 80], secret[64], *argv[1] = { dir }, *page;
+	FILE *f;
+
+	temp_root(root);
+	startup_folder(root, "2026-11-29T10-00-00Z-startup", "alpha", dir, sizeof(dir));
+	snprintf(secret, sizeof(secret), "%s/elsewhere.svg", root);
+	f = fopen(secret, "w");
+	cr_assert_not_null(f);
+	fputs("<svg><text>not in this folder</text></svg>", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/startup.svg", dir);
+	unlink(path);
+	cr_assert_eq(symlink(secret, path), 0);
+	free(report_of(root, argv, 1, &page));
+	cr_expect(!strstr(page, "not in this folder"), "a symlink's target was inlined");
+	cr_expect(!strstr(page, "data:image/svg+xml;base64,"), "a symlink's target was embedded");
+	cr_expect(strstr(page, "class=\"missing\""));
+	free(page);
+	rm_tree(root);
 }
 
 /* ---- rendering -------------------------------------------------------------- */
@@ -430,6 +480,58 @@ static int screenshot(const char *chromium, const char *html, const char *png, c
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
+/* Headless Chromium's DOM of html after loading it, into out; its exit status. */
+static int dump_dom(const char *chromium, const char *html, const char *out, const char *profile)
+{
+	char url[PATH_MAX + 16], data[PATH_MAX + 32];
+	int st;
+	pid_t pid;
+
+	snprintf(url, sizeof(url), "file://%s", html);
+	snprintf(data, sizeof(data), "--user-data-dir=%s", profile);
+	pid = fork();
+	if (pid == 0) {
+		int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644), null = open("/dev/null", O_WRONLY);
+
+		dup2(fd, 1);
+		dup2(null, 2);
+		alarm(120);
+		execl(chromium, chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+		      "--no-first-run", "--disable-background-networking", "--disable-component-update",
+		      "--disable-sync", data, "--virtual-time-budget=2000", "--dump-dom", url, (char *)NULL);
+		_exit(98);
+	}
+	waitpid(pid, &st, 0);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* SVGs whose handlers would retitle the page: after Chromium loaded the
+ * report, the title is still the report's own. */
+Test(report, no_script_in_a_plot_runs_in_chromium)
+{
+	static const char svg[] = "<svg/onload=\"document.title='PW'+'NED1'\" xmlns=\"http://www.w3.org/2000/svg\">"
+				  "<animate/onbegin=\"document.title='PW'+'NED2'\" attributeName=\"x\" dur=\"1s\"/>"
+				  "<rect width=\"10\" height=\"10\"/></svg>";
+	const char *chromium = find_chromium();
+	char root[32], html[PATH_MAX], dom[PATH_MAX], profile[PATH_MAX], *page, *text;
+
+	if (!chromium)
+		cr_skip_test("chromium is not installed (apt-get install chromium): the check needs a browser");
+	page = report_with_svg(root, svg);
+	free(page);
+	snprintf(html, sizeof(html), "%s/report.html", root);
+	snprintf(dom, sizeof(dom), "%s/dom.html", root);
+	snprintf(profile, sizeof(profile), "%s/chromium-profile", root);
+	cr_assert_eq(mkdir(profile, 0700), 0);
+	cr_assert_eq(dump_dom(chromium, html, dom, profile), 0, "chromium failed");
+	text = test_read_file(dom, NULL);
+	cr_assert(strstr(text, "</html>"), "chromium dumped no page: %s", text);
+	cr_expect(!strstr(text, "PWNED"), "a script in the SVG ran");
+	cr_expect(strstr(text, "<title>"), "%.300s", text);
+	free(text);
+	rm_tree(root);
+}
+
 Test(report, renders_in_headless_chromium)
 {
 	const char *chromium = find_chromium();
@@ -468,9 +570,9 @@ Test(report, renders_in_headless_chromium)
 			closedir(d);
 	}
 	cr_expect_eq(svgs, 2u, "startup.svg and density.svg");
-	cr_expect_eq(count(page, "<svg"), svgs, "every plot inlined once");
+	cr_expect_eq(count(page, " src=\"data:image/svg+xml;base64,"), svgs, "every plot embedded once");
+	cr_expect_eq(count(page, "<img"), svgs, "self-contained: nothing linked");
 	cr_expect_eq(count(page, "class=\"missing\""), 0u);
-	cr_expect_eq(count(page, "<img"), 0u, "self-contained: nothing linked");
 
 	snprintf(html, sizeof(html), "%s/report.html", root);
 	snprintf(png_path, sizeof(png_path), "%s/shot.png", root);

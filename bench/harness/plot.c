@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <math.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,9 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "../../lib/interrupt.h"
+#include "plot_files.h"
 
 extern char **environ;
 
@@ -137,65 +141,45 @@ void plot_plain_name(char *dst, size_t sz, const char *src)
 	dst[i] = '\0';
 }
 
-FILE *plot_data_open(const char *dir, const char *name, char *path, size_t pathsz,
-		       bench_error *err)
-{
-	int n = snprintf(path, pathsz, "%s/%s", dir, name);
-	FILE *f;
-
-	if (n < 0 || (size_t)n >= pathsz) {
-		bench_fail(err, ENAMETOOLONG, "%s/%s", dir, name);
-		return NULL;
-	}
-	f = fopen(path, "w");
-	if (!f)
-		bench_fail(err, errno, "%s", path);
-	else
-		errno = 0;
-	return f;
-}
-
-int plot_data_close(FILE *f, const char *path, bench_error *err)
-{
-	int failed = ferror(f), e = errno;
-
-	if (fclose(f) != 0 && !failed) {
-		failed = 1;
-		e = errno;
-	}
-	return failed ? bench_fail(err, e ? e : EIO, "writing %s", path) : 0;
-}
-
 /* ---- running gnuplot ---------------------------------------------------- */
 
-/* Appends name='value' to buf as a gnuplot single-quoted string, in which
- * a quote is written twice and nothing else is special. */
-void plot_var_string(char *buf, size_t sz, const char *name, const char *value)
+/* Appends name='value'; to buf as a gnuplot single-quoted string, in which
+ * a quote is written twice and nothing else is special.  All of it or
+ * nothing: -1, buf unchanged, when it does not fit. */
+int plot_var_string(char *buf, size_t sz, const char *name, const char *value)
 {
-	size_t len = strlen(buf);
+	size_t len = strnlen(buf, sz), need = strlen(name) + 4; /* ='';  */
 
-	len += (size_t)snprintf(buf + len, len < sz ? sz - len : 0, "%s='", name);
-	for (; *value && len + 3 < sz; value++) {
+	for (const char *v = value; *v; v++)
+		need += *v == '\'' ? 2 : 1;
+	if (len >= sz || need >= sz - len) /* and the '\0' */
+		return -1;
+	len += (size_t)sprintf(buf + len, "%s='", name);
+	for (; *value; value++) {
 		if (*value == '\'')
 			buf[len++] = '\'';
 		buf[len++] = *value == '\n' ? ' ' : *value;
 	}
-	if (len + 3 < sz) {
-		buf[len++] = '\'';
-		buf[len++] = ';';
-	}
+	buf[len++] = '\'';
+	buf[len++] = ';';
 	buf[len] = '\0';
+	return 0;
 }
 
-/* The last non-empty line of the log, for the error message. */
-static void last_line(const char *path, char *out, size_t sz)
+/* The last non-empty line of gnuplot's log, for the error message. */
+static void last_line(int logfd, char *out, size_t sz)
 {
 	char line[256];
-	FILE *f = fopen(path, "r");
+	int fd = dup(logfd);
+	FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
 
 	out[0] = '\0';
-	if (!f)
+	if (!f) {
+		if (fd >= 0)
+			close(fd);
 		return;
+	}
+	rewind(f);
 	while (fgets(line, sizeof(line), f)) {
 		line[strcspn(line, "\r\n")] = '\0';
 		if (line[strspn(line, " \t^")])
@@ -204,30 +188,59 @@ static void last_line(const char *path, char *out, size_t sz)
 	fclose(f);
 }
 
+/* Waits for gnuplot.  Ctrl-C (the harness's flag, lib/interrupt.h) while
+ * it draws ends it and is an interruption: exit 130, not a plot that
+ * failed or, worse, a run that went on as if nothing had been pressed. */
+static int wait_gnuplot(pid_t pid, int *status, bench_error *err)
+{
+	while (waitpid(pid, status, 0) < 0) {
+		if (errno != EINTR)
+			return bench_fail(err, errno, "waiting for gnuplot");
+		if (bench_interrupted) {
+			kill(-pid, SIGKILL); /* its process group: a wrapper's children too */
+			while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+				;
+			return interrupt_check(err);
+		}
+	}
+	if (WIFSIGNALED(*status) && bench_interrupted &&
+	    (WTERMSIG(*status) == SIGINT || WTERMSIG(*status) == SIGTERM || WTERMSIG(*status) == SIGHUP))
+		return interrupt_check(err);
+	return 0;
+}
+
+/* Runs gnuplot in the stage folder, stdin and stdout /dev/null, stderr
+ * into the log, in a process group of its own (so that it can be ended
+ * whole); no shell. */
 static int run_gnuplot(const char *gnuplot, const char *template_path, const char *vars,
-		       const char *log, bench_error *err)
+		       const struct plot_stage *st, int logfd, const char *log, bench_error *err)
 {
 	char *argv[] = { (char *)"gnuplot", (char *)"--default-settings", (char *)"-e",
 			 (char *)vars, (char *)template_path, NULL };
 	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
 	pid_t pid;
 	int rc, status;
 
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 2, log, O_WRONLY | O_CREAT | O_APPEND, 0644);
-	rc = posix_spawn(&pid, gnuplot, &fa, NULL, argv, environ);
+	posix_spawn_file_actions_adddup2(&fa, logfd, 2);
+	posix_spawn_file_actions_addfchdir_np(&fa, st->fd);
+	posix_spawnattr_init(&attr);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+	posix_spawnattr_setpgroup(&attr, 0);
+	rc = posix_spawn(&pid, gnuplot, &fa, &attr, argv, environ);
+	posix_spawnattr_destroy(&attr);
 	posix_spawn_file_actions_destroy(&fa);
 	if (rc != 0)
 		return bench_fail(err, rc, "running %s", gnuplot);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return bench_fail(err, errno, "waiting for gnuplot");
+	if (wait_gnuplot(pid, &status, err) < 0)
+		return -1;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		char why[200];
 
-		last_line(log, why, sizeof(why));
+		last_line(logfd, why, sizeof(why));
 		return bench_fail(err, 0, "gnuplot failed on %s (%s %d): %s; output in %s",
 				  template_path, WIFEXITED(status) ? "exit" : "signal",
 				  WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status),
@@ -246,34 +259,61 @@ void plot_title(const struct results *res, char *buf, size_t sz)
 		snprintf(buf + n, sz - (size_t)n, " (VM accel: %s)", accel);
 }
 
+/* Draws the images in the stage folder, then moves them into the results
+ * folder: gnuplot never opens a name in the results folder for writing. */
+static int render_staged(const char *gnuplot, const char *template_path, const char *template_name,
+			 const char *dir, const char *vars, bench_error *err)
+{
+	static const char *const terms[][2] = { { "pngcairo", "png" }, { "svg", "svg" } };
+	size_t vlen = strlen(vars) + NAME_MAX + 96;
+	char *all = malloc(vlen), log[PATH_MAX + 16], out[NAME_MAX + 1];
+	struct plot_stage st;
+	int logfd, rc = 0;
+
+	if (!all)
+		return bench_fail(err, errno, "plot: malloc");
+	if (plot_stage_open(&st, dir, err) < 0) {
+		free(all);
+		return -1;
+	}
+	/* plot_draw empties the log once, so that every template a
+	 * benchmark renders can add to it. */
+	snprintf(log, sizeof(log), "%s/gnuplot.log", dir);
+	logfd = openat(st.dirfd, "gnuplot.log", O_RDWR | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (logfd < 0)
+		rc = bench_fail(err, errno, "%s", log);
+	for (size_t t = 0; rc == 0 && t < sizeof(terms) / sizeof(terms[0]); t++) {
+		snprintf(out, sizeof(out), "%s.%s", template_name, terms[t][1]);
+		snprintf(all, vlen, "%s", vars);
+		/* The data files are in the results folder, the stage's parent. */
+		if (plot_var_string(all, vlen, "datadir", "..") < 0 ||
+		    plot_var_string(all, vlen, "term", terms[t][0]) < 0 ||
+		    plot_var_string(all, vlen, "outfile", out) < 0)
+			rc = bench_fail(err, ENAMETOOLONG, "plot %s: its settings", template_name);
+		else
+			rc = run_gnuplot(gnuplot, template_path, all, &st, logfd, log, err);
+	}
+	for (size_t t = 0; rc == 0 && t < sizeof(terms) / sizeof(terms[0]); t++) {
+		snprintf(out, sizeof(out), "%s.%s", template_name, terms[t][1]);
+		rc = plot_stage_publish(&st, out, err);
+	}
+	if (logfd >= 0)
+		close(logfd);
+	plot_stage_close(&st);
+	free(all);
+	return rc;
+}
+
 int plot_render(const char *template_name, const char *dir, const char *vars, bench_error *err)
 {
-	char gnuplot[PATH_MAX], template_path[PATH_MAX], log[PATH_MAX], out[PATH_MAX];
-	static const char *const terms[][2] = { { "pngcairo", "png" }, { "svg", "svg" } };
+	char gnuplot[PATH_MAX], template_path[PATH_MAX];
 
 	if (!find_gnuplot(gnuplot, sizeof(gnuplot)))
 		return PLOT_NO_GNUPLOT;
 	if (plot_find_template(template_name, template_path, sizeof(template_path), err) < 0)
 		return -1;
-	/* plot_draw empties the log once, so that every template a
-	 * benchmark renders can add to it. */
-	snprintf(log, sizeof(log), "%s/gnuplot.log", dir);
-	for (size_t t = 0; t < sizeof(terms) / sizeof(terms[0]); t++) {
-		size_t vlen = strlen(vars) + PATH_MAX + 64;
-		char *all = malloc(vlen);
-
-		if (!all)
-			return bench_fail(err, errno, "plot: malloc");
-		snprintf(out, sizeof(out), "%s/%s.%s", dir, template_name, terms[t][1]);
-		snprintf(all, vlen, "%s", vars);
-		plot_var_string(all, vlen, "term", terms[t][0]);
-		plot_var_string(all, vlen, "outfile", out);
-		if (run_gnuplot(gnuplot, template_path, all, log, err) < 0) {
-			free(all);
-			return -1;
-		}
-		free(all);
-	}
+	if (render_staged(gnuplot, template_path, template_name, dir, vars, err) < 0)
+		return -1;
 	return PLOT_DRAWN;
 }
 

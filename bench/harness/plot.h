@@ -34,17 +34,22 @@ int plot_draw(const struct benchmark *b, const struct results *res, const char *
 /* What a benchmark's plot function (its descriptor's plot) builds on. */
 
 /* Renders plots/<template_name>.gp into <dir>/<name>.png and .svg, with
- * vars (gnuplot assignments, see plot_var_string) set first.  Returns
- * PLOT_DRAWN, PLOT_NO_GNUPLOT, or -1. */
+ * vars (gnuplot assignments, see plot_var_string) set first, and datadir,
+ * where the template finds the data files of dir (gnuplot runs in a
+ * private folder: see plot_files.h).  Returns PLOT_DRAWN, PLOT_NO_GNUPLOT,
+ * or -1 (BENCH_EXIT_INTERRUPTED in err->exit_code after Ctrl-C). */
 int plot_render(const char *template_name, const char *dir, const char *vars, bench_error *err);
 
-/* Appends name='value'; to buf as a gnuplot assignment, quoted safely. */
-void plot_var_string(char *buf, size_t sz, const char *name, const char *value);
+/* Appends name='value'; to buf as a gnuplot assignment, quoted safely:
+ * 0, or -1 with buf unchanged when it does not fit in sz. */
+int plot_var_string(char *buf, size_t sz, const char *name, const char *value);
 
 /* "bench <benchmark> on <host> (VM accel: tcg)" */
 void plot_title(const struct results *res, char *buf, size_t sz);
 
-/* Data files: created in dir; close reports a failed write. */
+/* Data files: written in dir under a temporary name, which close renames
+ * over name (a symlink there is replaced, never followed); close reports
+ * a failed write.  plot_files.c */
 FILE *plot_data_open(const char *dir, const char *name, char *path, size_t pathsz, bench_error *err);
 int plot_data_close(FILE *f, const char *path, bench_error *err);
 

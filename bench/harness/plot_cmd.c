@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../../lib/interrupt.h"
 #include "plot.h"
 #include "plot_cmd.h"
 
@@ -22,13 +23,15 @@ int cmd_plot(int argc, char **argv, const struct benchmark *const *table)
 		bench_error_print(&err);
 		return BENCH_EXIT_FAIL;
 	}
+	/* Ctrl-C ends gnuplot and removes its folder: exit 130. */
+	interrupt_install();
 	res.bench = benchmark_find(table, res.benchmark);
 	rc = res.bench ? plot_draw(res.bench, &res, argv[1], &err)
 		       : bench_fail(&err, 0, "no plot named '%s'", res.benchmark);
 	results_free(&res);
 	if (rc < 0) {
 		bench_error_print(&err);
-		return BENCH_EXIT_FAIL;
+		return err.exit_code ? err.exit_code : BENCH_EXIT_FAIL;
 	}
 	if (rc == PLOT_NO_GNUPLOT) {
 		fprintf(stderr, "bench: gnuplot not found: plots not drawn (apt-get install gnuplot-nox)\n");

@@ -18,7 +18,7 @@ static void usage(FILE *out)
 	fputs("usage: bench report [--out BASE] [DIR ...]\n"
 	      "\n"
 	      "Builds a report from results folders: BASE.md (Markdown, plots linked as PNG) and\n"
-	      "BASE.html (self-contained: plots inlined as SVG), with the machines, a table and the\n"
+	      "BASE.html (self-contained: plots embedded as SVG images), with the machines, a table and the\n"
 	      "plots of each benchmark, and a summary for a vSphere administrator deciding on\n"
 	      "Kubernetes.  A benchmark none of the folders holds is reported as not measured.\n"
 	      "\n"

@@ -1,21 +1,28 @@
 /* The report as one self-contained HTML file: the style inline, every plot
- * inlined as SVG (never linked), every string from the results escaped.
+ * embedded as an image (never linked), every string from the results escaped.
  *
- * An SVG comes from a results folder, which anyone may have edited: it is
- * inlined only when it holds no script, event handler, foreign object or
- * external reference; otherwise the report says so in its place. */
-#include <ctype.h>
+ * An SVG comes from a results folder, which anyone may have edited.  No list
+ * of what is dangerous in it could be complete, so none is kept: a plot is
+ * only ever an <img> of a data: URI, which browsers never script, and the
+ * page's Content-Security-Policy forbids every script and every fetch. */
 #include <errno.h>
+#include <fcntl.h>
+#include <nettle/base64.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "report_model.h"
 
 /* gnuplot's plots are tens to hundreds of KiB. */
-#define SVG_MAX_BYTES (16u << 20)
+#define PLOT_MAX_BYTES (16u << 20)
+
+/* No script, no fetch: images only from data: URIs, the inline style. */
+static const char csp[] = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
+			  "base-uri 'none'; form-action 'none'";
 
 static const char style[] =
 	"body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:2em auto;max-width:1240px;"
@@ -26,7 +33,7 @@ static const char style[] =
 	"table{border-collapse:collapse;margin:1em 0;font-size:.9em}"
 	"th,td{border:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top}"
 	"th{background:#eef2f8}tr:nth-child(even) td{background:#fafafa}"
-	"figure{margin:1em 0}figure svg{width:100%;height:auto;border:1px solid #ddd}"
+	"figure{margin:1em 0}figure img{width:100%;height:auto;border:1px solid #ddd}"
 	"figcaption{font-size:.85em;color:#555}"
 	".missing{color:#a33}";
 
@@ -55,112 +62,60 @@ static void html_text(FILE *f, const char *s)
 	}
 }
 
-/* Reads a file whole (bounded); NULL with *err. */
-static char *read_all(const char *path, bench_error *err)
+/* Reads a plot whole (bounded); NULL with *err.  A symlink is refused: it
+ * could point anywhere, and its target would end up in the report. */
+static uint8_t *read_plot(const char *path, size_t *len, bench_error *err)
 {
-	FILE *f = fopen(path, "r");
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	struct stat st;
-	char *buf;
-	size_t n;
+	uint8_t *buf;
+	size_t n = 0;
 
-	if (!f) {
-		bench_fail(err, errno, "%s", path);
-		return NULL;
-	}
-	if (fstat(fileno(f), &st) != 0 || st.st_size < 0 || (size_t)st.st_size > SVG_MAX_BYTES) {
-		fclose(f);
-		bench_fail(err, EFBIG, "%s: not a plot bench drew (over %u MiB)", path, SVG_MAX_BYTES >> 20);
-		return NULL;
+	if (fd < 0)
+		return bench_fail(err, errno, "%s", path), NULL;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 0 || (size_t)st.st_size > PLOT_MAX_BYTES) {
+		close(fd);
+		return bench_fail(err, 0, "not a plot bench drew (a regular file up to %u MiB)", PLOT_MAX_BYTES >> 20), NULL;
 	}
 	buf = malloc((size_t)st.st_size + 1);
 	if (!buf) {
-		fclose(f);
-		bench_fail(err, ENOMEM, "%s", path);
-		return NULL;
+		close(fd);
+		return bench_fail(err, ENOMEM, "%s", path), NULL;
 	}
-	n = fread(buf, 1, (size_t)st.st_size, f);
-	buf[n] = '\0';
-	fclose(f);
+	while (n < (size_t)st.st_size) {
+		ssize_t r = read(fd, buf + n, (size_t)st.st_size - n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	*len = n;
 	return buf;
 }
 
-/* Does s hold an attribute named on...= (an event handler)? */
-static bool has_event_attribute(const char *s)
-{
-	for (const char *p = s; (p = strpbrk(p, " \t\r\n")) != NULL; p++) {
-		const char *q = p + 1;
-
-		if (tolower((unsigned char)q[0]) != 'o' || tolower((unsigned char)q[1]) != 'n')
-			continue;
-		q += 2;
-		while (isalpha((unsigned char)*q))
-			q++;
-		while (*q == ' ' || *q == '\t')
-			q++;
-		if (*q == '=' && q > p + 3)
-			return true;
-	}
-	return false;
-}
-
-char *report_svg_inline(const char *svg, const char *prefix, bench_error *err)
-{
-	static const char *const banned[] = { "<script", "<foreignobject", "javascript:", "<iframe", "<object",
-					      "<embed", "<image", "<a ", "href='http", "href=\"http", "href='//",
-					      "href=\"//", "data:", "<!entity", "<style", "@import" };
-	/* What refers to an id, and the id itself: each gets the prefix. */
-	static const char *const refs[] = { "id='", "id=\"", "href='#", "href=\"#", "url(#" };
-	const char *start = strstr(svg, "<svg");
-	size_t plen = strlen(prefix), cap, len = 0;
-	char *out;
-
-	if (!start)
-		return bench_fail(err, 0, "not an SVG file"), NULL;
-	for (size_t i = 0; i < sizeof(banned) / sizeof(banned[0]); i++)
-		if (strcasestr(start, banned[i]))
-			return bench_fail(err, 0, "the SVG holds '%s', which a report does not inline", banned[i]), NULL;
-	if (has_event_attribute(start))
-		return bench_fail(err, 0, "the SVG holds an event handler, which a report does not inline"), NULL;
-	/* Every reference grows by the prefix; count them first. */
-	cap = strlen(start) + 1;
-	for (size_t i = 0; i < sizeof(refs) / sizeof(refs[0]); i++)
-		for (const char *p = start; (p = strstr(p, refs[i])) != NULL; p += strlen(refs[i]))
-			cap += plen;
-	out = malloc(cap);
-	if (!out)
-		return bench_fail(err, ENOMEM, "inlining an SVG"), NULL;
-	for (const char *p = start; *p;) {
-		size_t matched = 0;
-
-		for (size_t i = 0; i < sizeof(refs) / sizeof(refs[0]) && !matched; i++)
-			if (strncmp(p, refs[i], strlen(refs[i])) == 0)
-				matched = strlen(refs[i]);
-		if (matched) {
-			memcpy(out + len, p, matched);
-			len += matched;
-			memcpy(out + len, prefix, plen);
-			len += plen;
-			p += matched;
-		} else {
-			out[len++] = *p++;
-		}
-	}
-	out[len] = '\0';
-	return out;
-}
-
-static void plot(FILE *f, const struct block *b, unsigned index)
+/* A plot as an <img> whose source is the file itself, base64 in a data:
+ * URI.  A browser never runs script in an SVG it shows as an image, nor
+ * fetches anything it refers to: nothing in the file needs inspecting. */
+static void plot(FILE *f, const struct block *b)
 {
 	bench_error err = { 0 };
-	char prefix[32], *svg = read_all(b->cells[1], &err), *inl = NULL;
+	size_t len = 0;
+	uint8_t *svg = read_plot(b->cells[1], &len, &err);
+	char *b64 = svg ? malloc(BASE64_ENCODE_RAW_LENGTH(len) + 1) : NULL;
 
-	snprintf(prefix, sizeof(prefix), "p%u-", index);
-	if (svg)
-		inl = report_svg_inline(svg, prefix, &err);
 	fputs("<figure>\n", f);
-	if (inl) {
-		fputs(inl, f);
+	if (b64) {
+		base64_encode_raw(b64, len, svg);
+		b64[BASE64_ENCODE_RAW_LENGTH(len)] = '\0';
+		fputs("<img alt=\"", f);
+		html_text(f, b->cells[0]);
+		fprintf(f, "\" src=\"data:image/svg+xml;base64,%s\">", b64);
 	} else {
+		if (svg)
+			bench_fail(&err, ENOMEM, "%s", b->cells[1]);
 		fputs("<p class=\"missing\">Plot not shown: ", f);
 		html_text(f, b->cells[1]);
 		fputs(": ", f);
@@ -170,7 +125,7 @@ static void plot(FILE *f, const struct block *b, unsigned index)
 	fputs("\n<figcaption>", f);
 	html_text(f, b->cells[0]);
 	fputs("</figcaption>\n</figure>\n", f);
-	free(inl);
+	free(b64);
 	free(svg);
 }
 
@@ -178,14 +133,15 @@ int report_write_html(const struct doc *d, const char *path, bench_error *err)
 {
 	FILE *f = fopen(path, "w");
 	const char *title = d->n && d->b[0].kind == BLOCK_HEADING ? d->b[0].cells[0] : "bench report";
-	unsigned nplot = 0;
 	int failed, e;
 
 	if (!f)
 		return bench_fail(err, errno, "%s", path);
-	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
-	      f);
+	fprintf(f,
+		"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+		"<meta http-equiv=\"Content-Security-Policy\" content=\"%s\">\n"
+		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
+		csp);
 	html_text(f, title);
 	fprintf(f, "</title>\n<style>%s</style>\n</head>\n<body>\n", style);
 	for (size_t i = 0; i < d->n; i++) {
@@ -230,7 +186,7 @@ int report_write_html(const struct doc *d, const char *path, bench_error *err)
 			fputs("</table>\n", f);
 			break;
 		case BLOCK_PLOT:
-			plot(f, b, nplot++);
+			plot(f, b);
 			break;
 		}
 	}

@@ -11,11 +11,11 @@
  * in bench/<name>_report.c), built on what this header offers.
  *   report_md.c       the document as Markdown
  *   report_html.c     the document as one self-contained HTML file, the
- *                     plots inlined as SVG
+ *                     plots embedded as images (data: URIs)
  *
  * Everything read from a results folder is untrusted text: the renderers
- * escape every string, and an SVG is inlined only when it holds nothing
- * active (scripts, event handlers, external references). */
+ * escape every string, and an SVG only ever becomes an <img>, which no
+ * browser scripts. */
 #ifndef BENCH_REPORT_MODEL_H
 #define BENCH_REPORT_MODEL_H
 
@@ -113,11 +113,5 @@ const struct report_folder *report_latest(const struct report_input *in, const c
 
 int report_write_markdown(const struct doc *d, const char *path, bench_error *err);
 int report_write_html(const struct doc *d, const char *path, bench_error *err);
-
-/* Makes an SVG file's text fit for inlining into HTML: drops the XML
- * prologue, prefixes every id (and reference to it) with prefix so that
- * several plots can share a page, and refuses anything active.  Returns a
- * malloc'd string, or NULL with *err. */
-char *report_svg_inline(const char *svg, const char *prefix, bench_error *err);
 
 #endif

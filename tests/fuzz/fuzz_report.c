@@ -4,8 +4,8 @@
  * Input: a results.json, or a JSON array of up to 8 of them (several
  * folders, several hosts: what the summary compares).  Each "folder" is a
  * private temporary folder, made once, holding one small plot, so that the
- * plot paths run too; the outputs are written there and read back.  The
- * input's bytes also go through the SVG inliner as if they were a plot.
+ * plot paths run too (each plot is embedded as an image); the outputs are
+ * written there and read back.
  *
  * Besides the sanitizers, it checks that no string from the results turns
  * into markup: the HTML holds no <script, whatever the input. */
@@ -71,21 +71,6 @@ static char *slurp(const char *path)
 	return buf;
 }
 
-static void inline_svg(const uint8_t *data, size_t size)
-{
-	char *s = malloc(size + 1), *out;
-	bench_error err = { 0 };
-
-	CHECK(s != NULL);
-	memcpy(s, data, size);
-	s[size] = '\0';
-	out = report_svg_inline(s, "p0-", &err);
-	if (out)
-		CHECK(strcasestr(out, "<script") == NULL);
-	free(out);
-	free(s);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -100,7 +85,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!tmpdir[0])
 		setup_once();
-	inline_svg(data, size);
 	doc = json_loadb((const char *)data, size, 0, &jerr);
 	if (!doc)
 		return 0;
