@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../../bench/benchmarks.h"
 #include "../../bench/harness/report_model.h"
 
 #define CHECK(cond)                                                                     \
@@ -104,7 +105,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		report_folder_describe(&folders[i]);
 	}
 
-	if (in.n > 0 && report_build(&d, &in, &err) == 0) {
+	if (in.n > 0 && report_build(&d, &in, benchmark_table, &err) == 0) {
 		char *html;
 
 		CHECK(report_write_markdown(&d, md_path, &err) == 0);
