@@ -210,6 +210,15 @@ static int on_sync(struct iso_run *run, struct iso_probe_result *p, struct runne
 	bench_error hverr = { 0 };
 
 	read_host(p, &run->markers, 0, false);
+	/* The host's name for the workload's cgroup, not for bench's own: the
+	 * runner may put its workload in a cgroup of its own. */
+	if (runner_has(r->ops, RUNNER_CAP_HOST_PIDS) && in->host_pid > 0) {
+		char path[64];
+
+		snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)in->host_pid);
+		memset(&p->obs[PC_CGROUP].host[0].pv, 0, sizeof(p->obs[PC_CGROUP].host[0].pv));
+		probe_read_cgroup(&p->obs[PC_CGROUP].host[0].pv, path);
+	}
 	p->hv_ok = iso_hostview_collect(r->ops->name, in->host_pid, &p->hv, &hverr) == 0;
 	if (iso_host_burst(run->burst_ms, err) < 0)
 		return -1;

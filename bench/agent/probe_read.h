@@ -336,6 +336,22 @@ static inline void probe_status_field(struct probe_value *pv, const char *key)
 }
 
 /* Reads one channel.  markers may be NULL. */
+/* The cgroup channel: a process's cgroup paths as /proc/<pid>/cgroup names
+ * them.  The agent reads its own; the harness reads the same file of the
+ * workload from the host, so "leaks" means the workload sees the host's
+ * names for its cgroups (no cgroup namespace), whatever cgroup it is in. */
+static inline void probe_read_cgroup(struct probe_value *pv, const char *path)
+{
+	if (probe_file(pv, path, 0) == 0) {
+		pv->has_n = 1;
+		pv->n = probe_fnv(PROBE_FNV_INIT, probe_buf, strlen(probe_buf));
+		for (char *p = probe_buf; *p; p++)
+			if (*p == '\n')
+				*p = ';';
+		snprintf(pv->v, sizeof(pv->v), "%.*s", PROBE_VALUE_MAX, probe_buf);
+	}
+}
+
 static inline void probe_read_channel(int ch, const struct probe_markers *markers, struct probe_value *pv)
 {
 	struct utsname uts;
@@ -512,14 +528,7 @@ static inline void probe_read_channel(int ch, const struct probe_markers *marker
 		probe_count_dir(pv, "/dev", 1);
 		break;
 	case PC_CGROUP:
-		if (probe_file(pv, "/proc/self/cgroup", 0) == 0) {
-			pv->has_n = 1;
-			pv->n = probe_fnv(PROBE_FNV_INIT, probe_buf, strlen(probe_buf));
-			for (char *p = probe_buf; *p; p++)
-				if (*p == '\n')
-					*p = ';';
-			snprintf(pv->v, sizeof(pv->v), "%.*s", PROBE_VALUE_MAX, probe_buf);
-		}
+		probe_read_cgroup(pv, "/proc/self/cgroup");
 		break;
 	default:
 		pv->err = EINVAL;

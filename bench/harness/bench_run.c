@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "cleanup.h"
 #include "run_output.h"
 #include "session.h"
 
@@ -17,6 +19,25 @@ const struct benchmark *benchmark_find(const struct benchmark *const *table, con
 		if (strcmp((*table)->name, name) == 0)
 			return *table;
 	return NULL;
+}
+
+/* What an earlier run killed before its teardown left (cgroups, folders,
+ * domains) would skew this run's figures and fill the host: the runners
+ * about to run remove it first, and the run says so in one line.  A
+ * failure here is told but does not stop the run. */
+static void clean_up_after_dead_runs(const struct run_options *o)
+{
+	struct runner_cleanup_counts removed = { 0 };
+	bench_error err = { 0 };
+	char what[256];
+
+	if (geteuid() != 0)
+		return;
+	if (cleanup_dead_runs(o->runners, o->nrunners, false, &removed, &err) < 0)
+		bench_error_print(&err);
+	cleanup_describe(&removed, what, sizeof(what));
+	if (what[0])
+		fprintf(stderr, "bench: removed what an interrupted earlier run left: %s\n", what);
 }
 
 static int run_with(const struct benchmark *b, void *ctx, int argc, char **argv, int full_argc, char **full_argv)
@@ -39,6 +60,7 @@ static int run_with(const struct benchmark *b, void *ctx, int argc, char **argv,
 		bench_error_print(&err);
 		return err.exit_code ? err.exit_code : BENCH_EXIT_FAIL;
 	}
+	clean_up_after_dead_runs(&opts);
 	rc = session_begin(&ss, b, full_argc, full_argv);
 	if (rc != 0)
 		return rc;

@@ -7,6 +7,41 @@
 #include "../../runners/runner.h"
 #include "cleanup.h"
 
+int cleanup_dead_runs(const char *const *runners, int nrunners, bool all, struct runner_cleanup_counts *removed,
+		      bench_error *err)
+{
+	int rc = 0;
+
+	for (const struct runner_ops *const *r = runner_table; *r; r++) {
+		bench_error one = { 0 };
+		bool chosen = runners == NULL;
+
+		for (int i = 0; i < nrunners && !chosen; i++)
+			chosen = strcmp(runners[i], (*r)->name) == 0;
+		if (!chosen || !(*r)->cleanup)
+			continue;
+		/* Every runner gets its turn; the first failure is the one told. */
+		if ((*r)->cleanup(all, removed, &one) < 0 && rc == 0) {
+			*err = one;
+			rc = -1;
+		}
+	}
+	return rc;
+}
+
+void cleanup_describe(const struct runner_cleanup_counts *removed, char *buf, size_t sz)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (int k = 0; k < removed->nkinds; k++) {
+		if (removed->kinds[k].n == 0 || len >= sz)
+			continue;
+		len += (size_t)snprintf(buf + len, sz - len, "%s%u %s", len ? ", " : "", removed->kinds[k].n,
+					removed->kinds[k].kind);
+	}
+}
+
 int cmd_cleanup(int argc, char **argv)
 {
 	bool all = false;
@@ -26,10 +61,10 @@ int cmd_cleanup(int argc, char **argv)
 			return BENCH_EXIT_USAGE;
 		}
 	}
-	for (const struct runner_ops *const *r = runner_table; *r; r++) {
+	{
 		bench_error err = { 0 };
 
-		if ((*r)->cleanup && (*r)->cleanup(all, &removed, &err) < 0) {
+		if (cleanup_dead_runs(NULL, 0, all, &removed, &err) < 0) {
 			bench_error_print(&err);
 			failed = 1;
 		}
