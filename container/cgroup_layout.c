@@ -117,6 +117,8 @@ int cg_layout_parse(const char *mountinfo, const char *v2_controllers, struct cg
 			if (fslen == 7 && memcmp(fstype, "cgroup2", 7) == 0 && !out->v2_mount[0]) {
 				snprintf(out->v2_mount, sizeof(out->v2_mount), "%s", mnt);
 			} else if (fslen == 6 && memcmp(fstype, "cgroup", 6) == 0) {
+				if (list_has(opts, optslen, "freezer") && !out->v1_freezer[0])
+					snprintf(out->v1_freezer, sizeof(out->v1_freezer), "%s", mnt);
 				for (int c = 0; c < CG_NCONTROLLERS; c++)
 					if (list_has(opts, optslen, controller_names[c]) && !out->v1_mount[c][0]) {
 						snprintf(out->v1_mount[c], sizeof(out->v1_mount[c]), "%s", mnt);

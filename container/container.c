@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -24,11 +25,20 @@
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
 
-/* What the child sends up the sync pipe: once, just before exec or at the
- * step that failed. */
+/* What the child sends up the sync pipe.  One record per outcome:
+ *   REPORT_STARTED  every step before exec went well (its timestamps), sent
+ *                   just before execve;
+ *   REPORT_FAILED   a step failed (its errno): the only record when a step
+ *                   before exec failed, the second one when execve did.
+ * The pipe is close-on-exec, so the parent reads records until end of file:
+ * STARTED then EOF is an exec, STARTED then FAILED is a failed exec. */
+enum report_kind { REPORT_STARTED = 1, REPORT_FAILED = 2 };
+
 struct child_report {
-	int32_t failed_step;   /* -1 when all went well */
-	int32_t errnum;
+	int32_t kind;          /* enum report_kind */
+	int32_t failed_step;   /* REPORT_FAILED: enum child_step */
+	int32_t errnum;        /* REPORT_FAILED: errno of that step */
+	int32_t pad;
 	uint64_t t_child, t_joined, t_rootfs;
 };
 
@@ -58,8 +68,9 @@ static const struct {
 
 static __attribute__((noreturn)) void child_fail(int sync_fd, struct child_report *rep, enum child_step step)
 {
-	rep->failed_step = (int32_t)step;
 	rep->errnum = errno;
+	rep->kind = REPORT_FAILED;
+	rep->failed_step = (int32_t)step;
 	if (write(sync_fd, rep, sizeof(*rep)) < 0)
 		_exit(126);
 	_exit(127);
@@ -72,7 +83,7 @@ static __attribute__((noreturn)) void child_main(const struct container_spec *sp
 						 const sigset_t *mask, bool born_in_cgroup)
 {
 	static char *const envp[] = { "PATH=/", "HOME=/", "container=bench", NULL };
-	struct child_report rep = { .failed_step = -1 };
+	struct child_report rep = { .kind = REPORT_STARTED, .failed_step = -1 };
 
 	rep.t_child = clock_now_ns();
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
@@ -138,23 +149,37 @@ static __attribute__((noreturn)) void child_main(const struct container_spec *sp
 	if (write(sync_fd, &rep, sizeof(rep)) != sizeof(rep))
 		_exit(126);
 	/* The workload starts with default signal dispositions and the
-	 * harness's signal mask, not with everything blocked. */
-	signal(SIGPIPE, SIG_DFL);
+	 * harness's signal mask, not with everything blocked.  Handlers go
+	 * back to the default before the unblocking, as posix_spawn does:
+	 * a harness handler run here would run in the harness's memory
+	 * (Ctrl-C's flag, say) for a signal sent to the container.  The
+	 * harness handles standard signals only, and ignores SIGPIPE. */
+	for (int sig = 1; sig < 32; sig++) {
+		struct sigaction sa;
+
+		if (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler != SIG_DFL &&
+		    (sa.sa_handler != SIG_IGN || sig == SIGPIPE))
+			signal(sig, SIG_DFL);
+	}
 	sigprocmask(SIG_SETMASK, mask, NULL);
 	execve(spec->argv[0], (char *const *)spec->argv, envp);
 	child_fail(sync_fd, &rep, STEP_EXEC);
 }
 
-/* Reads the child's report, then waits for end-of-file: the exec. */
-static int wait_for_exec(struct container *ct, int sync_fd, uint64_t deadline_ns, bench_error *err)
+/* The parent's side of the sync pipe: records until end of file, or the
+ * deadline (then the caller kills the child). */
+static int wait_for_exec(struct container *ct, const struct container_spec *spec, int sync_fd,
+			 uint64_t deadline_ns, bench_error *err)
 {
-	struct child_report rep;
-	size_t got = 0;
+	struct child_report rep[2];
+	/* Room for one byte more than the two records a child may send, so
+	 * that a third is seen for what it is. */
+	char buf[sizeof(rep) + 1];
+	size_t got = 0, nrec;
 
 	for (;;) {
 		struct pollfd p = { .fd = sync_fd, .events = POLLIN };
 		uint64_t now = clock_now_ns();
-		char extra;
 		ssize_t n;
 
 		if (interrupt_check(err) < 0)
@@ -163,36 +188,65 @@ static int wait_for_exec(struct container *ct, int sync_fd, uint64_t deadline_ns
 			return bench_fail(err, 0, "container: its init did not exec in time");
 		if (poll(&p, 1, (int)((deadline_ns - now + 999999) / 1000000)) <= 0)
 			continue;
-		n = got < sizeof(rep) ? read(sync_fd, (char *)&rep + got, sizeof(rep) - got) : read(sync_fd, &extra, 1);
+		n = read(sync_fd, buf + got, sizeof(buf) - got);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			return bench_fail(err, errno, "container: reading the sync pipe");
 		}
-		if (n > 0 && got >= sizeof(rep))
+		if (n == 0)
+			break;
+		got += (size_t)n;
+		if (got > sizeof(rep))
 			return bench_fail(err, 0, "container: its init wrote too much on the sync pipe");
-		if (n > 0) {
-			got += (size_t)n;
-			continue;
-		}
-		/* End of file. */
-		ct->t_exec = clock_now_ns();
-		if (got != sizeof(rep))
-			return bench_fail(err, 0, "container: its init died before reporting");
-		if (rep.failed_step >= 0) {
-			const char *step = rep.failed_step < STEP_COUNT ? step_names[rep.failed_step] : "?";
-			return bench_fail(err, rep.errnum, "container: its init could not %s", step);
-		}
-		ct->t_child = rep.t_child;
-		ct->t_joined = rep.t_joined;
-		ct->t_rootfs = rep.t_rootfs;
-		return 0;
 	}
+	/* End of file: the child exec'd or exited. */
+	ct->t_exec = clock_now_ns();
+	if (got == 0 || got % sizeof(rep[0]) != 0)
+		return bench_fail(err, 0, "container: its init died before reporting");
+	nrec = got / sizeof(rep[0]);
+	memcpy(rep, buf, got);
+	if (rep[nrec - 1].kind == REPORT_FAILED && (nrec == 1 || rep[0].kind == REPORT_STARTED)) {
+		int32_t step = rep[nrec - 1].failed_step;
+
+		if (step == STEP_EXEC)
+			return bench_fail(err, rep[nrec - 1].errnum, "container: exec of %s failed", spec->argv[0]);
+		return bench_fail(err, rep[nrec - 1].errnum, "container: its init could not %s",
+				  step >= 0 && step < STEP_COUNT ? step_names[step] : "?");
+	}
+	if (nrec != 1 || rep[0].kind != REPORT_STARTED)
+		return bench_fail(err, 0, "container: its init sent a malformed report on the sync pipe");
+	ct->t_child = rep[0].t_child;
+	ct->t_joined = rep[0].t_joined;
+	ct->t_rootfs = rep[0].t_rootfs;
+	return 0;
 }
 
-/* The child's stack.  CLONE_VFORK keeps the parent asleep until the child
- * has exec'd, so one stack serves every start of this process in turn. */
-static char child_stack[256 * 1024] __attribute__((aligned(64)));
+/* The child's stack: one per thread, made on its first start and kept (the
+ * child of a start is gone or exec'd before the next start of that thread
+ * begins; see start_child for why it is not the parent's).  A page with no
+ * access below it turns an overflow into a fault, not a corruption. */
+#define CHILD_STACK_SIZE (256 * 1024)
+#define CHILD_STACK_GUARD 4096
+static _Thread_local char *child_stack;
+
+static char *child_stack_get(void)
+{
+	char *p;
+
+	if (child_stack)
+		return child_stack;
+	p = mmap(NULL, CHILD_STACK_GUARD + CHILD_STACK_SIZE, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	if (mprotect(p, CHILD_STACK_GUARD, PROT_NONE) != 0) {
+		munmap(p, CHILD_STACK_GUARD + CHILD_STACK_SIZE);
+		return NULL;
+	}
+	child_stack = p + CHILD_STACK_GUARD;
+	return child_stack;
+}
 
 struct child_args {
 	const struct container_spec *spec;
@@ -217,12 +271,38 @@ static bool clone3_works = true;
  * takes a lock whose first writer after a quiet spell waits for an RCU
  * grace period (milliseconds), and a child born in place moves nothing.
  * Elsewhere, and on kernels before 5.7, clone() and the child joins. */
-static pid_t start_child(struct child_args *args, int *pidfd)
+static pid_t start_child(struct child_args *args, char *stack, int *pidfd)
 {
-	/* CLONE_VM | CLONE_VFORK, as posix_spawn does: the child borrows the
-	 * harness's memory until it execs instead of copying its page
-	 * tables, which would cost more than all the namespaces but one. */
-	const int flags = CONTAINER_NAMESPACES | CLONE_VM | CLONE_VFORK | CLONE_PIDFD;
+	/* CLONE_VM, as posix_spawn does: the child borrows the harness's
+	 * memory until it execs instead of copying its page tables, which
+	 * would cost more than all the namespaces but one.
+	 *
+	 * But not CLONE_VFORK, which posix_spawn adds: with it the parent
+	 * sleeps inside clone() (woken by nothing but a fatal signal) until
+	 * the child execs or exits, so no deadline can fire while the child
+	 * is stuck before exec, and a hung mount would hang bench.  A timer
+	 * armed in the child cannot stand in: the child is PID 1 of its PID
+	 * namespace, and the kernel drops every default-action signal sent
+	 * to such an init from inside, a timer's included.  So clone returns
+	 * at once, and the parent waits on the sync pipe with poll and the
+	 * deadline (wait_for_exec), and kills the child when it passes.
+	 *
+	 * Without the vfork sleep, parent and child run side by side in one
+	 * memory, which is safe because the child touches only:
+	 *   - its own stack (child_stack_get), never the parent's frames,
+	 *     and the spec and args, which the parent keeps until the child
+	 *     has exec'd or been reaped;
+	 *   - no signal handler of the harness: it starts with every signal
+	 *     blocked and has a copy of the handlers, not a share (no
+	 *     CLONE_SIGHAND), and unblocks only once the handlers reset;
+	 *   - no allocator or stdio state (raw system calls only);
+	 *   - libc's errno, which lives in the parent thread's TLS (no
+	 *     CLONE_SETTLS): the child reads it right after a failed step and
+	 *     the parent only when poll or read on the sync pipe fail, so at
+	 *     worst a failure message could name the other side's errno.
+	 * The start-up cost stays that of a vfork (see the figures in the
+	 * commit that made this change). */
+	const int flags = CONTAINER_NAMESPACES | CLONE_VM | CLONE_PIDFD;
 	const struct cgroup *cg = args->spec->cgroup;
 
 	if (cg->v2_dirfd >= 0 && clone3_works) {
@@ -230,8 +310,8 @@ static pid_t start_child(struct child_args *args, int *pidfd)
 			.flags = (uint64_t)flags | CLONE_INTO_CGROUP | CLONE_NEWCGROUP,
 			.pidfd = (uint64_t)(uintptr_t)pidfd,
 			.exit_signal = SIGCHLD,
-			.stack = (uint64_t)(uintptr_t)child_stack,
-			.stack_size = sizeof(child_stack),
+			.stack = (uint64_t)(uintptr_t)stack,
+			.stack_size = CHILD_STACK_SIZE,
 			.cgroup = (uint64_t)cg->v2_dirfd,
 		};
 		pid_t pid;
@@ -243,7 +323,7 @@ static pid_t start_child(struct child_args *args, int *pidfd)
 		clone3_works = false;
 	}
 	args->born_in_cgroup = false;
-	return clone(child_entry, child_stack + sizeof(child_stack), flags | SIGCHLD, args, pidfd);
+	return clone(child_entry, stack + CHILD_STACK_SIZE, flags | SIGCHLD, args, pidfd);
 }
 
 int container_start(struct container *ct, const struct container_spec *spec, uint64_t deadline_ns,
@@ -252,18 +332,23 @@ int container_start(struct container *ct, const struct container_spec *spec, uin
 	struct child_args args = { .spec = spec };
 	sigset_t all;
 	int pidfd = -1, sync[2], e;
+	char *stack;
 	pid_t pid;
 
 	memset(ct, 0, sizeof(*ct));
 	ct->init.pidfd = -1;
+	stack = child_stack_get();
+	if (!stack)
+		return bench_fail(err, errno, "container: mmap of the child's stack");
 	if (pipe2(sync, O_CLOEXEC) != 0)
 		return bench_fail(err, errno, "container: pipe");
 	args.sync_fd = sync[1];
-	/* No signal handler of the harness may run on the child's stack. */
+	/* The child starts with every signal blocked: no handler of the
+	 * harness may run in it. */
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, &args.mask);
 	ct->t_clone = clock_now_ns();
-	pid = start_child(&args, &pidfd);
+	pid = start_child(&args, stack, &pidfd);
 	e = errno;
 	sigprocmask(SIG_SETMASK, &args.mask, NULL);
 	close(sync[1]);
@@ -274,7 +359,7 @@ int container_start(struct container *ct, const struct container_spec *spec, uin
 	ct->init.pid = pid;
 	ct->init.pidfd = pidfd;
 	ct->born_in_cgroup = args.born_in_cgroup;
-	if (wait_for_exec(ct, sync[0], deadline_ns, err) < 0) {
+	if (wait_for_exec(ct, spec, sync[0], deadline_ns, err) < 0) {
 		close(sync[0]);
 		container_kill(ct);
 		return -1;

@@ -54,11 +54,19 @@ int rootfs_prepare(struct rootfs *fs, const char *run_id, const char *agent_path
 	static const char *const dirs[] = { "proc", "dev" };
 	char path[PATH_MAX + 32];
 
+	int rc, tries = 0;
+
 	memset(fs, 0, sizeof(*fs));
-	if (mkdir(base_dir(), 0755) != 0 && errno != EEXIST)
-		return bench_fail(err, errno, "mkdir %s", base_dir());
 	snprintf(fs->run_dir, sizeof(fs->run_dir), "%s/" RUN_ID_PREFIX "%s", base_dir(), run_id);
-	if (mkdir(fs->run_dir, 0700) != 0) {
+	/* Another run's rootfs_remove may take the shared base folder away
+	 * between the two mkdirs (it removes it when it looks unused): make
+	 * it again.  Once the run folder is in it, it stays. */
+	do {
+		if (mkdir(base_dir(), 0755) != 0 && errno != EEXIST)
+			return bench_fail(err, errno, "mkdir %s", base_dir());
+		rc = mkdir(fs->run_dir, 0700);
+	} while (rc != 0 && errno == ENOENT && ++tries < 100);
+	if (rc != 0) {
 		int e = errno;
 		fs->run_dir[0] = '\0';
 		return bench_fail(err, e, "mkdir %s/" RUN_ID_PREFIX "%s", base_dir(), run_id);

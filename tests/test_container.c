@@ -107,6 +107,30 @@ Test(container, is_isolated_seen_from_both_sides)
 	cr_expect_eq(test_leftovers(run_id), 0);
 }
 
+/* The container's cgroup path below a hierarchy's root, as the host sees it
+ * in /proc/<pid>/cgroup ("/bench.slice/<run>/<name>"). */
+static int container_instance_cgroup_rel(pid_t pid, const char *name, char *rel, size_t len)
+{
+	char path[64], line[1024];
+	int rc = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
+	f = fopen(path, "re");
+	while (f && rc != 0 && fgets(line, sizeof(line), f)) {
+		char *p = strstr(line, ":/bench.slice/");
+
+		if (p && strstr(p, name)) {
+			p[strcspn(p, "\n")] = '\0';
+			snprintf(rel, len, "%s", p + 1);
+			rc = 0;
+		}
+	}
+	if (f)
+		fclose(f);
+	return rc;
+}
+
 /* The limits are in the cgroup the host put the container in. */
 Test(container, cgroup_limits_are_applied)
 {
@@ -143,13 +167,15 @@ Test(container, cgroup_limits_are_applied)
 		const char *mem = l.version == 2 ? l.v2_mount : l.v1_mount[CG_MEMORY];
 		const char *pids = l.version == 2 ? l.v2_mount : l.v1_mount[CG_PIDS];
 		const char *cpuset = l.version == 2 ? l.v2_mount : l.v1_mount[CG_CPUSET];
-		char name[96];
+		char name[96], rel[512];
 		FILE *lf;
 
+		/* Below bench.slice, the run's own parent holds it. */
 		run_id_object_name(run_id, 3, name, sizeof(name));
+		cr_assert_eq(container_instance_cgroup_rel(in.host_pid, name, rel, sizeof(rel)), 0);
 #define READ_LIMIT(root, file)                                                                       \
 	do {                                                                                         \
-		snprintf(path, sizeof(path), "%s/bench.slice/%s/%s", root, name, file);              \
+		snprintf(path, sizeof(path), "%s%s/%s", root, rel, file);                            \
 		lf = fopen(path, "re");                                                              \
 		cr_assert_not_null(lf, "%s", path);                                                  \
 		cr_assert_not_null(fgets(buf, sizeof(buf), lf));                                     \
