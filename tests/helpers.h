@@ -42,28 +42,42 @@ static inline const char *test_fixture(const char *name, char *buf, size_t len)
 	return buf;
 }
 
+/* Cgroup folders under dir, and one level below (a run's parent holds its
+ * containers), whose names mention needle; each is told on stderr. */
+static inline int test_cgroup_leftovers(const char *dir, const char *needle, int depth)
+{
+	char path[1024];
+	struct dirent *de;
+	int found = 0;
+	DIR *d = opendir(dir);
+
+	while (d && (de = readdir(d)) != NULL) {
+		if (de->d_type != DT_DIR || de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (strstr(de->d_name, needle)) {
+			fprintf(stderr, "left behind: cgroup %s\n", path);
+			found++;
+		} else if (depth > 0) {
+			found += test_cgroup_leftovers(path, needle, depth - 1);
+		}
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
 /* How many cgroup folders, mounts and run folders mention needle. */
 static inline int test_leftovers(const char *needle)
 {
-	static const char *const hierarchies[] = { "cpu", "cpuset", "memory", "pids", "unified", "" };
+	static const char *const hierarchies[] = { "cpu", "cpuset", "memory", "pids", "freezer", "unified", "" };
 	char path[512], line[4096];
 	int found = 0;
 	FILE *f;
 
 	for (size_t i = 0; i < sizeof(hierarchies) / sizeof(hierarchies[0]); i++) {
-		DIR *d;
-		struct dirent *de;
-
 		snprintf(path, sizeof(path), "/sys/fs/cgroup/%s/bench.slice", hierarchies[i]);
-		d = opendir(path);
-		if (!d)
-			continue;
-		while ((de = readdir(d)) != NULL)
-			if (strstr(de->d_name, needle)) {
-				fprintf(stderr, "left behind: cgroup %s/%s\n", path, de->d_name);
-				found++;
-			}
-		closedir(d);
+		found += test_cgroup_leftovers(path, needle, 1);
 	}
 	f = fopen("/proc/self/mountinfo", "re");
 	while (f && fgets(line, sizeof(line), f))
