@@ -13,6 +13,7 @@
 #include "harness/progress.h"
 #include "harness/run_output.h"
 #include "harness/session.h"
+#include "startup.h"
 #include "harness/stats.h"
 #include "density.h"
 
@@ -377,8 +378,7 @@ const struct benchmark benchmark_density = {
 	.finish = finish_density,
 	.plot = plot_density,
 	/* Its storms' metrics end in ready and gone, as startup's do. */
-	.legend = "`ready` is launch to READY, `gone` is launch to everything torn down, "
-		  "`phase.*` are the steps of start-up.  ",
+	.legend = STARTUP_LEGEND,
 	.report_table = density_report_table,
 	.report_summary = density_report_summary,
 	.summary_rank = 20,

@@ -53,8 +53,7 @@ const struct benchmark benchmark_startup = {
 	.help = "Launch to READY and to gone, phase by phase, for each runner.\n\n",
 	.run = run_startup,
 	.plot = plot_startup,
-	.legend = "`ready` is launch to READY, `gone` is launch to everything torn down, "
-		  "`phase.*` are the steps of start-up.  ",
+	.legend = STARTUP_LEGEND,
 	.report_table = startup_report_table,
 	.report_summary = startup_report_summary,
 	.summary_rank = 10,

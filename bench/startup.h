@@ -5,6 +5,11 @@
 #include "harness/report_model.h"
 #include "harness/results.h"
 
+/* What startup's metrics mean; density's storms use the same names. */
+#define STARTUP_LEGEND                                                                                       \
+	"`ready` is launch to READY, `gone` is launch to everything torn down, "                           \
+	"`phase.*` are the steps of start-up.  "
+
 /* plots/startup.gp: launch to READY per runner, and the phases. */
 int plot_startup(const struct results *res, const char *dir, bench_error *err);
 
