@@ -54,7 +54,8 @@ static inline int test_cgroup_leftovers(const char *dir, const char *needle, int
 	while (d && (de = readdir(d)) != NULL) {
 		if (de->d_type != DT_DIR || de->d_name[0] == '.')
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >= sizeof(path))
+			continue;
 		if (strstr(de->d_name, needle)) {
 			fprintf(stderr, "left behind: cgroup %s\n", path);
 			found++;
