@@ -116,11 +116,10 @@ Test(cleanup, persistent_domain_named_like_bench_survives, .timeout = 120)
 	free(xml);
 	cr_assert_not_null(d, "defining %s: %s", USER_DOMAIN, virGetLastErrorMessage());
 	cr_expect_geq(vm_cleanup_stale(NULL, false, NULL, &err), 0, "%s", err.msg);
+	/* Not with all = true: that would also destroy the domains of bench
+	 * runs going on beside this test. */
 	survived = domain_exists(c, USER_DOMAIN);
-	memset(&err, 0, sizeof(err));
-	cr_expect_geq(vm_cleanup_stale(NULL, true, NULL, &err), 0, "%s", err.msg);
 	cr_expect(survived, "bench cleanup removed the user's persistent domain %s", USER_DOMAIN);
-	cr_expect(domain_exists(c, USER_DOMAIN), "bench cleanup --all removed the user's domain %s", USER_DOMAIN);
 	if (domain_exists(c, USER_DOMAIN))
 		virDomainUndefine(d);
 	virDomainFree(d);
