@@ -10,8 +10,10 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "../lib/clock.h"
@@ -104,6 +106,19 @@ static int stop_all(struct runner *r, struct instance *ins, unsigned n, bench_er
 	return rc;
 }
 
+/* A storm out of file descriptors met the host's limit, not a fault of
+ * the runner: the message says which limit, and what to do. */
+static void explain_fd_limit(bench_error *err)
+{
+	struct rlimit rl;
+	size_t len = strlen(err->msg);
+
+	if (err->errnum != EMFILE || getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return;
+	snprintf(err->msg + len, sizeof(err->msg) - len, " (ulimit -n is %llu: raise it, or lower --storm-max)",
+		 (unsigned long long)rl.rlim_cur);
+}
+
 int density_storm(struct runner *r, unsigned n, unsigned seq0, struct results *res, struct storm_result *out,
 		  bench_error *err)
 {
@@ -164,7 +179,9 @@ int density_storm(struct runner *r, unsigned n, unsigned seq0, struct results *r
 	for (unsigned i = 0; i < launched; i++)
 		ops->destroy(r, &ins[i]);
 	free(ins);
-	if (rc < 0)
+	if (rc < 0) {
+		explain_fd_limit(err);
 		return bench_error_prefix(err, "%s: storm of %u", ops->name, n);
+	}
 	return 0;
 }

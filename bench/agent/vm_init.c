@@ -8,6 +8,7 @@
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "../../lib/agent_protocol.h"
@@ -37,6 +38,10 @@ int cmdline_value(const char *cmdline, const char *key, char *out, unsigned outs
 
 static __attribute__((noreturn)) void power_off(void)
 {
+	/* write() to the console returns once the bytes are in the tty's
+	 * buffer, and the emulated UART sends them out later: powering off
+	 * now would cut the last records (the probe's end) mid-line. */
+	tcdrain(1);
 	sync();
 	reboot(RB_POWER_OFF);
 	/* Only reached when reboot() is refused: PID 1 must not exit, or the
