@@ -6,7 +6,11 @@
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <errno.h>
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+#include <limits.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,8 +47,8 @@ static inline const char *test_fixture(const char *name, char *buf, size_t len)
 }
 
 /* Cgroup folders under dir, and one level below (a run's parent holds its
- * containers), whose names mention needle; each is told on stderr. */
-static inline int test_cgroup_leftovers(const char *dir, const char *needle, int depth)
+ * containers), whose names mention needle; each is told on stderr when tell. */
+static inline int test_cgroup_leftovers(const char *dir, const char *needle, int depth, bool tell)
 {
 	char path[1024];
 	struct dirent *de;
@@ -57,10 +61,11 @@ static inline int test_cgroup_leftovers(const char *dir, const char *needle, int
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >= sizeof(path))
 			continue;
 		if (strstr(de->d_name, needle)) {
-			fprintf(stderr, "left behind: cgroup %s\n", path);
+			if (tell)
+				fprintf(stderr, "left behind: cgroup %s\n", path);
 			found++;
 		} else if (depth > 0) {
-			found += test_cgroup_leftovers(path, needle, depth - 1);
+			found += test_cgroup_leftovers(path, needle, depth - 1, tell);
 		}
 	}
 	if (d)
@@ -68,8 +73,9 @@ static inline int test_cgroup_leftovers(const char *dir, const char *needle, int
 	return found;
 }
 
-/* How many cgroup folders, mounts and run folders mention needle. */
-static inline int test_leftovers(const char *needle)
+/* How many cgroup folders, mounts and run folders mention needle; each
+ * one is told on stderr when tell. */
+static inline int test_leftovers_told(const char *needle, bool tell)
 {
 	static const char *const hierarchies[] = { "cpu", "cpuset", "memory", "pids", "freezer", "unified", "" };
 	char path[512], line[4096];
@@ -78,12 +84,13 @@ static inline int test_leftovers(const char *needle)
 
 	for (size_t i = 0; i < sizeof(hierarchies) / sizeof(hierarchies[0]); i++) {
 		snprintf(path, sizeof(path), "/sys/fs/cgroup/%s/bench.slice", hierarchies[i]);
-		found += test_cgroup_leftovers(path, needle, 1);
+		found += test_cgroup_leftovers(path, needle, 1, tell);
 	}
 	f = fopen("/proc/self/mountinfo", "re");
 	while (f && fgets(line, sizeof(line), f))
 		if (strstr(line, needle)) {
-			fprintf(stderr, "left behind: mount %s", line);
+			if (tell)
+				fprintf(stderr, "left behind: mount %s", line);
 			found++;
 		}
 	if (f)
@@ -94,13 +101,152 @@ static inline int test_leftovers(const char *needle)
 
 		while (d && (de = readdir(d)) != NULL)
 			if (strstr(de->d_name, needle)) {
-				fprintf(stderr, "left behind: /run/bench/%s\n", de->d_name);
+				if (tell)
+					fprintf(stderr, "left behind: /run/bench/%s\n", de->d_name);
 				found++;
 			}
 		if (d)
 			closedir(d);
 	}
 	return found;
+}
+
+static inline int test_leftovers(const char *needle)
+{
+	return test_leftovers_told(needle, true);
+}
+
+static inline void test_virt_silent(void *opaque, virErrorPtr e)
+{
+	(void)opaque;
+	(void)e;
+}
+
+/* How many libvirt domains (qemu:///system) have needle in their name; 0
+ * where libvirtd cannot be reached (then no run made one either). */
+static inline int test_leftover_domains(const char *needle, bool tell)
+{
+	virConnectPtr c;
+	virDomainPtr *doms = NULL;
+	int n, found = 0;
+
+	virSetErrorFunc(NULL, test_virt_silent);
+	c = virConnectOpen("qemu:///system");
+	if (!c)
+		return 0;
+	n = virConnectListAllDomains(c, &doms, 0);
+	for (int i = 0; i < n; i++) {
+		const char *name = virDomainGetName(doms[i]);
+
+		if (name && strstr(name, needle)) {
+			if (tell)
+				fprintf(stderr, "left behind: libvirt domain %s\n", name);
+			found++;
+		}
+		virDomainFree(doms[i]);
+	}
+	free(doms);
+	virConnectClose(c);
+	return found;
+}
+
+/* The first len bytes of a /proc file, NULs turned into spaces. */
+static inline void test_proc_text(const char *pid, const char *file, char *buf, size_t len)
+{
+	char path[300];
+	size_t n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%s/%s", pid, file);
+	f = fopen(path, "re");
+	if (f) {
+		n = fread(buf, 1, len - 1, f);
+		fclose(f);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (buf[i] == '\0')
+			buf[i] = ' ';
+	buf[n] = '\0';
+}
+
+/* Live processes of a run: a command line (QEMU's -name) or a cgroup (the
+ * agents of the host and container runners) that mentions needle, or, when
+ * agent is given, the agent itself (a host agent without a cgroup).
+ * Zombies are not counted: they are gone but for their exit status. */
+static inline int test_leftover_processes(const char *needle, const char *agent, bool tell)
+{
+	char agent_real[PATH_MAX] = "", exe[PATH_MAX], text[8192];
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	int found = 0;
+
+	if (agent && !realpath(agent, agent_real))
+		agent_real[0] = '\0';
+	while (d && (de = readdir(d)) != NULL) {
+		ssize_t n;
+		const char *state;
+		bool ours;
+
+		if (strspn(de->d_name, "0123456789") != strlen(de->d_name) || atoi(de->d_name) == getpid())
+			continue;
+		test_proc_text(de->d_name, "stat", text, sizeof(text));
+		state = strrchr(text, ')');
+		if (!state || state[1] == '\0' || state[2] == 'Z')
+			continue;
+		test_proc_text(de->d_name, "cmdline", text, sizeof(text));
+		ours = strstr(text, needle) != NULL;
+		if (!ours) {
+			test_proc_text(de->d_name, "cgroup", text, sizeof(text));
+			ours = strstr(text, needle) != NULL;
+		}
+		if (!ours && agent_real[0]) {
+			snprintf(exe, sizeof(exe), "/proc/%s/exe", de->d_name);
+			n = readlink(exe, text, sizeof(text) - 1);
+			text[n > 0 ? n : 0] = '\0';
+			ours = strcmp(text, agent_real) == 0;
+		}
+		if (ours) {
+			test_proc_text(de->d_name, "cmdline", text, sizeof(text));
+			if (tell)
+				fprintf(stderr, "left behind: process %s: %.200s\n", de->d_name, text);
+			found++;
+		}
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/* Scratch entries of a run in /tmp and $TMPDIR (the vm runner's console
+ * socket folders): names that begin with needle. */
+static inline int test_leftover_scratch(const char *needle, bool tell)
+{
+	const char *tmp = getenv("TMPDIR");
+	const char *dirs[] = { "/tmp", tmp && *tmp && strcmp(tmp, "/tmp") != 0 ? tmp : NULL };
+	int found = 0;
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		DIR *d = dirs[i] ? opendir(dirs[i]) : NULL;
+		struct dirent *de;
+
+		while (d && (de = readdir(d)) != NULL)
+			if (strncmp(de->d_name, needle, strlen(needle)) == 0) {
+				if (tell)
+					fprintf(stderr, "left behind: %s/%s\n", dirs[i], de->d_name);
+				found++;
+			}
+		if (d)
+			closedir(d);
+	}
+	return found;
+}
+
+/* Everything above: cgroups, mounts, run folders, domains, processes and
+ * scratch files of the run named by needle ("bench-<pid>-"). */
+static inline int test_leftovers_of_run(const char *needle, const char *agent, bool tell)
+{
+	return test_leftovers_told(needle, tell) + test_leftover_domains(needle, tell) +
+	       test_leftover_processes(needle, agent, tell) + test_leftover_scratch(needle, tell);
 }
 
 /* A whole file, NUL-terminated, malloc'd (the test fails if it cannot be
