@@ -15,11 +15,8 @@
 #include "isolation.h"
 
 #define NOISY_MAX 8
-/* A VM aggressor must boot before it hurts anyone.  Under TCG on a busy
- * host a boot took over 20 s, and the victim, bounded by it, quit early.
- * The bound is only a safety net (bench stops victims and aggressors
- * itself, and its teardown kills them), so it errs on the long side. */
-#define NOISY_BOOT_ALLOWANCE_MS 120000
+/* A VM aggressor must boot before it hurts anyone. */
+#define NOISY_BOOT_ALLOWANCE_MS 20000
 
 struct noisy {
 	struct runner r;

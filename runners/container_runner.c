@@ -180,7 +180,7 @@ static int ctr_stop(struct runner *r, struct instance *in, bench_error *err)
 	struct container_instance *ci = in->priv;
 
 	struct workload_end end = {
-		.task_over = task_ends_by_itself(&in->task) || ci->rs.saw_done,
+		.task_over = task_may_end_by_itself(&in->task) || ci->rs.saw_done,
 	};
 
 	/* PID 1 of a namespace gets only the signals it handles: the agent

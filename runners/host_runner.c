@@ -169,7 +169,7 @@ static int host_stop(struct runner *r, struct instance *in, bench_error *err)
 {
 	struct host_instance *h = in->priv;
 	struct workload_end end = {
-		.task_over = task_ends_by_itself(&in->task) || h->rs.saw_done,
+		.task_over = task_may_end_by_itself(&in->task) || h->rs.saw_done,
 	};
 
 	/* A ready agent ends by itself: its exit is part of what is timed.

@@ -223,8 +223,13 @@ void instance_add_measure(struct instance *in, const char *name, uint64_t ns);
 /* Sets in->task from a task name and its arguments. */
 void instance_init(struct instance *in, struct runner *r, unsigned seq, const char *task);
 
-/* True for tasks after which the agent exits without being told to. */
+/* True for tasks after which the agent exits without being told to: stop
+ * waits for them instead of telling them. */
 bool task_ends_by_itself(const struct agent_task *task);
+
+/* True also for tasks that are told to stop but may, at a time bound of
+ * their own, exit 0 first: such an exit is a clean end, not a crash. */
+bool task_may_end_by_itself(const struct agent_task *task);
 
 /* Checks a READY record for the fields every runner relies on, so that a
  * workload that answers with nonsense fails clearly. */
