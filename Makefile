@@ -58,7 +58,7 @@ $(BIN)/bench-agent: $(AGENT_SRC) lib/agent_protocol.h $(wildcard bench/agent/*.h
 	@mkdir -p $(@D)
 	$(MUSL_CC) -std=c17 $(WARN) -D_GNU_SOURCE -O2 -static -o $@ $(AGENT_SRC)
 
-$(BUILD)/fixtures/%: tests/fixtures/%.c | check-deps
+$(BUILD)/fixtures/%: tests/fixtures/%.c $(wildcard tests/fixtures/*.h) | check-deps
 	@mkdir -p $(@D)
 	$(MUSL_CC) -std=c17 $(WARN) -O2 -static -o $@ $<
 
