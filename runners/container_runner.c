@@ -5,11 +5,9 @@
  * mounts) is made anew in every launch and timed. */
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "../lib/clock.h"
@@ -179,24 +177,7 @@ static int ctr_stop(struct runner *r, struct instance *in, bench_error *err)
 {
 	struct container_instance *ci = in->priv;
 
-	struct workload_end end = {
-		.task_over = task_may_end_by_itself(&in->task) || ci->rs.saw_done,
-	};
-
-	/* PID 1 of a namespace gets only the signals it handles: the agent
-	 * handles SIGTERM.  One that is gone already is not told. */
-	if (ci->ct.init.pid > 0 && !task_ends_by_itself(&in->task) && !child_has_exited(&ci->ct.init)) {
-		end.asked_to_stop = true;
-		end.stop_signal = SIGTERM;
-		syscall(SYS_pidfd_send_signal, ci->ct.init.pidfd, SIGTERM, NULL, 0);
-	}
-	if (child_wait(&ci->ct.init, clock_now_ns() + (uint64_t)r->cfg->timeout_ms * 1000000u, err) < 0)
-		return bench_error_prefix(err, "container: stopping");
-	end.status = ci->ct.init.status;
-	if (cg_destroy(&ci->cg, err) < 0)
-		return bench_error_prefix(err, "container");
-	in->t_gone_ns = clock_now_ns();
-	if (workload_end_check(&end, err) < 0)
+	if (workload_stop(in, &ci->ct.init, &ci->cg, ci->rs.saw_done, r->cfg->timeout_ms, err) < 0)
 		return bench_error_prefix(err, "container");
 	return 0;
 }

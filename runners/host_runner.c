@@ -12,7 +12,6 @@
  * launch clock starts. */
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,24 +167,10 @@ static int kill_leftovers(struct host_instance *h, bench_error *err)
 static int host_stop(struct runner *r, struct instance *in, bench_error *err)
 {
 	struct host_instance *h = in->priv;
-	struct workload_end end = {
-		.task_over = task_may_end_by_itself(&in->task) || h->rs.saw_done,
-	};
 
-	/* A ready agent ends by itself: its exit is part of what is timed.
-	 * Any other is told to stop, if it is still there to be told. */
-	if (h->child.pid > 0 && !task_ends_by_itself(&in->task) && !child_has_exited(&h->child)) {
-		end.asked_to_stop = true;
-		end.stop_signal = SIGTERM;
-		kill(h->child.pid, SIGTERM);
-	}
-	if (child_wait(&h->child, clock_now_ns() + (uint64_t)r->cfg->timeout_ms * 1000000u, err) < 0)
-		return bench_error_prefix(err, "host: stopping the agent");
-	end.status = h->child.status;
-	if (kill_leftovers(h, err) < 0)
-		return bench_error_prefix(err, "host");
-	in->t_gone_ns = clock_now_ns();
-	if (workload_end_check(&end, err) < 0)
+	/* Its process group goes with it (child_wait kills that), and whatever
+	 * it left in its cgroup with the cgroup. */
+	if (workload_stop(in, &h->child, h->cg.created ? &h->cg : NULL, h->rs.saw_done, r->cfg->timeout_ms, err) < 0)
 		return bench_error_prefix(err, "host");
 	return 0;
 }

@@ -1,8 +1,14 @@
 #include "workload_exit.h"
 
+#include <signal.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
+#include "../container/cgroup.h"
+#include "../lib/clock.h"
 #include "../lib/process.h"
+#include "runner.h"
 
 int workload_end_check(const struct workload_end *e, bench_error *err)
 {
@@ -18,4 +24,24 @@ int workload_end_check(const struct workload_end *e, bench_error *err)
 		return 0;
 	child_status_describe(e->status, how, sizeof(how));
 	return bench_fail(err, 0, "workload %s%s", how, e->asked_to_stop ? "" : " before it was told to stop");
+}
+
+int workload_stop(struct instance *in, struct child *first, struct cgroup *cg, bool saw_done, int timeout_ms,
+		  bench_error *err)
+{
+	struct workload_end end = { .task_over = task_may_end_by_itself(&in->task) || saw_done };
+
+	/* A ready agent ends by itself: its exit is part of what is timed. */
+	if (first->pid > 0 && !task_ends_by_itself(&in->task) && !child_has_exited(first)) {
+		end.asked_to_stop = true;
+		end.stop_signal = SIGTERM;
+		syscall(SYS_pidfd_send_signal, first->pidfd, SIGTERM, NULL, 0);
+	}
+	if (child_wait(first, clock_now_ns() + (uint64_t)timeout_ms * 1000000u, err) < 0)
+		return bench_error_prefix(err, "stopping the workload");
+	end.status = first->status;
+	if (cg && cg_destroy(cg, err) < 0)
+		return -1;
+	in->t_gone_ns = clock_now_ns();
+	return workload_end_check(&end, err);
 }

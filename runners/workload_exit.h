@@ -7,6 +7,10 @@
 
 #include "../lib/error.h"
 
+struct cgroup;
+struct child;
+struct instance;
+
 struct workload_end {
 	int status;          /* its wait status */
 	bool asked_to_stop;  /* it still ran when it was told to stop */
@@ -20,5 +24,15 @@ struct workload_end {
  * with *err naming the signal or status ("workload killed by signal 11
  * (Segmentation fault)"). */
 int workload_end_check(const struct workload_end *e, bench_error *err);
+
+/* Ends a workload whose first process the runner holds (first), the same
+ * way in every such runner: tells it to stop (SIGTERM through its pidfd;
+ * the agent handles it, also as PID 1 of a namespace) unless its task ends
+ * by itself or it has gone already; waits for it within timeout_ms; removes
+ * its cgroup (cg may be NULL) with whatever is left in it; stamps
+ * in->t_gone_ns; then judges how it ended (workload_end_check).  saw_done:
+ * the workload said DONE, so its task is over. */
+int workload_stop(struct instance *in, struct child *first, struct cgroup *cg, bool saw_done, int timeout_ms,
+		  bench_error *err);
 
 #endif
