@@ -126,6 +126,19 @@ Test(results, series_storage)
 	cr_assert_eq(results_find(&res, "host", "ready"), a);
 	cr_assert_null(results_find(&res, "vm", "ready"));
 	cr_assert_eq(series_add(a, NAN, &err), -1);
+	/* A sample whose square overflows would make the series unwritable
+	 * (found by fuzz_results_load: -1e308 beside small samples). */
+	cr_assert_eq(series_add(a, -1e308, &err), -1);
+	cr_assert(strstr(err.msg, "beyond"), "%s", err.msg);
+	cr_assert_eq(series_add(a, 1e101, &err), -1);
+	cr_assert_eq(series_add(a, -1e100, &err), 0);
+	cr_assert_eq(series_add(a, 1e100, &err), 0);
+	{
+		json_t *doc = results_to_json(&res);
+
+		cr_assert_not_null(doc, "the largest samples allowed still export");
+		json_decref(doc);
+	}
 	cr_assert_null(results_series(&res, "a-runner-name-that-is-far-too-long-to-fit", "ready",
 				      "ms", &err));
 	cr_assert(strstr(err.msg, "runner name"), "%s", err.msg);

@@ -13,6 +13,11 @@
  * few enough that 0.1 + 0.2 is written as 0.3. */
 #define JSON_DIGITS 15
 
+/* Far beyond anything bench measures (nanoseconds, bytes, counts), yet small
+ * enough that a sum or a squared deviation of a billion samples stays finite:
+ * past it the statistics overflow and the series could not be written. */
+#define SAMPLE_MAGNITUDE_MAX 1e100
+
 void results_init(struct results *res, const char *benchmark)
 {
 	memset(res, 0, sizeof(*res));
@@ -98,6 +103,9 @@ int series_add(struct series *s, double value, bench_error *err)
 	if (!isfinite(value))
 		return bench_fail(err, 0, "%s %s: sample is not a finite number", s->runner,
 				  s->metric);
+	if (fabs(value) > SAMPLE_MAGNITUDE_MAX)
+		return bench_fail(err, 0, "%s %s: sample %g is beyond +/-%g, no measurement's size",
+				  s->runner, s->metric, value, SAMPLE_MAGNITUDE_MAX);
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 32;
 		double *v = realloc(s->v, cap * sizeof(*v));

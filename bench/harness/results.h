@@ -55,7 +55,8 @@ void results_free(struct results *res);
  * allocation failure (with *err). */
 struct series *results_series(struct results *res, const char *runner, const char *metric,
 			      const char *unit, bench_error *err);
-/* value must be finite (NaN and infinities are refused with *err). */
+/* value must be finite and within +/-1e100 (anything else is refused with
+ * *err), so that every statistic of the series is finite too. */
 int series_add(struct series *s, double value, bench_error *err);
 
 /* The statistics of s's samples: computed once, on first use, and shared by
