@@ -54,7 +54,9 @@
 #include "record_stream.h"
 #include "runner.h"
 #include "../vm/accel.h"
+#include "../vm/cpu_model.h"
 #include "../vm/domain_xml.h"
+#include "../vm/guest_cmdline.h"
 #include "../vm/initramfs.h"
 #include "../vm/kernel_cache.h"
 #include "runner_hooks.h"
@@ -62,7 +64,6 @@
 #define VM_DEFAULT_URI "qemu:///system"
 #define VM_DEFAULT_MEMORY_MIB 256
 #define VM_MIN_MEMORY_MIB 64
-#define VM_CMDLINE_BASE "console=ttyS0 earlycon=uart8250,io,0x3f8 quiet panic=-1"
 
 struct vm_runner {
 	virConnectPtr conn;
@@ -214,21 +215,6 @@ static int vm_prepare(struct runner *r, bench_error *err)
 	return -1;
 }
 
-/* The task name and its arguments go onto the kernel command line: no
- * spaces, no quotes, nothing that could add a kernel parameter.  Arguments
- * may also hold the characters of option values ("--calls=a,b", "1.5"). */
-static bool cmdline_word_ok(const char *s, bool argument)
-{
-	if (!s || !*s || strlen(s) > 63)
-		return false;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_' || *s == '-' ||
-		      (argument && ((*s >= 'A' && *s <= 'Z') || *s == '.' || *s == ',' || *s == '=' ||
-				    *s == ':' || *s == '+'))))
-			return false;
-	return true;
-}
-
 static int vm_launch(struct runner *r, struct instance *in, bench_error *err)
 {
 	struct vm_runner *v = r->priv;
@@ -246,27 +232,11 @@ static int vm_launch(struct runner *r, struct instance *in, bench_error *err)
 	vi->con = -1;
 	in->priv = vi;
 
-	if (!cmdline_word_ok(in->task.name, false))
-		return bench_fail_usage(err, "vm: task name '%.64s' cannot go on a kernel command line",
-					in->task.name ? in->task.name : "");
-	for (int i = 0; i < in->task.nargs; i++)
-		if (!cmdline_word_ok(in->task.args[i], true))
-			return bench_fail_usage(err, "vm: task argument '%.64s' cannot go on a kernel command line",
-						in->task.args[i] ? in->task.args[i] : "");
 	run_id_object_name(r->cfg->run_id, in->seq, vi->name, sizeof(vi->name));
 	if ((size_t)snprintf(vi->sock, sizeof(vi->sock), "%s/%u.sock", v->sock_dir, in->seq) >= sizeof(vi->sock))
 		return bench_fail(err, ENAMETOOLONG, "vm: console socket path");
-	{
-		size_t len = (size_t)snprintf(cmdline, sizeof(cmdline), VM_CMDLINE_BASE " %s%s %sbench-vm-%u",
-					      BENCH_CMDLINE_TASK, in->task.name, BENCH_CMDLINE_HOSTNAME, in->seq);
-
-		/* bench.arg0=... bench.arg1=...: one kernel parameter each. */
-		for (int i = 0; i < in->task.nargs && len < sizeof(cmdline); i++)
-			len += (size_t)snprintf(cmdline + len, sizeof(cmdline) - len, " " BENCH_CMDLINE_ARG "%d=%s",
-						i, in->task.args[i]);
-		if (len >= sizeof(cmdline))
-			return bench_fail_usage(err, "vm: the task's arguments do not fit on a kernel command line");
-	}
+	if (vm_guest_cmdline(in->task.name, in->task.args, in->task.nargs, in->seq, cmdline, sizeof(cmdline), err) < 0)
+		return bench_error_prefix(err, "vm");
 
 	spec = (struct vm_domain_spec){
 		.name = vi->name,
@@ -538,6 +508,13 @@ static void vm_describe(struct runner *r, void *json_object)
 	json_object_set_new(o, "vcpus", json_integer(v->ncpus));
 	json_object_set_new(o, "memory_mib", json_integer(v->memory_mib));
 	json_object_set_new(o, "machine", json_string("pc"));
+	json_object_set_new(o, "cpu_model", json_string(vm_cpu_model_name(v->accel)));
+	{
+		char topo[96];
+
+		vm_cpu_topology_describe(vm_cpu_topology_of(v->ncpus), topo, sizeof(topo));
+		json_object_set_new(o, "cpu_topology", json_string(topo));
+	}
 	json_object_set_new(o, "console", json_string("unix socket chardev"));
 	json_object_set_new(o, "kernel_cmdline", json_string(VM_CMDLINE_BASE));
 	json_object_set_new(o, "libvirt_uri", json_string(v->uri));

@@ -161,6 +161,17 @@ Test(vm_xml, kvm_type)
 	cr_assert_not_null(xml, "%s", err.msg);
 	cr_expect(strstr(xml, "<domain type='kvm'>") != NULL);
 	cr_expect(strstr(xml, "<serial type='pty'>") != NULL);
+	cr_expect(strstr(xml, "<cpu mode='host-passthrough' check='none'>") != NULL, "%s", xml);
+	free(xml);
+}
+
+/* The guest CPU is explicit and the same as the qemu runner's -cpu -smp. */
+Test(vm_xml, cpu_model_and_topology)
+{
+	char *xml = xml_for("bench-1-2-0", "console=ttyS0", "0-1", 2);
+
+	cr_expect(strstr(xml, "<model fallback='forbid'>qemu64</model>") != NULL, "TCG: a named model: %s", xml);
+	cr_expect(strstr(xml, "<topology sockets='1' dies='1' cores='2' threads='1'/>") != NULL, "%s", xml);
 	free(xml);
 }
 

@@ -27,9 +27,11 @@ static bool run_is_over(const char *run_id, bool all)
 	return o == RUN_OWNER_DEAD || (all && o == RUN_OWNER_ALIVE);
 }
 
-/* "bench-<pid>-<hex>-vm.XXXXXX", exactly what vm_runner.c makes. */
-static bool is_socket_dir_name(const char *n)
+/* "bench-<pid>-<hex>-<kind>.XXXXXX", exactly what vm_runner.c ("vm") and
+ * qemu_runner.c ("qemu") make. */
+static bool is_socket_dir_name(const char *n, const char *kind)
 {
+	size_t klen = strlen(kind);
 	const char *p = n + strlen(RUN_ID_PREFIX);
 	size_t digits;
 
@@ -40,9 +42,9 @@ static bool is_socket_dir_name(const char *n)
 		return false;
 	p += digits + 1;
 	digits = strspn(p, "0123456789abcdef");
-	if (digits == 0 || strncmp(p + digits, "-vm.", 4) != 0)
+	if (digits == 0 || p[digits] != '-' || strncmp(p + digits + 1, kind, klen) != 0 || p[digits + 1 + klen] != '.')
 		return false;
-	return strlen(p + digits + 4) == 6;
+	return strlen(p + digits + 2 + klen) == 6;
 }
 
 /* Empties and removes one socket folder, never following a link: the
@@ -68,9 +70,7 @@ static bool remove_socket_dir(int parent, const char *name)
 	return unlinkat(parent, name, AT_REMOVEDIR) == 0;
 }
 
-/* Removes $TMPDIR/bench-<run id>-vm.XXXXXX folders of runs that are over;
- * how many. */
-static unsigned cleanup_socket_dirs(bool all)
+unsigned vm_cleanup_folders(const char *kind, bool all)
 {
 	const char *tmp = getenv("TMPDIR");
 	const char *dirs[] = { tmp && *tmp ? tmp : "/tmp", "/tmp" };
@@ -86,7 +86,7 @@ static unsigned cleanup_socket_dirs(bool all)
 		if (!dir)
 			continue;
 		while ((e = readdir(dir)) != NULL) {
-			if (!is_socket_dir_name(e->d_name) ||
+			if (!is_socket_dir_name(e->d_name, kind) ||
 			    !run_is_over(e->d_name + strlen(RUN_ID_PREFIX), all))
 				continue;
 			if (remove_socket_dir(dirfd(dir), e->d_name))
@@ -151,7 +151,7 @@ int vm_cleanup_stale(const char *uri, bool all, unsigned *folders, bench_error *
 	if (!uri)
 		uri = "qemu:///system";
 	/* The folders do not need libvirt. */
-	nfolders = cleanup_socket_dirs(all);
+	nfolders = vm_cleanup_folders("vm", all);
 	if (folders)
 		*folders += nfolders;
 	conn = virConnectOpen(uri);

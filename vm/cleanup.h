@@ -17,6 +17,11 @@
  * process is gone (or for any run when all is true), and removes such
  * socket folders, adding how many to *folders (when not NULL).  uri NULL:
  * qemu:///system.  Returns how many domains it removed, or -1 with *err. */
+/* Removes $TMPDIR/bench-<run id>-<kind>.XXXXXX folders (and /tmp's) of
+ * runs that are over (all: also of runs still going), never following a
+ * link; returns how many. */
+unsigned vm_cleanup_folders(const char *kind, bool all);
+
 int vm_cleanup_stale(const char *uri, bool all, unsigned *folders, bench_error *err);
 
 #endif

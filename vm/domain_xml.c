@@ -1,4 +1,5 @@
 #include "domain_xml.h"
+#include "cpu_model.h"
 
 #include <hwloc.h>
 
@@ -163,8 +164,19 @@ char *vm_domain_xml(const struct vm_domain_spec *spec, bench_error *err)
 	sbuf_printf(&b, "  </os>\n");
 	/* ACPI: the agent's reboot(RB_POWER_OFF) ends the domain. */
 	sbuf_printf(&b, "  <features><acpi/></features>\n");
-	if (spec->accel == VM_ACCEL_KVM)
-		sbuf_printf(&b, "  <cpu mode='host-passthrough'/>\n");
+	/* The same CPU as the qemu runner's -cpu/-smp (cpu_model.h). */
+	{
+		struct vm_cpu_topology t = vm_cpu_topology_of(spec->vcpus);
+
+		if (spec->accel == VM_ACCEL_KVM)
+			sbuf_printf(&b, "  <cpu mode='host-passthrough' check='none'>\n");
+		else
+			sbuf_printf(&b, "  <cpu mode='custom' match='exact' check='none'>\n"
+					"    <model fallback='forbid'>%s</model>\n",
+				    vm_cpu_model_qemu(spec->accel));
+		sbuf_printf(&b, "    <topology sockets='%u' dies='1' cores='%u' threads='%u'/>\n  </cpu>\n", t.sockets,
+			    t.cores, t.threads);
+	}
 	sbuf_printf(&b, "  <on_poweroff>destroy</on_poweroff>\n");
 	/* panic=-1 on the command line turns a guest panic into a reboot, and
 	 * a reboot into the end of the domain: no hung guest. */

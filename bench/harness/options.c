@@ -12,6 +12,7 @@
 
 enum {
 	OPT_EXPORT_JSON = 256, OPT_EXPORT_CSV, OPT_EXPORT_MARKDOWN, OPT_LIBVIRT_URI, OPT_ACCEL, OPT_PIDS, OPT_INTERVAL,
+	OPT_VM_MACHINE,
 	OPT_EXTRA = 512,
 };
 
@@ -30,6 +31,7 @@ static const struct option long_options[] = {
 	{ "export-markdown", required_argument, NULL, OPT_EXPORT_MARKDOWN },
 	{ "libvirt-uri", required_argument, NULL, OPT_LIBVIRT_URI },
 	{ "accel", required_argument, NULL, OPT_ACCEL },
+	{ "vm-machine", required_argument, NULL, OPT_VM_MACHINE },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -59,6 +61,8 @@ void run_options_usage(FILE *out, const struct bench_option *extra)
 		"      --export-markdown F  also write the summary as Markdown to F\n"
 		"      --libvirt-uri URI  the vm runner's libvirt connection (default qemu:///system)\n"
 		"      --accel A        the vm runner's accelerator: auto, kvm or tcg (default auto)\n"
+		"      --vm-machine M   the qemu runner's machine model: pc, q35 or microvm\n"
+		"                       (default pc, the vm runner's)\n"
 		"  -q, --quiet          no progress bar and no summary on the terminal\n"
 		"  -h, --help           this text\n",
 		OPTIONS_DEFAULT_RUNS, OPTIONS_DEFAULT_WARMUP, OPTIONS_DEFAULT_MEMORY_MIB, OPTIONS_DEFAULT_PIDS,
@@ -270,6 +274,11 @@ int run_options_parse(int argc, char **argv, struct run_options *o, const struct
 			if (strcmp(optarg, "auto") != 0 && strcmp(optarg, "kvm") != 0 && strcmp(optarg, "tcg") != 0)
 				return bench_fail_usage(err, "--accel: '%s' is not one of auto, kvm, tcg", optarg);
 			o->accel = optarg;
+			break;
+		case OPT_VM_MACHINE:
+			if (strcmp(optarg, "pc") != 0 && strcmp(optarg, "q35") != 0 && strcmp(optarg, "microvm") != 0)
+				return bench_fail_usage(err, "--vm-machine: '%s' is not one of pc, q35, microvm", optarg);
+			o->vm_machine = optarg;
 			break;
 		case 'q':
 			o->quiet = true;

@@ -1,0 +1,524 @@
+/* The qemu runner: the vm runner's guest (the same kernel, initramfs with
+ * the agent as /init, memory, vCPUs, CPU model and topology, pinning and
+ * serial console) with QEMU started directly, without libvirt, and
+ * controlled over its own QMP socket.  Set beside the vm runner, it shows
+ * what libvirt itself adds to a VM's start.
+ *
+ * Phases of one start (host clock):
+ *   create           launch -> QEMU forked and exec'd, its QMP monitor
+ *                    answers (greeting and qmp_capabilities), its vCPU
+ *                    threads pinned: QEMU up and paused (-S), as the vm
+ *                    runner's create
+ *   resume           -> console connected and QMP "cont" answered
+ *   firmware_kernel  -> first console byte
+ *   boot             -> READY read
+ * and guest_uptime, the guest kernel's own uptime at READY, as the vm
+ * runner.
+ *
+ * Nothing survives a SIGKILLed harness: QEMU gets PR_SET_PDEATHSIG (see
+ * vm/qemu_process.h); `bench cleanup` kills a QEMU of a run that is over
+ * all the same and removes its folder, $TMPDIR/bench-<run id>-qemu.XXXXXX
+ * (console and QMP sockets, QEMU's log). */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../lib/clock.h"
+#include "../lib/interrupt.h"
+#include "../lib/json_notes.h"
+#include "../lib/process.h"
+#include "../lib/run_id.h"
+#include "record_stream.h"
+#include "runner.h"
+#include "runner_hooks.h"
+#include "../vm/accel.h"
+#include "../vm/cpu_model.h"
+#include "../vm/domain_xml.h"
+#include "../vm/guest_cmdline.h"
+#include "../vm/initramfs.h"
+#include "../vm/kernel_cache.h"
+#include "../vm/qemu_cmdline.h"
+#include "../vm/qemu_process.h"
+#include "../vm/qmp.h"
+
+#define QEMU_DEFAULT_MEMORY_MIB 256
+#define QEMU_MIN_MEMORY_MIB 64
+#define SUN_PATH_MAX sizeof(((struct sockaddr_un *)0)->sun_path)
+
+struct qemu_runner {
+	char binary[4096];
+	struct accel_facts facts;
+	enum vm_accel accel;
+	char accel_reason[200];
+	enum vm_machine machine;
+	struct guest_kernel kernel;
+	char initrd[4096];
+	char agent_sha256[INITRAMFS_SHA256_HEX];
+	unsigned cpus[VM_CPUS_MAX];
+	unsigned ncpus;
+	unsigned memory_mib;
+	char dir[128];
+	char qemu_version[64];  /* from QMP query-version at the first launch */
+};
+
+struct qemu_instance {
+	struct child child;
+	struct qmp qmp;
+	int con;                  /* the console socket, -1 when not connected */
+	char name[128];
+	char console[SUN_PATH_MAX];
+	char qmp_path[SUN_PATH_MAX];
+	char log[160];
+	struct record_stream rs;
+	uint64_t t_resumed_ns;
+};
+
+static int online_cpus(char *out, size_t outsz, bench_error *err)
+{
+	FILE *f = fopen("/sys/devices/system/cpu/online", "re");
+
+	if (!f)
+		return bench_fail(err, errno, "qemu: /sys/devices/system/cpu/online");
+	if (!fgets(out, (int)outsz, f))
+		out[0] = '\0';
+	fclose(f);
+	out[strcspn(out, "\n")] = '\0';
+	return 0;
+}
+
+static int prepare(struct runner *r, bench_error *err)
+{
+	const struct run_config *cfg = r->cfg;
+	struct qemu_runner *q;
+	char cpulist[sizeof(cfg->cpus)];
+	char tmpl[128];
+	const char *tmpdir = getenv("TMPDIR");
+	int n;
+
+	if (!cfg->run_id || !*cfg->run_id)
+		return bench_fail(err, 0, "qemu: no run id (it names the QEMU processes)");
+	q = calloc(1, sizeof(*q));
+	if (!q)
+		return bench_fail(err, errno, "qemu: calloc");
+	r->priv = q;
+	if (qemu_binary_find(q->binary, sizeof(q->binary), err) < 0)
+		return bench_error_prefix(err, "qemu");
+	if (vm_machine_parse(cfg->vm_machine ? cfg->vm_machine : "pc", &q->machine, err) < 0)
+		return -1;
+	accel_probe(&q->facts);
+	if (accel_choose(cfg->accel, &q->facts, &q->accel, err) < 0)
+		return -1;
+	if (!cfg->accel || strcmp(cfg->accel, "auto") == 0)
+		snprintf(q->accel_reason, sizeof(q->accel_reason), "%s", q->facts.why);
+	else
+		snprintf(q->accel_reason, sizeof(q->accel_reason), "--accel %s", cfg->accel);
+	if (kernel_cache_find(vm_cache_dir(), &q->kernel, err) < 0 ||
+	    initramfs_get(cfg->agent_path, vm_cache_dir(), q->initrd, sizeof(q->initrd), q->agent_sha256, err) < 0)
+		return bench_error_prefix(err, "qemu");
+	if (cfg->cpus[0])
+		snprintf(cpulist, sizeof(cpulist), "%s", cfg->cpus);
+	else if (online_cpus(cpulist, sizeof(cpulist), err) < 0)
+		return -1;
+	n = vm_cpulist_parse(cpulist, q->cpus, VM_CPUS_MAX, err);
+	if (n < 0)
+		return bench_error_prefix(err, "qemu");
+	q->ncpus = (unsigned)n;
+	q->memory_mib = cfg->memory_mib ? cfg->memory_mib : QEMU_DEFAULT_MEMORY_MIB;
+	if (q->memory_mib < QEMU_MIN_MEMORY_MIB)
+		return bench_fail_usage(err, "qemu: %u MiB of memory is too little to boot the guest kernel (at least %u)",
+					q->memory_mib, QEMU_MIN_MEMORY_MIB);
+	/* The run's folder, named after the run so that `bench cleanup` can
+	 * tell leftovers (qemu_remove_stale_folders). */
+	snprintf(tmpl, sizeof(tmpl), "%s/" RUN_ID_PREFIX "%s-qemu.XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp",
+		 cfg->run_id);
+	if (strlen(tmpl) > 80) /* sun_path holds 108 bytes */
+		snprintf(tmpl, sizeof(tmpl), "/tmp/" RUN_ID_PREFIX "%s-qemu.XXXXXX", cfg->run_id);
+	if (!mkdtemp(tmpl))
+		return bench_fail(err, errno, "qemu: run folder %s", tmpl);
+	snprintf(q->dir, sizeof(q->dir), "%s", tmpl);
+	return 0;
+}
+
+static void qemu_finish(struct runner *r);
+
+static int qemu_prepare(struct runner *r, bench_error *err)
+{
+	if (prepare(r, err) == 0)
+		return 0;
+	qemu_finish(r); /* a failed prepare leaves nothing behind */
+	return -1;
+}
+
+/* QEMU's own reason when it has exited, else err as it is. */
+static int qemu_failed(struct qemu_instance *qi, bench_error *err)
+{
+	char line[256];
+
+	if (!child_has_exited(&qi->child))
+		return bench_error_prefix(err, "qemu: %s", qi->name);
+	qemu_log_first_line(qi->log, line, sizeof(line));
+	return bench_fail(err, 0, "qemu: %s exited: %s", qi->name, line[0] ? line : "(no message)");
+}
+
+/* Waits for QEMU's QMP socket and enters command mode. */
+static int qmp_up(struct qemu_instance *qi, uint64_t deadline, bench_error *err)
+{
+	for (;;) {
+		struct timespec ts = { 0, 200000 };
+		int c = qmp_connect(&qi->qmp, qi->qmp_path, err);
+
+		if (c < 0)
+			return -1;
+		if (c == 0)
+			break;
+		if (child_has_exited(&qi->child))
+			return qemu_failed(qi, err);
+		if (interrupt_check(err) < 0)
+			return -1;
+		if (clock_now_ns() >= deadline)
+			return bench_fail(err, 0, "qemu: %s: no QMP monitor in time", qi->name);
+		nanosleep(&ts, NULL);
+	}
+	if (qmp_handshake(&qi->qmp, deadline, err) < 0)
+		return qemu_failed(qi, err);
+	return 0;
+}
+
+/* Each vCPU thread on its CPU (vCPU i on cpus[i % n], as the domain's
+ * <vcpupin>); the other threads keep the affinity QEMU was started with
+ * (all of the run's CPUs, as <emulatorpin>).  Where vCPUs share a thread
+ * (single-threaded TCG) it keeps all of them. */
+static int pin_vcpus(struct qemu_runner *q, struct qemu_instance *qi, uint64_t deadline, bench_error *err)
+{
+	json_t *ret = NULL;
+	int tids[VM_CPUS_MAX], n;
+
+	if (q->ncpus == 0)
+		return 0;
+	if (qmp_execute(&qi->qmp, "query-cpus-fast", NULL, &ret, deadline, err) < 0)
+		return qemu_failed(qi, err);
+	n = qmp_vcpu_threads(ret, tids, VM_CPUS_MAX, err);
+	json_decref(ret);
+	if (n < 0)
+		return bench_error_prefix(err, "qemu: %s", qi->name);
+	for (int i = 0; i < n; i++) {
+		bool shared = false;
+		cpu_set_t set;
+
+		for (int j = 0; j < n; j++)
+			shared |= j != i && tids[j] == tids[i];
+		if (shared)
+			continue;
+		CPU_ZERO(&set);
+		CPU_SET(q->cpus[(unsigned)i % q->ncpus], &set);
+		if (sched_setaffinity(tids[i], sizeof(set), &set) != 0)
+			return bench_fail(err, errno, "qemu: pinning vCPU %d (thread %d)", i, tids[i]);
+	}
+	return 0;
+}
+
+static void remember_version(struct qemu_runner *q, struct qemu_instance *qi, uint64_t deadline)
+{
+	json_t *ret = NULL, *v;
+	bench_error ignored = { 0 };
+
+	if (q->qemu_version[0] || qmp_execute(&qi->qmp, "query-version", NULL, &ret, deadline, &ignored) < 0)
+		return;
+	v = json_object_get(ret, "qemu");
+	if (json_is_integer(json_object_get(v, "major")) && json_is_integer(json_object_get(v, "minor")) &&
+	    json_is_integer(json_object_get(v, "micro")))
+		snprintf(q->qemu_version, sizeof(q->qemu_version), "%lld.%lld.%lld",
+			 (long long)json_integer_value(json_object_get(v, "major")) % 1000,
+			 (long long)json_integer_value(json_object_get(v, "minor")) % 1000,
+			 (long long)json_integer_value(json_object_get(v, "micro")) % 1000);
+	json_decref(ret);
+}
+
+static int connect_console(struct qemu_instance *qi, bench_error *err)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+
+	qi->con = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (qi->con < 0)
+		return bench_fail(err, errno, "qemu: socket");
+	memcpy(sa.sun_path, qi->console, strlen(qi->console) + 1);
+	if (connect(qi->con, (struct sockaddr *)&sa, sizeof(sa)) != 0)
+		return bench_fail(err, errno, "qemu: connecting to the console of %s at %s", qi->name, qi->console);
+	if (fcntl(qi->con, F_SETFL, O_NONBLOCK) != 0)
+		return bench_fail(err, errno, "qemu: console socket");
+	record_stream_init(&qi->rs, qi->con, CHANNEL_CONSOLE);
+	return 0;
+}
+
+static int qemu_launch(struct runner *r, struct instance *in, bench_error *err)
+{
+	struct qemu_runner *q = r->priv;
+	struct qemu_instance *qi;
+	struct qemu_spec spec;
+	struct qemu_argv *argv;
+	char cmdline[512];
+	int timeout_ms = r->cfg->timeout_ms > 0 ? r->cfg->timeout_ms : 30000;
+	uint64_t deadline, t_created;
+
+	in->t_launch_ns = clock_now_ns();
+	deadline = in->t_launch_ns + (uint64_t)timeout_ms * 1000000u;
+	qi = calloc(1, sizeof(*qi));
+	if (!qi)
+		return bench_fail(err, errno, "qemu: calloc");
+	qi->con = -1;
+	qi->child.pidfd = -1;
+	qmp_init(&qi->qmp);
+	in->priv = qi;
+
+	run_id_object_name(r->cfg->run_id, in->seq, qi->name, sizeof(qi->name));
+	if ((size_t)snprintf(qi->console, sizeof(qi->console), "%s/%u.console", q->dir, in->seq) >= sizeof(qi->console) ||
+	    (size_t)snprintf(qi->qmp_path, sizeof(qi->qmp_path), "%s/%u.qmp", q->dir, in->seq) >= sizeof(qi->qmp_path))
+		return bench_fail(err, ENAMETOOLONG, "qemu: socket path");
+	snprintf(qi->log, sizeof(qi->log), "%s/%u.log", q->dir, in->seq);
+	if (vm_guest_cmdline(in->task.name, in->task.args, in->task.nargs, in->seq, cmdline, sizeof(cmdline), err) < 0)
+		return bench_error_prefix(err, "qemu");
+	spec = (struct qemu_spec){
+		.name = qi->name,
+		.machine = q->machine,
+		.accel = q->accel,
+		.memory_mib = q->memory_mib,
+		.vcpus = q->ncpus,
+		.kernel = q->kernel.path,
+		.initrd = q->initrd,
+		.cmdline = cmdline,
+		.console_socket = qi->console,
+		.qmp_socket = qi->qmp_path,
+	};
+	argv = malloc(sizeof(*argv));
+	if (!argv)
+		return bench_fail(err, ENOMEM, "qemu");
+	if (qemu_argv_build(&spec, argv, err) < 0 ||
+	    qemu_spawn(q->binary, argv, q->cpus, q->ncpus, qi->log, &qi->child, err) < 0) {
+		free(argv);
+		return -1;
+	}
+	free(argv);
+	if (qmp_up(qi, deadline, err) < 0 || pin_vcpus(q, qi, deadline, err) < 0)
+		return -1;
+	t_created = clock_now_ns();
+	instance_add_phase(in, "create", t_created - in->t_launch_ns);
+
+	/* QEMU made the console socket before its monitor's: it is there. */
+	if (connect_console(qi, err) < 0)
+		return -1;
+	if (qmp_execute(&qi->qmp, "cont", NULL, NULL, deadline, err) < 0)
+		return qemu_failed(qi, err);
+	qi->t_resumed_ns = clock_now_ns();
+	instance_add_phase(in, "resume", qi->t_resumed_ns - t_created);
+	remember_version(q, qi, deadline);
+	return 0;
+}
+
+static int console_next(struct qemu_instance *qi, uint64_t deadline_ns, struct agent_record *rec, bench_error *err)
+{
+	if (qi->con < 0)
+		return RECORD_STREAM_EOF;
+	return record_stream_next(&qi->rs, deadline_ns, rec, err);
+}
+
+static int qemu_wait_ready(struct runner *r, struct instance *in, bench_error *err)
+{
+	struct qemu_instance *qi = in->priv;
+	int timeout_ms = r->cfg->timeout_ms > 0 ? r->cfg->timeout_ms : 30000;
+	uint64_t deadline = in->t_launch_ns + (uint64_t)timeout_ms * 1000000u;
+	uint64_t boot_ns;
+	int st;
+
+	if (!qi || qi->con < 0)
+		return bench_fail(err, 0, "qemu: wait_ready without a launched guest");
+	st = console_next(qi, deadline, &in->ready, err);
+	if (st == RECORD_STREAM_ERROR)
+		return bench_error_prefix(err, "qemu: %s", qi->name);
+	if (st == RECORD_STREAM_TIMEOUT)
+		return bench_fail(err, 0, "qemu: no READY within %d ms", timeout_ms);
+	if (st == RECORD_STREAM_EOF)
+		return bench_fail(err, 0, "qemu: guest %s ended before READY (console closed: kernel panic or no /init?)",
+				  qi->name);
+	in->t_ready_ns = qi->rs.t_record_ns;
+	if (record_check_ready(&in->ready, err) < 0)
+		return bench_error_prefix(err, "qemu");
+	/* The guest's uptime is its word: no more than it ran since resumed. */
+	if (record_get_u64(&in->ready, "boot_ns", &boot_ns, err) < 0)
+		return bench_error_prefix(err, "qemu");
+	if (boot_ns == 0 || boot_ns > in->t_ready_ns - qi->t_resumed_ns)
+		return bench_fail(err, 0,
+				  "qemu: guest %s reports %" PRIu64 " ns of uptime at READY, but it ran for %" PRIu64
+				  " ns since it was resumed",
+				  qi->name, boot_ns, in->t_ready_ns - qi->t_resumed_ns);
+	instance_add_phase(in, "firmware_kernel", qi->rs.t_first_byte_ns - qi->t_resumed_ns);
+	instance_add_phase(in, "boot", in->t_ready_ns - qi->rs.t_first_byte_ns);
+	instance_add_measure(in, "guest_uptime", boot_ns);
+	in->host_pid = qi->child.pid;
+	return 0;
+}
+
+static int qemu_collect(struct runner *r, struct instance *in, struct agent_record *rec, int timeout_ms,
+			bench_error *err)
+{
+	struct qemu_instance *qi = in->priv;
+	int st;
+
+	(void)r;
+	if (!qi || qi->con < 0)
+		return bench_fail(err, 0, "qemu: collect without a launched guest");
+	st = console_next(qi, clock_now_ns() + (uint64_t)(timeout_ms > 0 ? timeout_ms : 0) * 1000000u, rec, err);
+	if (st == RECORD_STREAM_ERROR)
+		return bench_error_prefix(err, "qemu: %s", qi->name);
+	if (st == RECORD_STREAM_TIMEOUT)
+		return bench_fail(err, 0, "qemu: no record from %s within %d ms", qi->name, timeout_ms);
+	if (st == RECORD_STREAM_EOF)
+		return bench_fail(err, 0, "qemu: guest %s ended without a further record", qi->name);
+	return 0;
+}
+
+static int qemu_stop(struct runner *r, struct instance *in, bench_error *err)
+{
+	struct qemu_instance *qi = in->priv;
+	int timeout_ms = r->cfg->timeout_ms > 0 ? r->cfg->timeout_ms : 30000;
+	uint64_t deadline = clock_now_ns() + (uint64_t)timeout_ms * 1000000u;
+	struct agent_record rec;
+	int st;
+
+	if (!qi || qi->child.pid <= 0)
+		return 0;
+	/* As the vm runner: a ready agent powers the guest off by itself;
+	 * any other is told to, and must still be there to be told. */
+	if (qi->con >= 0 && !task_ends_by_itself(&in->task)) {
+		ssize_t sent = send(qi->con, BENCH_PROTO_STOP_LINE, strlen(BENCH_PROTO_STOP_LINE),
+				    MSG_NOSIGNAL | MSG_DONTWAIT);
+		int e = errno;
+
+		if (sent < 0 && (e == EPIPE || e == ECONNRESET || e == ENOTCONN)) {
+			if (!qi->rs.saw_done)
+				return bench_fail(err, 0, "qemu: guest %s ended before it was told to stop "
+						  "(its /init died: kernel panic?)", qi->name);
+		} else if (sent != (ssize_t)strlen(BENCH_PROTO_STOP_LINE)) {
+			return bench_fail(err, sent < 0 ? e : 0, "qemu: telling guest %s to stop", qi->name);
+		}
+	}
+	/* QEMU closes the console when it exits. */
+	while (qi->con >= 0) {
+		st = console_next(qi, deadline, &rec, err);
+		if (st == RECORD_STREAM_EOF)
+			break;
+		if (st == RECORD_STREAM_ERROR) {
+			if (interrupt_check(err) < 0)
+				return -1;
+			continue;
+		}
+		if (st == RECORD_STREAM_TIMEOUT)
+			return bench_fail(err, 0, "qemu: guest %s did not power off within %d ms", qi->name, timeout_ms);
+	}
+	/* Then until the process is gone. */
+	if (child_wait(&qi->child, deadline, err) < 0)
+		return bench_error_prefix(err, "qemu: %s", qi->name);
+	unlink(qi->console);
+	unlink(qi->qmp_path);
+	unlink(qi->log);
+	in->t_gone_ns = clock_now_ns();
+	return 0;
+}
+
+static void qemu_destroy(struct runner *r, struct instance *in)
+{
+	struct qemu_instance *qi = in->priv;
+
+	(void)r;
+	if (!qi)
+		return;
+	if (qi->con >= 0)
+		close(qi->con);
+	qmp_close(&qi->qmp);
+	if (qi->child.pid > 0)
+		child_kill(&qi->child);
+	else if (qi->child.pidfd >= 0)
+		close(qi->child.pidfd);
+	if (qi->console[0])
+		unlink(qi->console);
+	if (qi->qmp_path[0])
+		unlink(qi->qmp_path);
+	if (qi->log[0])
+		unlink(qi->log);
+	free(qi);
+	in->priv = NULL;
+}
+
+static void qemu_finish(struct runner *r)
+{
+	struct qemu_runner *q = r->priv;
+
+	if (!q)
+		return;
+	if (q->dir[0])
+		rmdir(q->dir);
+	free(q);
+	r->priv = NULL;
+}
+
+static void qemu_describe(struct runner *r, void *json_object)
+{
+	struct qemu_runner *q = r->priv;
+	json_t *o = json_object;
+	char topo[96];
+
+	if (!o || !q)
+		return;
+	/* The keys both VM runners share hold the same values (the same
+	 * guest); the qemu runner's own start with "qemu_runner_". */
+	json_object_set_new(o, "accel", json_string(accel_name(q->accel)));
+	if (q->accel == VM_ACCEL_TCG)
+		results_meta_note(o,
+				  "vm and qemu figures are QEMU TCG emulation (%s): they measure emulation, not the "
+				  "overhead of a hypervisor such as KVM or ESXi",
+				  q->accel_reason);
+	json_object_set_new(o, "accel_reason", json_string(q->accel_reason));
+	json_object_set_new(o, "guest_kernel", json_string(q->kernel.release));
+	json_object_set_new(o, "guest_kernel_path", json_string(q->kernel.path));
+	json_object_set_new(o, "initramfs", json_string(q->initrd));
+	json_object_set_new(o, "agent_sha256", json_string(q->agent_sha256));
+	json_object_set_new(o, "vcpus", json_integer(q->ncpus));
+	json_object_set_new(o, "memory_mib", json_integer(q->memory_mib));
+	json_object_set_new(o, "cpu_model", json_string(vm_cpu_model_name(q->accel)));
+	vm_cpu_topology_describe(vm_cpu_topology_of(q->ncpus), topo, sizeof(topo));
+	json_object_set_new(o, "cpu_topology", json_string(topo));
+	json_object_set_new(o, "kernel_cmdline", json_string(VM_CMDLINE_BASE));
+	json_object_set_new(o, "qemu_runner_machine", json_string(vm_machine_name(q->machine)));
+	json_object_set_new(o, "qemu_runner_binary", json_string(q->binary));
+	json_object_set_new(o, "qemu_runner_control", json_string("QMP on a unix socket, no libvirt"));
+	if (q->qemu_version[0])
+		json_object_set_new(o, "qemu_runner_qemu_version", json_string(q->qemu_version));
+}
+
+const struct runner_ops qemu_runner_ops = {
+	.name = "qemu",
+	.needs_root = false,
+	.summary = "the vm runner's guest with QEMU started directly and driven over QMP, no libvirt "
+		   "(KVM, or TCG emulation where KVM cannot boot)",
+	.caps = RUNNER_CAP_GUEST_KERNEL | RUNNER_CAP_LIMITS,
+	.default_runs = 5,
+	.prepare = qemu_prepare,
+	.launch = qemu_launch,
+	.wait_ready = qemu_wait_ready,
+	.collect = qemu_collect,
+	.stop = qemu_stop,
+	.destroy = qemu_destroy,
+	.finish = qemu_finish,
+	.describe = qemu_describe,
+	.doctor = qemu_doctor_checks,
+	.cleanup = qemu_cleanup,
+};
