@@ -340,6 +340,7 @@ static int run_density(void *ctx, const struct run_options *o, struct session *s
 		.pids_max = o->pids_max, .timeout_ms = o->timeout_ms, .libvirt_uri = o->libvirt_uri,
 		.accel = o->accel,
 		.vm_machine = o->vm_machine,
+		.vm_start = o->vm_start,
 	};
 	snprintf(c->cfg.cpus, sizeof(c->cfg.cpus), "%s", o->cpus);
 	for (int i = 0; i < o->nrunners && rc == 0; i++) {

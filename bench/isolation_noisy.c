@@ -249,6 +249,7 @@ int iso_noisy_run(const struct run_options *opts, const struct iso_noisy_opts *n
 		.pids_max = opts->pids_max, .timeout_ms = opts->timeout_ms, .libvirt_uri = opts->libvirt_uri,
 		.accel = opts->accel, .profile = profile,
 		.vm_machine = opts->vm_machine,
+		.vm_start = opts->vm_start,
 	};
 	snprintf(ny.cfg.cpus, sizeof(ny.cfg.cpus), "%s", opts->cpus);
 	ny.r.cfg = &ny.cfg;

@@ -65,6 +65,10 @@
  * agent's standard input (a VM's console). */
 #define BENCH_PROTO_STOP_LINE "STOP\n"
 
+/* How the harness tells an idle agent that its VM was just restored from a
+ * snapshot (so it cannot know by itself): it answers with READY again. */
+#define BENCH_PROTO_RESTORED_LINE "RESTORED\n"
+
 /* Kernel command-line keys read by the agent when it runs as a VM's /init. */
 #define BENCH_CMDLINE_TASK "bench.task="
 #define BENCH_CMDLINE_HOSTNAME "bench.hostname="

@@ -7,6 +7,7 @@
 #include "../vm/initramfs.h"
 #include "../vm/kernel_cache.h"
 #include "../vm/qemu_process.h"
+#include "../vm/snapshot_cache.h"
 #include "runner_hooks.h"
 
 static void check_qemu(const void *arg, struct runner_check_result *r)
@@ -49,5 +50,6 @@ int qemu_cleanup(bool all, struct runner_cleanup_counts *removed, bench_error *e
 	/* The processes first: a folder's sockets are theirs. */
 	runner_cleanup_add(removed, "QEMU processes", qemu_kill_stale(all));
 	runner_cleanup_add(removed, "run folders", qemu_remove_stale_folders(all));
+	runner_cleanup_add(removed, "saved guests", snapshot_cleanup(all));
 	return 0;
 }

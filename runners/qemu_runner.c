@@ -50,6 +50,8 @@
 #include "../vm/qemu_cmdline.h"
 #include "../vm/qemu_process.h"
 #include "../vm/qmp.h"
+#include "../vm/snapshot_cache.h"
+#include "../vm/tsc.h"
 
 #define QEMU_DEFAULT_MEMORY_MIB 256
 #define QEMU_MIN_MEMORY_MIB 64
@@ -69,6 +71,11 @@ struct qemu_runner {
 	unsigned memory_mib;
 	char dir[128];
 	char qemu_version[64];  /* from QMP query-version at the first launch */
+	long tsc_khz;           /* > 0: tsc_early_khz= for the guest (microvm
+				   under TCG, vm/tsc.h says why) */
+	bool restore;           /* --vm-start restore */
+	bool snapshot_made;     /* this run saved the image (not the cache) */
+	char snapshot[512];     /* the saved guest (snapshot_cache.h) */
 };
 
 struct qemu_instance {
@@ -81,6 +88,7 @@ struct qemu_instance {
 	char log[160];
 	struct record_stream rs;
 	uint64_t t_resumed_ns;
+	bool restored;            /* started from the saved guest */
 };
 
 static int online_cpus(char *out, size_t outsz, bench_error *err)
@@ -118,6 +126,13 @@ static int prepare(struct runner *r, bench_error *err)
 	accel_probe(&q->facts);
 	if (accel_choose(cfg->accel, &q->facts, &q->accel, err) < 0)
 		return -1;
+	if (q->machine == VM_MACHINE_MICROVM && q->accel == VM_ACCEL_TCG) {
+		q->tsc_khz = vm_host_tsc_khz(err);
+		if (q->tsc_khz <= 0)
+			return bench_error_prefix(err, "qemu: --vm-machine microvm cannot work under TCG here: its guest "
+						  "kernel has no clock to calibrate its TSC against and hangs, and "
+						  "bench cannot tell it the rate");
+	}
 	if (!cfg->accel || strcmp(cfg->accel, "auto") == 0)
 		snprintf(q->accel_reason, sizeof(q->accel_reason), "%s", q->facts.why);
 	else
@@ -150,10 +165,11 @@ static int prepare(struct runner *r, bench_error *err)
 }
 
 static void qemu_finish(struct runner *r);
+static int snapshot_get(struct runner *r, bench_error *err);
 
 static int qemu_prepare(struct runner *r, bench_error *err)
 {
-	if (prepare(r, err) == 0)
+	if (prepare(r, err) == 0 && snapshot_get(r, err) == 0)
 		return 0;
 	qemu_finish(r); /* a failed prepare leaves nothing behind */
 	return -1;
@@ -260,18 +276,34 @@ static int connect_console(struct qemu_instance *qi, bench_error *err)
 	return 0;
 }
 
-static int qemu_launch(struct runner *r, struct instance *in, bench_error *err)
+/* The guest's kernel command line: a restored guest's is the saved one's
+ * (task idle, seq 0), or QEMU would refuse the image. */
+static int guest_cmdline(const struct qemu_runner *q, const struct instance *in, char *cmdline, size_t sz,
+			 bench_error *err)
+{
+	size_t len;
+
+	if (q->restore ? vm_guest_cmdline(BENCH_TASK_IDLE, NULL, 0, 0, cmdline, sz, err) < 0
+		       : vm_guest_cmdline(in->task.name, in->task.args, in->task.nargs, in->seq, cmdline, sz, err) < 0)
+		return bench_error_prefix(err, "qemu");
+	len = strlen(cmdline);
+	if (q->tsc_khz > 0 &&
+	    (size_t)snprintf(cmdline + len, sz - len, " tsc_early_khz=%ld", q->tsc_khz) >= sz - len)
+		return bench_fail_usage(err, "qemu: the task's arguments do not fit on a kernel command line");
+	return 0;
+}
+
+/* QEMU started paused, its monitor answering, its vCPUs pinned and its
+ * console connected: the "create" phase.  incoming: it waits for a saved
+ * guest instead of booting. */
+static int start_qemu(struct runner *r, struct instance *in, bool incoming, uint64_t deadline, bench_error *err)
 {
 	struct qemu_runner *q = r->priv;
 	struct qemu_instance *qi;
 	struct qemu_spec spec;
 	struct qemu_argv *argv;
 	char cmdline[512];
-	int timeout_ms = r->cfg->timeout_ms > 0 ? r->cfg->timeout_ms : 30000;
-	uint64_t deadline, t_created;
 
-	in->t_launch_ns = clock_now_ns();
-	deadline = in->t_launch_ns + (uint64_t)timeout_ms * 1000000u;
 	qi = calloc(1, sizeof(*qi));
 	if (!qi)
 		return bench_fail(err, errno, "qemu: calloc");
@@ -285,8 +317,8 @@ static int qemu_launch(struct runner *r, struct instance *in, bench_error *err)
 	    (size_t)snprintf(qi->qmp_path, sizeof(qi->qmp_path), "%s/%u.qmp", q->dir, in->seq) >= sizeof(qi->qmp_path))
 		return bench_fail(err, ENAMETOOLONG, "qemu: socket path");
 	snprintf(qi->log, sizeof(qi->log), "%s/%u.log", q->dir, in->seq);
-	if (vm_guest_cmdline(in->task.name, in->task.args, in->task.nargs, in->seq, cmdline, sizeof(cmdline), err) < 0)
-		return bench_error_prefix(err, "qemu");
+	if (guest_cmdline(q, in, cmdline, sizeof(cmdline), err) < 0)
+		return -1;
 	spec = (struct qemu_spec){
 		.name = qi->name,
 		.machine = q->machine,
@@ -298,6 +330,7 @@ static int qemu_launch(struct runner *r, struct instance *in, bench_error *err)
 		.cmdline = cmdline,
 		.console_socket = qi->console,
 		.qmp_socket = qi->qmp_path,
+		.incoming = incoming ? q->snapshot : NULL,
 	};
 	argv = malloc(sizeof(*argv));
 	if (!argv)
@@ -310,16 +343,91 @@ static int qemu_launch(struct runner *r, struct instance *in, bench_error *err)
 	free(argv);
 	if (qmp_up(qi, deadline, err) < 0 || pin_vcpus(q, qi, deadline, err) < 0)
 		return -1;
+	/* QEMU made the console socket before its monitor's: it is there. */
+	return connect_console(qi, err);
+}
+
+/* Until QEMU's migration (either way) has completed. */
+static int migration_wait(struct qemu_instance *qi, uint64_t deadline, bench_error *err)
+{
+	for (;;) {
+		json_t *ret = NULL;
+		const char *status;
+		struct timespec ts = { 0, 500000 };
+		bool done, failed;
+
+		if (qmp_execute(&qi->qmp, "query-migrate", NULL, &ret, deadline, err) < 0)
+			return qemu_failed(qi, err);
+		status = json_string_value(json_object_get(ret, "status"));
+		done = status && strcmp(status, "completed") == 0;
+		failed = status && (strcmp(status, "failed") == 0 || strcmp(status, "cancelled") == 0);
+		if (failed)
+			bench_fail(err, 0, "qemu: %s: migration %s: %.200s", qi->name, status,
+				   json_string_value(json_object_get(ret, "error-desc")) ?
+					   json_string_value(json_object_get(ret, "error-desc")) : "no reason given");
+		json_decref(ret);
+		if (done)
+			return 0;
+		if (failed)
+			return -1;
+		if (clock_now_ns() >= deadline)
+			return bench_fail(err, 0, "qemu: %s: migration did not complete in time", qi->name);
+		if (interrupt_check(err) < 0)
+			return -1;
+		nanosleep(&ts, NULL);
+	}
+}
+
+static int migrate_uri(json_t **args, const char *shell_cmd, const char *path)
+{
+	char uri[1100];
+
+	snprintf(uri, sizeof(uri), "exec:%s%s", shell_cmd, path);
+	*args = json_pack("{s:s}", "uri", uri);
+	return *args ? 0 : -1;
+}
+
+static int qemu_launch(struct runner *r, struct instance *in, bench_error *err)
+{
+	struct qemu_runner *q = r->priv;
+	struct qemu_instance *qi;
+	int timeout_ms = r->cfg->timeout_ms > 0 ? r->cfg->timeout_ms : 30000;
+	uint64_t deadline, t_created, t_restored;
+
+	in->t_launch_ns = clock_now_ns();
+	deadline = in->t_launch_ns + (uint64_t)timeout_ms * 1000000u;
+	if (q->restore && strcmp(in->task.name, BENCH_TASK_READY) != 0 && strcmp(in->task.name, BENCH_TASK_IDLE) != 0)
+		return bench_fail_usage(err, "qemu: --vm-start restore brings back an idle agent: it serves the tasks "
+					"ready and idle, not %.40s", in->task.name);
+	if (start_qemu(r, in, q->restore, deadline, err) < 0)
+		return -1;
+	qi = in->priv;
 	t_created = clock_now_ns();
 	instance_add_phase(in, "create", t_created - in->t_launch_ns);
+	t_restored = t_created;
+	if (q->restore) {
+		json_t *args;
 
-	/* QEMU made the console socket before its monitor's: it is there. */
-	if (connect_console(qi, err) < 0)
-		return -1;
+		if (migrate_uri(&args, "cat ", q->snapshot) < 0)
+			return bench_fail(err, ENOMEM, "qemu");
+		if (qmp_execute(&qi->qmp, "migrate-incoming", args, NULL, deadline, err) < 0) {
+			json_decref(args);
+			return qemu_failed(qi, err);
+		}
+		json_decref(args);
+		if (migration_wait(qi, deadline, err) < 0)
+			return -1;
+		qi->restored = true;
+		t_restored = clock_now_ns();
+		instance_add_phase(in, "restore", t_restored - t_created);
+	}
 	if (qmp_execute(&qi->qmp, "cont", NULL, NULL, deadline, err) < 0)
 		return qemu_failed(qi, err);
 	qi->t_resumed_ns = clock_now_ns();
-	instance_add_phase(in, "resume", qi->t_resumed_ns - t_created);
+	instance_add_phase(in, "resume", qi->t_resumed_ns - t_restored);
+	if (qi->restored && send(qi->con, BENCH_PROTO_RESTORED_LINE, strlen(BENCH_PROTO_RESTORED_LINE),
+				 MSG_NOSIGNAL) != (ssize_t)strlen(BENCH_PROTO_RESTORED_LINE))
+		return bench_fail(err, errno, "qemu: telling the restored guest %s", qi->name);
 	remember_version(q, qi, deadline);
 	return 0;
 }
@@ -352,6 +460,13 @@ static int qemu_wait_ready(struct runner *r, struct instance *in, bench_error *e
 	in->t_ready_ns = qi->rs.t_record_ns;
 	if (record_check_ready(&in->ready, err) < 0)
 		return bench_error_prefix(err, "qemu");
+	if (qi->restored) {
+		/* Its kernel has been up since the saved boot: no uptime to
+		 * measure, only how long the agent took to answer. */
+		instance_add_phase(in, "answer", in->t_ready_ns - qi->t_resumed_ns);
+		in->host_pid = qi->child.pid;
+		return 0;
+	}
 	/* The guest's uptime is its word: no more than it ran since resumed. */
 	if (record_get_u64(&in->ready, "boot_ns", &boot_ns, err) < 0)
 		return bench_error_prefix(err, "qemu");
@@ -398,7 +513,7 @@ static int qemu_stop(struct runner *r, struct instance *in, bench_error *err)
 		return 0;
 	/* As the vm runner: a ready agent powers the guest off by itself;
 	 * any other is told to, and must still be there to be told. */
-	if (qi->con >= 0 && !task_ends_by_itself(&in->task)) {
+	if (qi->con >= 0 && (qi->restored || !task_ends_by_itself(&in->task))) {
 		ssize_t sent = send(qi->con, BENCH_PROTO_STOP_LINE, strlen(BENCH_PROTO_STOP_LINE),
 				    MSG_NOSIGNAL | MSG_DONTWAIT);
 		int e = errno;
@@ -499,9 +614,90 @@ static void qemu_describe(struct runner *r, void *json_object)
 	json_object_set_new(o, "kernel_cmdline", json_string(VM_CMDLINE_BASE));
 	json_object_set_new(o, "qemu_runner_machine", json_string(vm_machine_name(q->machine)));
 	json_object_set_new(o, "qemu_runner_binary", json_string(q->binary));
+	if (q->tsc_khz > 0)
+		json_object_set_new(o, "qemu_runner_tsc_early_khz", json_integer(q->tsc_khz));
+	json_object_set_new(o, "qemu_runner_start", json_string(q->restore ? "restore" : "cold"));
+	if (q->restore)
+		json_object_set_new(o, "qemu_runner_snapshot", json_string(q->snapshot));
 	json_object_set_new(o, "qemu_runner_control", json_string("QMP on a unix socket, no libvirt"));
 	if (q->qemu_version[0])
 		json_object_set_new(o, "qemu_runner_qemu_version", json_string(q->qemu_version));
+}
+
+static int qemu_wait_ready(struct runner *r, struct instance *in, bench_error *err);
+static void qemu_destroy(struct runner *r, struct instance *in);
+
+/* Everything that went into a saved guest, as text: its sha256 names the
+ * image (snapshot_cache.h).  QEMU is named by its binary's size and time. */
+static void snapshot_key(const struct qemu_runner *q, char *key, size_t sz)
+{
+	struct stat st = { 0 };
+	char cmdline[512];
+	bench_error ignored = { 0 };
+
+	stat(q->binary, &st);
+	if (vm_guest_cmdline(BENCH_TASK_IDLE, NULL, 0, 0, cmdline, sizeof(cmdline), &ignored) < 0)
+		cmdline[0] = '\0';
+	snprintf(key, sz,
+		 "bench snapshot 1\nqemu %s %lld %lld\nkernel %s %s\ninitrd %s agent %s\nmachine %s\naccel %s\n"
+		 "cpu %s\nvcpus %u\nmemory %u\ncmdline %s tsc %ld\n",
+		 q->binary, (long long)st.st_size, (long long)st.st_mtime, q->kernel.path, q->kernel.release, q->initrd,
+		 q->agent_sha256, vm_machine_name(q->machine), accel_name(q->accel), vm_cpu_model_name(q->accel),
+		 q->ncpus, q->memory_mib, cmdline, q->tsc_khz);
+}
+
+/* Boots the guest to an idle agent and migrates it, stopped, to tmp. */
+static int snapshot_make(struct runner *r, const char *tmp, bench_error *err)
+{
+	struct qemu_runner *q = r->priv;
+	struct instance in;
+	struct qemu_instance *qi;
+	json_t *args = NULL;
+	uint64_t deadline;
+	int rc = -1;
+
+	q->restore = false; /* this one boots */
+	instance_init(&in, r, 0, BENCH_TASK_IDLE);
+	if (qemu_launch(r, &in, err) < 0 || qemu_wait_ready(r, &in, err) < 0)
+		goto out;
+	qi = in.priv;
+	deadline = clock_now_ns() + 60000000000ull;
+	if (qmp_execute(&qi->qmp, "stop", NULL, NULL, deadline, err) < 0 || migrate_uri(&args, "cat > ", tmp) < 0 ||
+	    qmp_execute(&qi->qmp, "migrate", args, NULL, deadline, err) < 0 || migration_wait(qi, deadline, err) < 0)
+		goto out;
+	rc = 0;
+out:
+	json_decref(args);
+	qemu_destroy(r, &in);
+	q->restore = true;
+	return rc;
+}
+
+static int snapshot_get(struct runner *r, bench_error *err)
+{
+	struct qemu_runner *q = r->priv;
+	char key[16384], tmp[600];
+
+	if (!r->cfg->vm_start || strcmp(r->cfg->vm_start, "cold") == 0)
+		return 0;
+	if (strcmp(r->cfg->vm_start, "restore") != 0)
+		return bench_fail_usage(err, "--vm-start: '%.20s' is not one of cold, restore", r->cfg->vm_start);
+	q->restore = true;
+	snapshot_key(q, key, sizeof(key));
+	if (snapshot_paths(key, r->cfg->run_id, q->snapshot, sizeof(q->snapshot), tmp, sizeof(tmp), err) < 0)
+		return bench_error_prefix(err, "qemu");
+	if (access(q->snapshot, R_OK) == 0)
+		return 0;
+	if (snapshot_make(r, tmp, err) < 0) {
+		unlink(tmp);
+		return bench_error_prefix(err, "qemu: saving the guest for --vm-start restore");
+	}
+	if (rename(tmp, q->snapshot) != 0) {
+		unlink(tmp);
+		return bench_fail(err, errno, "qemu: saved guest %s", q->snapshot);
+	}
+	q->snapshot_made = true;
+	return 0;
 }
 
 const struct runner_ops qemu_runner_ops = {

@@ -80,6 +80,7 @@ struct vm_runner {
 	char sock_dir[128];
 	unsigned long libvirt_version;  /* of libvirtd, major * 1e6 + minor * 1e3 + micro */
 	unsigned long qemu_version;     /* 0 when unknown */
+	char machine[8];                /* "pc" or "q35" */
 };
 
 struct vm_instance {
@@ -157,6 +158,13 @@ static int prepare(struct runner *r, bench_error *err)
 					"guest console from a local unix socket and needs a local URI such as "
 					VM_DEFAULT_URI, v->uri);
 
+	/* libvirt builds a PCI controller for every domain, which microvm
+	 * has not: it refuses such a domain ("No PCI buses available"). */
+	if (cfg->vm_machine && strcmp(cfg->vm_machine, "pc") != 0 && strcmp(cfg->vm_machine, "q35") != 0)
+		return bench_fail_usage(err, "vm: --vm-machine %.20s cannot work through libvirt: it gives every "
+					"domain a PCI controller, which %.20s lacks (\"No PCI buses available\"); use the "
+					"qemu runner for it", cfg->vm_machine, cfg->vm_machine);
+	snprintf(v->machine, sizeof(v->machine), "%s", cfg->vm_machine ? cfg->vm_machine : "pc");
 	accel_probe(&v->facts);
 	if (accel_choose(cfg->accel, &v->facts, &v->accel, err) < 0)
 		return -1;
@@ -250,6 +258,7 @@ static int vm_launch(struct runner *r, struct instance *in, bench_error *err)
 		.accel = v->accel,
 		.console_socket = vi->sock,
 		.run_id = r->cfg->run_id,
+		.machine = v->machine,
 	};
 	xml = vm_domain_xml(&spec, err);
 	if (!xml)
@@ -507,7 +516,7 @@ static void vm_describe(struct runner *r, void *json_object)
 	json_object_set_new(o, "agent_sha256", json_string(v->agent_sha256));
 	json_object_set_new(o, "vcpus", json_integer(v->ncpus));
 	json_object_set_new(o, "memory_mib", json_integer(v->memory_mib));
-	json_object_set_new(o, "machine", json_string("pc"));
+	json_object_set_new(o, "machine", json_string(v->machine));
 	json_object_set_new(o, "cpu_model", json_string(vm_cpu_model_name(v->accel)));
 	{
 		char topo[96];

@@ -20,9 +20,11 @@
 #include "../vm/qemu_cmdline.h"
 #include "../vm/qemu_process.h"
 #include "../vm/qmp.h"
+#include "../vm/snapshot_cache.h"
 #include "helpers.h"
 
 extern const struct runner_ops qemu_runner_ops;
+extern const struct runner_ops vm_runner_ops;
 
 /* ---- command line ---------------------------------------------------------- */
 
@@ -289,4 +291,98 @@ Test(qemu, killed_harness_leaves_nothing_after_cleanup, .timeout = 120)
 	cr_expect_eq(qemu_cleanup(false, &removed, &err), 0, "%s", err.msg);
 	cr_expect_eq(test_leftover_scratch(needle, true), 0, "qemu_cleanup left the killed run's folder");
 	cr_expect_geq(removed.nkinds, 2);
+}
+
+/* A machine that cannot work is refused before anything starts, with the
+ * reason: libvirt gives every domain a PCI controller, microvm has none. */
+Test(qemu_machine, vm_runner_refuses_microvm_with_the_reason)
+{
+	char run_id[64];
+	struct run_config cfg;
+	struct runner r;
+	bench_error err = { 0 };
+
+	run_id_make(run_id, sizeof(run_id));
+	cfg = (struct run_config){ .agent_path = "/nonexistent", .run_id = run_id, .memory_mib = 256,
+				   .accel = "auto", .vm_machine = "microvm" };
+	r = (struct runner){ .ops = &vm_runner_ops, .cfg = &cfg };
+	cr_expect_eq(vm_runner_ops.prepare(&r, &err), -1);
+	cr_expect(strstr(err.msg, "microvm") != NULL && strstr(err.msg, "PCI") != NULL, "%s", err.msg);
+	cr_expect_eq(err.exit_code, BENCH_EXIT_USAGE);
+	vm_runner_ops.finish(&r);
+	cfg.vm_machine = "isapc";
+	r = (struct runner){ .ops = &qemu_runner_ops, .cfg = &cfg };
+	cr_expect_eq(qemu_runner_ops.prepare(&r, &err), -1);
+	cr_expect(strstr(err.msg, "pc, q35, microvm") != NULL, "%s", err.msg);
+	qemu_runner_ops.finish(&r);
+}
+
+/* A saved guest's half-written image of a dead run goes; a complete image
+ * stays unless --all. */
+Test(qemu_snapshot, cleanup_takes_only_what_is_over)
+{
+	char dir[] = "/tmp/bench-test-snap-XXXXXX", path[600], tmp[600], dead[600];
+	bench_error err = { 0 };
+	FILE *f;
+
+	cr_assert_not_null(mkdtemp(dir));
+	setenv("BENCH_CACHE_DIR", dir, 1);
+	cr_assert_eq(snapshot_paths("key", "999999999-1", path, sizeof(path), tmp, sizeof(tmp), &err), 0, "%s", err.msg);
+	f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fclose(f);
+	/* pid 999999999 runs nothing: a dead run's partial image. */
+	f = fopen(tmp, "w");
+	cr_assert_not_null(f);
+	fclose(f);
+	snprintf(dead, sizeof(dead), "%s", tmp);
+	cr_expect_eq(snapshot_cleanup(false), 1);
+	cr_expect_neq(access(dead, F_OK), 0, "the dead run's partial image is still there");
+	cr_expect_eq(access(path, F_OK), 0, "a complete image went without --all");
+	cr_expect_eq(snapshot_cleanup(true), 1);
+	cr_expect_neq(access(path, F_OK), 0);
+	cr_expect_eq(snapshot_paths("key", "1-1", path, sizeof(path), tmp, sizeof(tmp), &err), 0);
+	snprintf(path, sizeof(path), "%s/snapshot", dir);
+	rmdir(path);
+	rmdir(dir);
+	setenv("BENCH_CACHE_DIR", "/tmp/bench test/x", 1);
+	cr_expect_eq(snapshot_paths("key", "1-1", path, sizeof(path), tmp, sizeof(tmp), &err), -1);
+	cr_expect(strstr(err.msg, "BENCH_CACHE_DIR") != NULL, "%s", err.msg);
+	unsetenv("BENCH_CACHE_DIR");
+}
+
+/* --vm-start restore: the saved idle guest comes back and its agent,
+ * told so on the console, answers READY. */
+Test(qemu, restore_gives_ready, .timeout = 180)
+{
+	struct qemu_fixture f;
+	json_t *meta = json_object();
+
+	need_qemu();
+	memset(&f, 0, sizeof(f));
+	run_id_make(f.run_id, sizeof(f.run_id));
+	f.cfg = (struct run_config){
+		.agent_path = getenv("BENCH_AGENT"), .run_id = f.run_id, .cpus = "", .memory_mib = 256,
+		.timeout_ms = 60000, .accel = "auto", .vm_start = "restore",
+	};
+	f.r = (struct runner){ .ops = &qemu_runner_ops, .cfg = &f.cfg };
+	cr_assert_eq(qemu_runner_ops.prepare(&f.r, &f.err), 0, "%s", f.err.msg);
+	instance_init(&f.in, &f.r, 0, "ready");
+	cr_assert_eq(qemu_runner_ops.launch(&f.r, &f.in, &f.err), 0, "%s", f.err.msg);
+	cr_assert_eq(qemu_runner_ops.wait_ready(&f.r, &f.in, &f.err), 0, "%s", f.err.msg);
+	cr_expect_str_eq(record_get(&f.in.ready, "pid"), "1");
+	cr_assert_eq(f.in.nphases, 4);
+	cr_expect_str_eq(f.in.phases[1].name, "restore");
+	cr_expect_str_eq(f.in.phases[3].name, "answer");
+	cr_assert_eq(qemu_runner_ops.stop(&f.r, &f.in, &f.err), 0, "%s", f.err.msg);
+	qemu_runner_ops.destroy(&f.r, &f.in);
+	fprintf(stderr, "qemu: restore: READY %.0f ms after launch (create %.0f, restore %.0f, resume %.1f, answer %.0f ms)\n",
+		ns_to_ms(f.in.t_ready_ns - f.in.t_launch_ns), ns_to_ms(f.in.phases[0].ns), ns_to_ms(f.in.phases[1].ns),
+		ns_to_ms(f.in.phases[2].ns), ns_to_ms(f.in.phases[3].ns));
+	qemu_runner_ops.describe(&f.r, meta);
+	cr_expect_str_eq(json_string_value(json_object_get(meta, "qemu_runner_start")), "restore");
+	cr_expect_eq(access(json_string_value(json_object_get(meta, "qemu_runner_snapshot")), R_OK), 0);
+	json_decref(meta);
+	qemu_runner_ops.finish(&f.r);
+	expect_nothing_left();
 }

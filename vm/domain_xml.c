@@ -153,7 +153,8 @@ char *vm_domain_xml(const struct vm_domain_spec *spec, bench_error *err)
 		sbuf_printf(&b, "  </cputune>\n");
 	}
 	sbuf_printf(&b, "  <os>\n");
-	sbuf_printf(&b, "    <type arch='x86_64' machine='pc'>hvm</type>\n");
+	sbuf_printf(&b, "    <type arch='x86_64' machine='%s'>hvm</type>\n",
+		    spec->machine && strcmp(spec->machine, "q35") == 0 ? "q35" : "pc");
 	sbuf_printf(&b, "    <kernel>");
 	sbuf_escaped(&b, "kernel path", spec->kernel);
 	sbuf_printf(&b, "</kernel>\n    <initrd>");

@@ -35,6 +35,7 @@ struct vm_domain_spec {
 	 * virDomainOpenConsole reads). */
 	const char *console_socket;
 	const char *run_id;         /* the mark's run id; NULL: no mark */
+	const char *machine;        /* "pc" (NULL) or "q35" */
 };
 
 /* Builds the XML; returns a malloc'd string, or NULL with *err.  Every

@@ -54,7 +54,7 @@ static bool __attribute__((format(printf, 2, 3))) add(struct qemu_argv *a, const
 
 /* The machine option: each as the vm runner's libvirt domain has it where
  * libvirt can make it (pc, q35: no USB), and microvm as lean as it goes:
- * no option ROMs, no PIT/PIC (the kernel uses the LAPIC timer), the serial
+ * no option ROMs, the serial
  * port on ISA, ACPI kept for the power-off. */
 static const char *machine_option(enum vm_machine m)
 {
@@ -62,7 +62,7 @@ static const char *machine_option(enum vm_machine m)
 	case VM_MACHINE_Q35:
 		return "q35,usb=off";
 	case VM_MACHINE_MICROVM:
-		return "microvm,x-option-roms=off,pit=off,pic=off,rtc=off,isa-serial=on";
+		return "microvm,x-option-roms=off,isa-serial=on";
 	case VM_MACHINE_PC:
 	default:
 		return "pc,usb=off";

@@ -50,6 +50,7 @@ unsigned long long util_now_ns(void)
 }
 
 static volatile sig_atomic_t stop_signal;
+static bool restored_told;
 
 static void on_stop(int sig)
 {
@@ -84,6 +85,8 @@ bool util_stop_requested(struct task_ctx *ctx)
 			ctx->in = -1; /* /dev/null or closed: nothing will come */
 		return false;
 	}
+	if (memmem(buf, (size_t)n, "RESTORED", 8) != NULL)
+		restored_told = true;
 	return memmem(buf, (size_t)n, "STOP", 4) != NULL;
 }
 
@@ -99,7 +102,8 @@ const char *util_stop_wait(struct task_ctx *ctx)
 	sigprocmask(SIG_BLOCK, &block, &wait_mask);
 	sigdelset(&wait_mask, SIGTERM);
 	sigdelset(&wait_mask, SIGINT);
-	while (!util_stop_requested(ctx)) {
+	restored_told = false;
+	while (!util_stop_requested(ctx) && !restored_told) {
 		struct pollfd p = { .fd = ctx->in, .events = POLLIN };
 
 		/* Nothing more can come on a closed input: only a signal. */
@@ -108,6 +112,8 @@ const char *util_stop_wait(struct task_ctx *ctx)
 	sigprocmask(SIG_UNBLOCK, &block, NULL);
 	if (stop_signal)
 		return stop_signal == SIGTERM ? "SIGTERM" : "SIGINT";
+	if (restored_told)
+		return "restored";
 	return "stop-line";
 }
 

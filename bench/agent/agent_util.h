@@ -32,6 +32,8 @@ bool util_stop_requested(struct task_ctx *ctx);
 /* Sleeps until util_stop_requested would say true; what stopped it:
  * "SIGTERM", "SIGINT" or "stop-line". */
 const char *util_stop_wait(struct task_ctx *ctx);
+/* ... or "restored" when the harness said its VM was restored
+ * (BENCH_PROTO_RESTORED_LINE), which does not stop it. */
 
 /* Pins the process to one CPU (the host runner's neighbours share it). */
 void util_pin(long cpu);

@@ -12,7 +12,7 @@
 
 enum {
 	OPT_EXPORT_JSON = 256, OPT_EXPORT_CSV, OPT_EXPORT_MARKDOWN, OPT_LIBVIRT_URI, OPT_ACCEL, OPT_PIDS, OPT_INTERVAL,
-	OPT_VM_MACHINE,
+	OPT_VM_MACHINE, OPT_VM_START,
 	OPT_EXTRA = 512,
 };
 
@@ -32,6 +32,7 @@ static const struct option long_options[] = {
 	{ "libvirt-uri", required_argument, NULL, OPT_LIBVIRT_URI },
 	{ "accel", required_argument, NULL, OPT_ACCEL },
 	{ "vm-machine", required_argument, NULL, OPT_VM_MACHINE },
+	{ "vm-start", required_argument, NULL, OPT_VM_START },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -63,6 +64,8 @@ void run_options_usage(FILE *out, const struct bench_option *extra)
 		"      --accel A        the vm runner's accelerator: auto, kvm or tcg (default auto)\n"
 		"      --vm-machine M   the qemu runner's machine model: pc, q35 or microvm\n"
 		"                       (default pc, the vm runner's)\n"
+		"      --vm-start S     the qemu runner's start: cold (boot) or restore (from a\n"
+		"                       saved idle guest kept in bench's cache; default cold)\n"
 		"  -q, --quiet          no progress bar and no summary on the terminal\n"
 		"  -h, --help           this text\n",
 		OPTIONS_DEFAULT_RUNS, OPTIONS_DEFAULT_WARMUP, OPTIONS_DEFAULT_MEMORY_MIB, OPTIONS_DEFAULT_PIDS,
@@ -279,6 +282,11 @@ int run_options_parse(int argc, char **argv, struct run_options *o, const struct
 			if (strcmp(optarg, "pc") != 0 && strcmp(optarg, "q35") != 0 && strcmp(optarg, "microvm") != 0)
 				return bench_fail_usage(err, "--vm-machine: '%s' is not one of pc, q35, microvm", optarg);
 			o->vm_machine = optarg;
+			break;
+		case OPT_VM_START:
+			if (strcmp(optarg, "cold") != 0 && strcmp(optarg, "restore") != 0)
+				return bench_fail_usage(err, "--vm-start: '%s' is not one of cold, restore", optarg);
+			o->vm_start = optarg;
 			break;
 		case 'q':
 			o->quiet = true;

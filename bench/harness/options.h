@@ -33,6 +33,7 @@ struct run_options {
 	const char *libvirt_uri;
 	const char *accel;
 	const char *vm_machine;  /* qemu runner: NULL = pc */
+	const char *vm_start;    /* qemu runner: NULL = cold */
 	bool help;
 	char runners_buf[256];   /* storage for runners[] */
 };

@@ -100,6 +100,7 @@ int schedule_run(struct schedule *s, bench_error *err)
 		.libvirt_uri = s->opts->libvirt_uri,
 		.accel = s->opts->accel,
 		.vm_machine = s->opts->vm_machine,
+		.vm_start = s->opts->vm_start,
 	};
 
 	snprintf(cfg.cpus, sizeof(cfg.cpus), "%s", s->opts->cpus);
