@@ -1,8 +1,9 @@
 #!/bin/bash
 # How much do libvirt and the harness add to a VM's start?  Runs the vm
 # runner's launch-to-READY next to the same QEMU command line started by
-# hand (no libvirt, the serial console on a pipe), alternating, and prints
-# both medians and their ratio.  A benchmark script, not a test.
+# hand (no libvirt, the serial console on a pipe) and the qemu runner (the
+# same QEMU started by bench, driven over QMP), alternating, and prints the
+# medians and their ratios.  A benchmark script, not a test.
 #
 #   bench/vm_qemu_compare.sh [ROUNDS]     (default 8)
 #
@@ -49,9 +50,10 @@ by_hand() {
 }
 
 harness() {
-	"$bench" run startup --runners vm --runs 1 --warmup 0 --quiet --out "$tmp/res" \
+	"$bench" run startup --runners "${1:-vm}" --runs 1 --warmup 0 --quiet --out "$tmp/res" \
 		--export-csv "$tmp/one.csv" 2>/dev/null
 	awk -F, '$2 == "ready" { printf "%d\n", $5 * 1000 }' "$tmp/one.csv"
+	rm -rf "$tmp/res"
 }
 
 median() { sort -n | awk '{ v[NR] = $1 } END { printf "%d\n", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -59,10 +61,15 @@ median() { sort -n | awk '{ v[NR] = $1 } END { printf "%d\n", (NR % 2) ? v[(NR +
 for ((i = 0; i < rounds; i++)); do
 	by_hand >>"$tmp/hand"
 	harness >>"$tmp/harness"
+	harness qemu >>"$tmp/qemu"
 done
 hand=$(median <"$tmp/hand")
 ours=$(median <"$tmp/harness")
+direct=$(median <"$tmp/qemu")
 echo "accelerator: $accel ($rounds rounds each, alternating)"
 echo "QEMU by hand, launch to READY: median $((hand / 1000)) ms"
 echo "bench vm runner (libvirt):     median $((ours / 1000)) ms"
+echo "bench qemu runner (QMP):       median $((direct / 1000)) ms"
 awk -v a="$ours" -v b="$hand" 'BEGIN { printf "libvirt and the harness add %+.1f%%\n", (a / b - 1) * 100 }'
+awk -v a="$direct" -v b="$hand" 'BEGIN { printf "the qemu runner adds %+.1f%% to QEMU by hand (aim: within 5%%)\n", (a / b - 1) * 100 }'
+awk -v a="$ours" -v b="$direct" 'BEGIN { printf "libvirt'"'"'s own share (vm / qemu runner): %.2f\n", a / b }'

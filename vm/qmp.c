@@ -216,7 +216,7 @@ int qmp_execute(struct qmp *q, const char *command, json_t *args, json_t **ret, 
 	if (r < 0)
 		return bench_error_prefix(err, "%s", command);
 	for (;;) {
-		enum qmp_kind kind;
+		enum qmp_kind kind = QMP_ERROR;
 		json_t *value;
 
 		if (next_message(q, deadline_ns, &kind, &value, err) < 0)
@@ -236,7 +236,7 @@ int qmp_execute(struct qmp *q, const char *command, json_t *args, json_t **ret, 
 
 int qmp_handshake(struct qmp *q, uint64_t deadline_ns, bench_error *err)
 {
-	enum qmp_kind kind;
+	enum qmp_kind kind = QMP_ERROR;
 	json_t *value;
 
 	if (next_message(q, deadline_ns, &kind, &value, err) < 0)
@@ -250,7 +250,7 @@ int qmp_handshake(struct qmp *q, uint64_t deadline_ns, bench_error *err)
 int qmp_wait_event(struct qmp *q, const char *name, uint64_t deadline_ns, bench_error *err)
 {
 	for (;;) {
-		enum qmp_kind kind;
+		enum qmp_kind kind = QMP_ERROR;
 		json_t *value;
 		bool match;
 

@@ -53,8 +53,9 @@ int cmd_cleanup(int argc, char **argv)
 			all = true;
 		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
 			puts("usage: bench cleanup [--all]\n"
-			     "Removes the cgroups, run folders and libvirt domains that an interrupted run left.\n"
-			     "Those of a bench that is still running are kept unless --all is given.");
+			     "Removes the cgroups, run folders, libvirt domains and QEMU processes that an interrupted run left.\n"
+			     "Those of a bench that is still running are kept unless --all is given, which also\n"
+			     "removes the saved guests of --vm-start restore.");
 			return 0;
 		} else {
 			fprintf(stderr, "bench: cleanup: unknown argument '%s'\n", argv[i]);
