@@ -4,7 +4,9 @@
  *   - its affinity set to the run's CPUs (the emulator threads, as
  *     libvirt's <emulatorpin>; vCPU threads are pinned one by one later);
  *   - PR_SET_PDEATHSIG SIGKILL: a SIGKILLed harness takes its QEMUs with
- *     it, as libvirt's auto-destroy domains;
+ *     it, as libvirt's auto-destroy domains.  The signal follows the thread
+ *     that forked, so QEMU is started from one that outlives it (the
+ *     runners' launch runs on bench's main thread);
  *   - a process group of its own, stdin from /dev/null, stdout and stderr
  *     to a log file (QEMU's error, should it refuse to start).
  * Its -name, bench-<run id>-<seq>, is how `bench cleanup` tells a QEMU of a

@@ -217,7 +217,7 @@ int qmp_execute(struct qmp *q, const char *command, json_t *args, json_t **ret, 
 		return bench_error_prefix(err, "%s", command);
 	for (;;) {
 		enum qmp_kind kind = QMP_ERROR;
-		json_t *value;
+		json_t *value = NULL;
 
 		if (next_message(q, deadline_ns, &kind, &value, err) < 0)
 			return bench_error_prefix(err, "%s", command);
@@ -237,7 +237,7 @@ int qmp_execute(struct qmp *q, const char *command, json_t *args, json_t **ret, 
 int qmp_handshake(struct qmp *q, uint64_t deadline_ns, bench_error *err)
 {
 	enum qmp_kind kind = QMP_ERROR;
-	json_t *value;
+	json_t *value = NULL;
 
 	if (next_message(q, deadline_ns, &kind, &value, err) < 0)
 		return bench_error_prefix(err, "QMP greeting");
@@ -251,7 +251,7 @@ int qmp_wait_event(struct qmp *q, const char *name, uint64_t deadline_ns, bench_
 {
 	for (;;) {
 		enum qmp_kind kind = QMP_ERROR;
-		json_t *value;
+		json_t *value = NULL;
 		bool match;
 
 		if (next_message(q, deadline_ns, &kind, &value, err) < 0)
