@@ -598,7 +598,7 @@ static void qemu_describe(struct runner *r, void *json_object)
 	json_object_set_new(o, "accel", json_string(accel_name(q->accel)));
 	if (q->accel == VM_ACCEL_TCG)
 		results_meta_note(o,
-				  "vm and qemu figures are QEMU TCG emulation (%s): they measure emulation, not the "
+				  "qemu figures are QEMU TCG emulation (%s): they measure emulation, not the "
 				  "overhead of a hypervisor such as KVM or ESXi",
 				  q->accel_reason);
 	json_object_set_new(o, "accel_reason", json_string(q->accel_reason));
