@@ -7,9 +7,11 @@ handshake, and the read-back of the guest CPU (qom-list of the CPU object,
 then one qom-get per x86 feature property).  What is left of `create` is
 libvirt's own work (XML, cgroups, namespaces, security labels, the RPC).
 
-Reads the vm runner's create medians from the samples.csv of a bench run
-(argument 1), then times ROUNDS (argument 2) QEMU starts here.  Prints one
-line per part, in milliseconds.  A benchmark script, not a test."""
+Alternates, ROUNDS times (argument 1, default 8): one vm runner start
+(bin/bench, its create phase from --export-csv) and one QEMU start timed
+here, so that both see the same load.  Prints the medians of each part, in
+milliseconds, with the libvirt and QEMU versions.  A benchmark script, not
+a test."""
 import json, os, socket, statistics, subprocess, sys, tempfile, time
 
 def ms(t):
@@ -88,26 +90,39 @@ def one_start(kernel, initrd, accel):
             pass
         os.rmdir(d)
 
-def main():
-    if len(sys.argv) < 2:
-        raise SystemExit("usage: vm_create_split.py SAMPLES_CSV [ROUNDS] (a bench run with the vm runner)")
-    creates = []
-    with open(sys.argv[1]) as f:
+def vm_create(bench, tmp):
+    csv = os.path.join(tmp, "one.csv")
+    subprocess.run([bench, "run", "startup", "--runners", "vm", "--runs", "1", "--warmup", "0", "--quiet",
+                    "--out", os.path.join(tmp, "res"), "--export-csv", csv],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    with open(csv) as f:
         for line in f:
             c = line.strip().split(",")
             if len(c) == 5 and c[0] == "vm" and c[1] == "phase.create":
-                creates.append(float(c[4]))
-    if not creates:
-        raise SystemExit("vm_create_split: no vm create phase in %s" % sys.argv[1])
-    rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 8
+                return float(c[4])
+    raise SystemExit("vm_create_split: no vm create phase in the run's CSV")
+
+def main():
+    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 8
+    here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+    bench = os.environ.get("BENCH_BIN", os.path.join(here, "bin", "bench"))
     cache = os.environ.get("BENCH_CACHE_DIR", "/var/cache/bench")
     kernel = os.path.join(cache, "kernel/current/vmlinuz")
-    agent = os.environ.get("BENCH_AGENT", os.path.join(os.path.dirname(__file__), "..", "bin", "bench-agent"))
-    import hashlib
+    agent = os.environ.get("BENCH_AGENT", os.path.join(here, "bin", "bench-agent"))
+    import hashlib, shutil
     with open(agent, "rb") as a:
         initrd = os.path.join(cache, "initramfs", hashlib.sha256(a.read()).hexdigest() + ".cpio")
+    if not os.access(initrd, os.R_OK):
+        raise SystemExit("vm_create_split: no initramfs %s (run: bench run startup --runners vm --runs 1)" % initrd)
     accel = "kvm" if os.access("/dev/kvm", os.W_OK) and "vmx" in open("/proc/cpuinfo").read() else "tcg"
-    parts = [one_start(kernel, initrd, accel) for _ in range(rounds)]
+    tmp = tempfile.mkdtemp(prefix="bench-create-split.")
+    try:
+        creates, parts = [], []
+        for _ in range(rounds):
+            creates.append(vm_create(bench, tmp))
+            parts.append(one_start(kernel, initrd, accel))
+    finally:
+        shutil.rmtree(tmp)
     spawn = statistics.median(p[0] for p in parts)
     hand = statistics.median(p[1] for p in parts)
     cpu = statistics.median(p[2] for p in parts)
