@@ -195,9 +195,11 @@ static int run_gups(int out, struct workload_pool *p, const struct workload_args
 		return -2;
 	for (size_t i = 0; i < s->tlen; i++)
 		s->table[i] = i;
-	/* A rep is a quarter of the table's words, per thread (HPCC does 4x
-	 * the table in all; the batches add up to that). */
+	/* A rep is a quarter of the table's words per thread, at most 2^18
+	 * (HPCC does 4x the table in all; the batches add up to some of that):
+	 * under emulation an update costs a microsecond. */
 	s->updates = s->tlen / 4 ? s->tlen / 4 : 1;
+	s->updates = s->updates > (1u << 18) ? (1u << 18) : s->updates;
 	if (workload_measure(out, p, a, WORKLOAD_GUPS, 1, job_gups, s, s->updates, s->tlen * sizeof(uint64_t)) != 0 ||
 	    (p->n > 1 && workload_measure(out, p, a, WORKLOAD_GUPS, p->n, job_gups, s, s->updates * (uint64_t)p->n,
 					  s->tlen * sizeof(uint64_t)) != 0))
@@ -221,9 +223,10 @@ static int run_chase(int out, struct workload_pool *p, const struct workload_arg
 		chase_build(ring, bytes, &seed);
 		s->ring = ring;
 		/* A rep walks the ring about twice, at least 4096 steps and at
-		 * most 2^17: a random cycle's every part costs the same. */
+		 * most 2^15: a random cycle's every part costs the same, and a
+		 * miss that walks nested page tables costs a microsecond. */
 		s->steps = bytes / LINE * 2;
-		s->steps = s->steps < 4096 ? 4096 : s->steps > (1u << 17) ? (1u << 17) : s->steps;
+		s->steps = s->steps < 4096 ? 4096 : s->steps > (1u << 15) ? (1u << 15) : s->steps;
 		if (workload_measure(out, p, a, WORKLOAD_CHASE, 1, job_chase, s, s->steps, bytes) != 0) {
 			free(ring);
 			return -1;
