@@ -274,7 +274,8 @@ static void host_thp(char *buf, size_t sz)
 	fclose(f);
 }
 
-static void explain(struct results *res, const struct workload_runner_info *ri, const char *host_flags)
+static void explain(struct results *res, const struct workload_runner_info *ri, const char *host_flags,
+		    const char *host_thp)
 {
 	const char *accel = json_string_value(json_object_get(res->meta, "accel"));
 	bool guest = results_runner_has(res, ri->runner, "guest_kernel");
@@ -307,6 +308,14 @@ static void explain(struct results *res, const struct workload_runner_info *ri, 
 				  host_flags);
 	if (ri->skipped[0])
 		results_meta_note(res->meta, "%s: not run: %s", ri->runner, ri->skipped);
+	if (ri->have_info && strcmp(ri->info.thp, "unreadable") == 0 && !guest)
+		results_meta_note(res->meta,
+				  "%s: transparent huge pages cannot be read inside (no /sys); it shares the host's "
+				  "kernel, whose setting is '%s'.",
+				  ri->runner, host_thp);
+	else if (ri->have_info)
+		results_meta_note(res->meta, "%s: transparent huge pages '%s' as the workload reads them (the host: '%s').",
+				  ri->runner, ri->info.thp, host_thp);
 	if (ri->have_info && !ri->info.pinned)
 		results_meta_note(res->meta, "%s: the agent's threads could not be pinned to their CPUs", ri->runner);
 	if (ri->have_throttle && ri->nr_throttled > 0)
@@ -361,7 +370,7 @@ bool workload_finish(struct workload_bench *w, const struct run_options *o, stru
 			json_object_set_new(r, "throttled_usec", json_integer((json_int_t)ri->throttled_usec));
 		}
 		json_object_set_new(runners, ri->runner, r);
-		explain(&ss->res, ri, flags);
+		explain(&ss->res, ri, flags, thp);
 	}
 	json_object_set_new(meta, "runners", runners);
 	json_object_set_new(ss->res.meta, w->prefix, meta);
