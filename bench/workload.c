@@ -181,7 +181,7 @@ static void task_args(struct workload_bench *w, const struct run_options *o, con
 
 	if (runner_has(ops, RUNNER_CAP_GUEST_KERNEL))
 		snprintf(w->args[n++], sizeof(w->args[0]), "--threads=%u", o->ncpus ? o->ncpus : 1);
-	else if (o->cpus[0] && strlen(o->cpus) + 7 <= WORKLOAD_ARG_MAX)
+	else if (o->cpus[0])
 		snprintf(w->args[n++], sizeof(w->args[0]), "--cpus=%s", o->cpus);
 	else
 		snprintf(w->args[n++], sizeof(w->args[0]), "--cpus=%u", w->pu);

@@ -31,7 +31,7 @@ struct workload_bench {
 	 * runner so that the figures compare. */
 	char size_args[WORKLOAD_SIZE_ARGS_MAX][WORKLOAD_ARG_MAX + 1];
 	int nsize_args;
-	char args[8][WORKLOAD_ARG_MAX + 1];
+	char args[8][160];                    /* a VM gets only short ones */
 	unsigned runner_batches;              /* of the runner being run */
 	struct workload_runner_info info[OPTIONS_RUNNERS_MAX];
 	int ninfo;
