@@ -43,28 +43,30 @@ static bool wanted(const struct series *s, const char *prefix, bool (*keep)(cons
 int bar_plot_write(const struct results *res, const char *dir, const char *file, const char *prefix,
 		   bool (*keep)(const char *metric), struct bar_plot *out, bench_error *err)
 {
-	const char *runners[MAX_RUNNERS];
+	const char *runners[MAX_RUNNERS] = { NULL };
 	char path[PATH_MAX], name[40];
+	int nrunners = 0;
 	FILE *f;
 
 	memset(out, 0, sizeof(*out));
 	out->lo = INFINITY;
-	for (size_t i = 0; i < res->nseries && out->nrunners < MAX_RUNNERS; i++) {
+	for (size_t i = 0; i < res->nseries && nrunners < MAX_RUNNERS; i++) {
 		const struct series *s = &res->series[i];
 		int seen = 0;
 
 		if (!wanted(s, prefix, keep))
 			continue;
-		for (int r = 0; r < out->nrunners; r++)
+		for (int r = 0; r < nrunners; r++)
 			seen |= strcmp(runners[r], s->runner) == 0;
 		if (!seen) {
-			runners[out->nrunners++] = s->runner;
+			runners[nrunners++] = s->runner;
 			plot_plain_name(name, sizeof(name), s->runner);
 			snprintf(out->runners + strlen(out->runners), sizeof(out->runners) - strlen(out->runners), "%s%s",
-				 out->nrunners > 1 ? " " : "", name);
+				 nrunners > 1 ? " " : "", name);
 		}
 	}
-	if (out->nrunners == 0)
+	out->nrunners = nrunners;
+	if (nrunners == 0)
 		return 0;
 	f = plot_data_open(dir, file, path, sizeof(path), err);
 	if (!f)
@@ -82,7 +84,7 @@ int bar_plot_write(const struct results *res, const char *dir, const char *file,
 			continue;
 		plot_plain_name(name, sizeof(name), first->metric + strlen(prefix));
 		fputs(name, f);
-		for (int r = 0; r < out->nrunners; r++) {
+		for (int r = 0; r < nrunners; r++) {
 			const struct series *s = results_find(res, runners[r], first->metric);
 			double q[3] = { 0.0, 0.0, 0.0 };
 

@@ -10,9 +10,9 @@
 
 /* The hash buffer fits the L1 cache; the small matrices (3 x 64^2 doubles,
  * 96 KiB) the L2; the large ones (3 x 256^2, 1.5 MiB) no core's L2 here. */
-#define HASH_BYTES 32768
-#define DGEMM_SMALL 64
-#define DGEMM_LARGE 256
+#define HASH_BYTES 32768u
+#define DGEMM_SMALL 64u
+#define DGEMM_LARGE 256u
 
 struct cpu_bench {
 	struct workload_bench w;

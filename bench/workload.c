@@ -243,7 +243,9 @@ static void host_cpu(char *model, size_t msz, char *flags, size_t fsz)
 		if (strncmp(line, "model name", 10) == 0 && strcmp(model, "unknown") == 0)
 			snprintf(model, msz, "%s", colon + 2);
 		if (strncmp(line, "flags", 5) == 0 && !flags[0]) {
-			strcat(line, " ");
+			/* A space after the last flag, so each is matched whole. */
+			if (strlen(line) + 1 < sizeof(line))
+				memcpy(line + strlen(line), " ", 2);
 			for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 				char word[32];
 

@@ -160,6 +160,7 @@ static int apply_batch(struct workload_runner_info *info, unsigned batches, cons
 int workload_data_apply(struct workload_runner_info *info, unsigned batches, const struct agent_record *rec,
 			struct workload_data *data, bench_error *err)
 {
+	memset(data, 0, sizeof(*data));
 	if (strcmp(rec->type, BENCH_REC_ERROR) == 0) {
 		const char *msg = record_get(rec, "msg");
 
@@ -185,6 +186,8 @@ int workload_data_apply(struct workload_runner_info *info, unsigned batches, con
 		return 0;
 	}
 	if (data->kind == WORKLOAD_DATA_SKIP) {
+		if (data->skip_kernel < 0 || data->skip_kernel >= WORKLOAD_NKERNELS)
+			return bench_fail(err, 0, "workload: a skip record without a kernel");
 		snprintf(info->skipped, sizeof(info->skipped), "%s: %.100s", workload_kernel_names[data->skip_kernel],
 			 data->skip_why);
 		return 0;

@@ -263,8 +263,8 @@ static bool stat_value(const char *text, const char *key, uint64_t *out)
 static int ctr_cgroup_cpu_throttled(struct runner *r, const struct instance *in, uint64_t *periods, uint64_t *usec,
 				    bench_error *err)
 {
-	char buf[1024];
-	uint64_t ns;
+	char buf[1024] = "";
+	uint64_t ns = 0;
 
 	(void)r;
 	if (container_instance_cgroup_read(in, CG_CPU, "cpu.stat", buf, sizeof(buf), err) < 0)

@@ -25,7 +25,7 @@ struct cpu_state {
 static void job_sha256(void *arg, int t, int n, uint64_t reps)
 {
 	struct cpu_state *s = arg;
-	uint8_t out[32];
+	uint8_t out[32] = { 0 };
 
 	(void)n;
 	for (uint64_t r = 0; r < reps; r++) {

@@ -149,12 +149,12 @@ static int run_stream(int out, struct workload_pool *p, const struct workload_ar
 		      size_t bytes)
 {
 	static const struct {
-		int kernel;
 		workload_job job;
+		int kernel;
 		unsigned arrays; /* read and written, per element */
 	} k[] = {
-		{ WORKLOAD_COPY, job_copy, 2 }, { WORKLOAD_SCALE, job_scale, 2 },
-		{ WORKLOAD_ADD, job_add, 3 },   { WORKLOAD_TRIAD, job_triad, 3 },
+		{ job_copy, WORKLOAD_COPY, 2 }, { job_scale, WORKLOAD_SCALE, 2 },
+		{ job_add, WORKLOAD_ADD, 3 },   { job_triad, WORKLOAD_TRIAD, 3 },
 	};
 
 	s->n = bytes / sizeof(double);

@@ -270,7 +270,7 @@ static void cpu_model(char *buf, size_t sz)
 	snprintf(buf, sz, "unknown");
 #if defined(__x86_64__) || defined(__i386__)
 	{
-		unsigned r[12];
+		unsigned r[12] = { 0 };
 		char *s;
 
 		if (__get_cpuid_max(0x80000000u, NULL) < 0x80000004u)
