@@ -17,7 +17,7 @@
 #define BATCHES_FAST 10
 #define BATCHES_SLOW 5
 #define BATCHES_QUICK 3
-#define TARGET_MS 20
+#define TARGET_MS 10
 
 /* ---- options ------------------------------------------------------------ */
 
@@ -65,7 +65,7 @@ static int set_quick(void *ctx, const char *value, bench_error *err)
 const struct bench_option workload_options[] = {
 	{ "batches", "N", "timed batches per kernel and agent run (default 10; 5 on a runner that starts slowly)",
 	  set_batches },
-	{ "target-ms", "N", "a batch's length in ms, at least one repetition (default 20)", set_target },
+	{ "target-ms", "N", "a batch's length in ms, at least one repetition (default 10)", set_target },
 	{ "quick", NULL, "a first look: one agent run and 3 batches per runner", set_quick },
 	{ NULL, NULL, NULL, NULL },
 };

@@ -71,7 +71,7 @@ int workload_args_parse(const struct task_ctx *ctx, const char *const *keys, str
 {
 	memset(a, 0, sizeof(*a));
 	a->batches = 10;
-	a->target_ms = 20;
+	a->target_ms = 10;
 	a->ncpus = 1;
 	for (int i = 0; i < ctx->argc; i++) {
 		const char *arg = ctx->argv[i];
