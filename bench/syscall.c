@@ -3,7 +3,6 @@
  * in each.  The agent times the calls in batches and reports every batch
  * (bench/agent/syscall_calls.h); this side collects the batches after
  * READY, turns them into ns per call, and explains the ratios. */
-#include <hwloc.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +16,7 @@
 #include "syscall.h"
 #include "syscall_data.h"
 #include "syscall_report.h"
+#include "workload.h"
 
 /* Agent runs per runner: each one already times every call batches times,
  * so a few fresh processes (or guests) are enough to see run-to-run
@@ -71,25 +71,12 @@ static int set_calls(void *ctx, const char *value, bench_error *err)
 	return 0;
 }
 
-static int parse_count(const char *opt, const char *value, unsigned long long max, unsigned long long *out,
-		       bench_error *err)
-{
-	char *end;
-
-	if (*value < '0' || *value > '9')
-		return bench_fail_usage(err, "%s: '%s' is not a whole number", opt, value);
-	*out = strtoull(value, &end, 10);
-	if (*end || *out == 0 || *out > max)
-		return bench_fail_usage(err, "%s: '%s' is not a number from 1 to %llu", opt, value, max);
-	return 0;
-}
-
 static int set_batches(void *ctx, const char *value, bench_error *err)
 {
 	struct syscall_bench *b = ctx;
 	unsigned long long v = 0;
 
-	if (parse_count("--batches", value, SYSCALL_BATCHES_MAX, &v, err) < 0)
+	if (workload_parse_count("--batches", value, SYSCALL_BATCHES_MAX, &v, err) < 0)
 		return -1;
 	b->batches = (unsigned)v;
 	return 0;
@@ -104,7 +91,7 @@ static int set_batch_size(void *ctx, const char *value, bench_error *err)
 		b->batch_size = 0;
 		return 0;
 	}
-	if (parse_count("--batch-size", value, SYSCALL_BATCH_SIZE_MAX, &v, err) < 0)
+	if (workload_parse_count("--batch-size", value, SYSCALL_BATCH_SIZE_MAX, &v, err) < 0)
 		return -1;
 	b->batch_size = v;
 	return 0;
@@ -117,45 +104,6 @@ static const struct bench_option syscall_options[] = {
 	{ "batch-size", "N|auto", "calls per batch (default auto: about 2 ms a batch)", set_batch_size },
 	{ NULL, NULL, NULL, NULL },
 };
-
-/* ---- the processing unit ------------------------------------------------ */
-
-/* The PU every agent is pinned to: the first of --cpus (options.c has
- * already checked and normalised the list; without --cpus it holds every
- * allowed CPU). */
-static int choose_pu(const char *cpus, unsigned *pu, bench_error *err)
-{
-	hwloc_topology_t topo;
-	hwloc_bitmap_t set;
-	hwloc_obj_t obj = NULL;
-	int rc = -1;
-
-	if (hwloc_topology_init(&topo) != 0)
-		return bench_fail(err, 0, "hwloc: cannot initialise the topology");
-	set = hwloc_bitmap_alloc();
-	if (!set || hwloc_topology_load(topo) != 0) {
-		bench_fail(err, 0, "hwloc: cannot load this machine's topology");
-		goto out;
-	}
-	if (cpus[0] && hwloc_bitmap_list_sscanf(set, cpus) != 0) {
-		bench_fail_usage(err, "--cpus: '%s' is not a CPU list", cpus);
-		goto out;
-	}
-	if (!cpus[0])
-		hwloc_bitmap_copy(set, hwloc_topology_get_allowed_cpuset(topo));
-	obj = hwloc_get_next_obj_covering_cpuset_by_type(topo, set, HWLOC_OBJ_PU, NULL);
-	if (!obj) {
-		bench_fail(err, 0, "hwloc: no processing unit in '%s'", cpus[0] ? cpus : "the allowed set");
-		goto out;
-	}
-	*pu = obj->os_index;
-	rc = 0;
-out:
-	if (set)
-		hwloc_bitmap_free(set);
-	hwloc_topology_destroy(topo);
-	return rc;
-}
 
 /* ---- collecting --------------------------------------------------------- */
 
@@ -283,7 +231,7 @@ static int prepare_syscall(void *ctx, struct run_options *o, bench_error *err)
 	if (o->warmup < 0)
 		o->warmup = SYSCALL_DEFAULT_WARMUP;
 	b->timeout_ms = o->timeout_ms;
-	if (choose_pu(o->cpus, &b->pu, err) < 0)
+	if (workload_first_pu(o->cpus, &b->pu, err) < 0)
 		return -1;
 	/* Every runner gets that one PU: the container's cpuset, the VM's
 	 * single vCPU and its QEMU threads. */

@@ -8,41 +8,23 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "record_check.h"
+
 /* A whole number in [min, max]. */
 static int get_u64_range(const struct agent_record *rec, const char *key, uint64_t min, uint64_t max, uint64_t *out,
 			 bench_error *err)
 {
-	if (record_get_u64(rec, key, out, err) < 0)
-		return bench_error_prefix(err, "syscall DATA");
-	if (*out < min || *out > max)
-		return bench_fail(err, 0, "syscall DATA: %s=%llu is out of range (%llu to %llu)", key,
-				  (unsigned long long)*out, (unsigned long long)min, (unsigned long long)max);
-	return 0;
-}
-
-/* Refuses a key that appears twice: record_get would see only the first. */
-static int check_unique_keys(const struct agent_record *rec, bench_error *err)
-{
-	for (int i = 0; i < rec->nfields; i++)
-		for (int k = i + 1; k < rec->nfields; k++)
-			if (strcmp(rec->fields[i].key, rec->fields[k].key) == 0)
-				return bench_fail(err, 0, "syscall DATA: field '%s' appears twice", rec->fields[i].key);
-	return 0;
+	return record_get_range(rec, key, min, max, out, "syscall DATA", err);
 }
 
 static int parse_setup(const struct agent_record *rec, struct syscall_setup *s, bench_error *err)
 {
-	static const char *const keys[] = { "kind", "cpu", "pinned", "clock_n", "clock_total_ns", "batches", "warmup" };
+	static const char *const keys[] = { "kind", "cpu", "pinned", "clock_n", "clock_total_ns", "batches", "warmup",
+					    NULL };
 	uint64_t cpu, pinned, clock_n, clock_total, batches, warmup;
 
-	for (int i = 0; i < rec->nfields; i++) {
-		bool known = false;
-
-		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
-			known |= strcmp(rec->fields[i].key, keys[k]) == 0;
-		if (!known)
-			return bench_fail(err, 0, "syscall DATA setup: unknown field '%s'", rec->fields[i].key);
-	}
+	if (record_check_keys(rec, keys, "syscall DATA setup", err) < 0)
+		return -1;
 	if (get_u64_range(rec, "cpu", 0, 65535, &cpu, err) < 0 || get_u64_range(rec, "pinned", 0, 1, &pinned, err) < 0 ||
 	    get_u64_range(rec, "clock_n", 1, 1000000000ull, &clock_n, err) < 0 ||
 	    get_u64_range(rec, "clock_total_ns", 1, SYSCALL_ELAPSED_MAX, &clock_total, err) < 0 ||
@@ -55,24 +37,6 @@ static int parse_setup(const struct agent_record *rec, struct syscall_setup *s, 
 	s->batches = (unsigned)batches;
 	s->warmup = (unsigned)warmup;
 	return 0;
-}
-
-/* "e<k>" with k in 0..SYSCALL_BATCHES_PER_RECORD-1: k, else -1. */
-static int batch_key_index(const char *key)
-{
-	int k = 0;
-
-	if (key[0] != 'e' || key[1] < '0' || key[1] > '9')
-		return -1;
-	for (const char *p = key + 1; *p; p++) {
-		if (*p < '0' || *p > '9' || k >= SYSCALL_BATCHES_PER_RECORD)
-			return -1;
-		k = k * 10 + (*p - '0');
-	}
-	/* No leading zeros: "e01" would be a second name for "e1". */
-	if (key[1] == '0' && key[2])
-		return -1;
-	return k < SYSCALL_BATCHES_PER_RECORD ? k : -1;
 }
 
 static int parse_batch(const struct agent_record *rec, struct syscall_batches *b, bench_error *err)
@@ -99,7 +63,7 @@ static int parse_batch(const struct agent_record *rec, struct syscall_batches *b
 		if (strcmp(key, "kind") == 0 || strcmp(key, "call") == 0 || strcmp(key, "size") == 0 ||
 		    strcmp(key, "first") == 0)
 			continue;
-		k = batch_key_index(key);
+		k = record_batch_key_index(key, SYSCALL_BATCHES_PER_RECORD);
 		if (k < 0)
 			return bench_fail(err, 0, "syscall DATA batch: unknown field '%s'", key);
 		seen[k] = true;
@@ -132,7 +96,7 @@ int syscall_data_parse(const struct agent_record *rec, struct syscall_data *out,
 	memset(out, 0, sizeof(*out));
 	if (strcmp(rec->type, BENCH_REC_DATA) != 0)
 		return bench_fail(err, 0, "syscall: expected DATA, got %s", rec->type);
-	if (check_unique_keys(rec, err) < 0)
+	if (record_check_unique(rec, "syscall DATA", err) < 0)
 		return -1;
 	kind = record_get(rec, "kind");
 	if (!kind)

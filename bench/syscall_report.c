@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "harness/stats.h"
+#include "host_ratio.h"
 
 void syscall_metric(int call, char *buf, size_t sz)
 {
@@ -60,55 +61,24 @@ int syscall_vdso_seen(const struct results *res, const char *runner)
 	return clock < cheapest / 2.0;
 }
 
-static int set_extra(struct series *s, const char *key, json_t *value, bench_error *err)
-{
-	if (!s->extra)
-		s->extra = json_object();
-	if (!s->extra || !value || json_object_set_new(s->extra, key, value) < 0)
-		return bench_fail(err, 0, "out of memory for the syscall ratios");
-	return 0;
-}
-
 int syscall_report_ratios(struct results *res, const struct syscall_runner_info *info, int ninfo,
 			  bench_error *err)
 {
-	/* Every ratio is to the baseline runner (the host's plain process). */
-	const char *base = results_runner_with(res, "baseline", NULL);
-
 	for (size_t i = 0; i < res->nseries; i++) {
 		struct series *s = &res->series[i];
 		const struct syscall_runner_info *ri = find_info(info, ninfo, s->runner);
 		int call = series_call(s), vdso;
-		const struct series *host;
-		double ratio, lo, hi;
 
 		if (call < 0 || s->n == 0)
 			continue;
 		vdso = syscall_call_is_vdso(call) ? syscall_vdso_seen(res, s->runner) : 0;
-		if (set_extra(s, "path", json_string(vdso == 1 ? "vdso" : "kernel"), err) < 0)
+		if (series_set_extra(s, "path", json_string(vdso == 1 ? "vdso" : "kernel"), err) < 0)
 			return -1;
 		if (ri && ri->batch_size[call] &&
-		    set_extra(s, "batch_size", json_integer((json_int_t)ri->batch_size[call]), err) < 0)
-			return -1;
-		if (!base)
-			continue;
-		if (strcmp(s->runner, base) == 0) {
-			if (set_extra(s, "ratio_to_host", json_real(1.0), err) < 0)
-				return -1;
-			continue;
-		}
-		host = results_find(res, base, s->metric);
-		if (!host || host->n == 0)
-			continue;
-		if (stats_ratio_of_medians(s->v, s->n, host->v, host->n, SYSCALL_RATIO_REPS, SYSCALL_RATIO_SEED, &ratio,
-					   &lo, &hi) < 0)
-			return bench_fail(err, 0, "cannot compute the ratio of %s %s to the host", s->runner, s->metric);
-		if (set_extra(s, "ratio_to_host", json_real(ratio), err) < 0 ||
-		    set_extra(s, "ratio_ci95_lo", json_real(lo), err) < 0 ||
-		    set_extra(s, "ratio_ci95_hi", json_real(hi), err) < 0)
+		    series_set_extra(s, "batch_size", json_integer((json_int_t)ri->batch_size[call]), err) < 0)
 			return -1;
 	}
-	return 0;
+	return host_ratios(res, "syscall.", err);
 }
 
 /* ---- the words ---------------------------------------------------------- */

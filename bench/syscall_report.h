@@ -9,10 +9,6 @@
 #include "harness/results.h"
 #include "syscall_data.h"
 
-/* Bootstrap resamples for the ratio's interval, and their fixed seed. */
-#define SYSCALL_RATIO_REPS 2000
-#define SYSCALL_RATIO_SEED 0x5eedb00c5eedb00cull
-
 /* The series' metric name of a call: "syscall.<name>". */
 void syscall_metric(int call, char *buf, size_t sz);
 

@@ -244,6 +244,42 @@ static int ctr_cgroup_memory(struct runner *r, const struct instance *in, uint64
 	return bench_error_prefix(err, "container: reading the cgroup's memory use");
 }
 
+/* One "key value" line of a cpu.stat. */
+static bool stat_value(const char *text, const char *key, uint64_t *out)
+{
+	size_t len = strlen(key);
+
+	for (const char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+		if (strncmp(p, key, len) == 0 && p[len] == ' ') {
+			char *end;
+
+			errno = 0;
+			*out = strtoull(p + len + 1, &end, 10);
+			return errno == 0 && end != p + len + 1;
+		}
+	return false;
+}
+
+static int ctr_cgroup_cpu_throttled(struct runner *r, const struct instance *in, uint64_t *periods, uint64_t *usec,
+				    bench_error *err)
+{
+	char buf[1024] = "";
+	uint64_t ns = 0;
+
+	(void)r;
+	if (container_instance_cgroup_read(in, CG_CPU, "cpu.stat", buf, sizeof(buf), err) < 0)
+		return bench_error_prefix(err, "container: reading the cgroup's cpu.stat");
+	if (!stat_value(buf, "nr_throttled", periods))
+		return bench_fail(err, 0, "container: cpu.stat has no nr_throttled");
+	if (stat_value(buf, "throttled_usec", usec))
+		return 0;
+	if (stat_value(buf, "throttled_time", &ns)) {
+		*usec = ns / 1000;
+		return 0;
+	}
+	return bench_fail(err, 0, "container: cpu.stat has neither throttled_usec nor throttled_time");
+}
+
 const struct runner_ops container_runner_ops = {
 	.name = "container",
 	.needs_root = true,
@@ -260,5 +296,6 @@ const struct runner_ops container_runner_ops = {
 	.doctor = container_doctor_checks,
 	.cleanup = container_cleanup,
 	.cgroup_memory = ctr_cgroup_memory,
+	.cgroup_cpu_throttled = ctr_cgroup_cpu_throttled,
 	.cgroup_layout = cg_detect_describe,
 };

@@ -197,6 +197,11 @@ struct runner_ops {
 	/* RUNNER_CAP_CGROUP: the memory charged to a launched instance's
 	 * cgroup, in bytes. */
 	int (*cgroup_memory)(struct runner *r, const struct instance *in, uint64_t *bytes, bench_error *err);
+	/* RUNNER_CAP_CGROUP: how often the CPU quota of a launched instance's
+	 * cgroup throttled it, and for how long (cpu.stat: nr_throttled,
+	 * throttled_usec on v2, throttled_time in ns on v1). */
+	int (*cgroup_cpu_throttled)(struct runner *r, const struct instance *in, uint64_t *periods, uint64_t *usec,
+				    bench_error *err);
 	/* This machine's cgroup layout in words ("v1", "v2", ...) for the
 	 * results' metadata; NULL when it cannot be told. */
 	const char *(*cgroup_layout)(void);

@@ -29,6 +29,8 @@ static const struct {
 			 "--victims", "cpu", "--aggressors", "cpu", "--probe-pause-ms", "100", NULL } },
 	/* Storms of 1 and 2; a VM storm of one. */
 	{ "density", { "--storm-max", "2", "--storm-max-vm", "1", NULL } },
+	{ "cpu", { "--batches", "2", "--target-ms", "2", NULL } },
+	{ "memory", { "--batches", "2", "--target-ms", "2", "--memory", "128", NULL } },
 };
 
 static void silent(void *opaque, virErrorPtr e)

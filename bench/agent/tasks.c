@@ -19,6 +19,8 @@ int task_run(const char *name, struct task_ctx *ctx)
 		{ BENCH_TASK_PROBE, task_probe },
 		{ BENCH_TASK_VICTIM, task_victim },
 		{ BENCH_TASK_AGGRESSOR, task_aggressor },
+		{ BENCH_TASK_CPU, task_cpu },
+		{ BENCH_TASK_MEMORY, task_memory },
 	};
 	char msg[128];
 

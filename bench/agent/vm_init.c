@@ -64,6 +64,9 @@ void vm_init_main(void)
 	mkdir("/dev", 0755);
 	mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 	mount("devtmpfs", "/dev", "devtmpfs", MS_NOSUID, NULL);
+	/* What the memory task reads of the guest kernel (huge pages). */
+	mkdir("/sys", 0555);
+	mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 	/* The kernel opens the console for /init only if /dev/console was in
 	 * the initramfs; open it here otherwise. */
 	if (fcntl(1, F_GETFD) < 0 && (fd = open("/dev/console", O_RDWR | O_NOCTTY)) >= 0) {
