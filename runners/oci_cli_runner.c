@@ -40,6 +40,9 @@ struct oci_cli {
 	char platform_arg[32];
 	char platform_why[160];
 	char bundle_sha256[65];        /* the first container's config.json */
+	json_t *described;             /* this runtime's entry in the results'
+					  metadata (describe); the first bundle's
+					  digest and config go in at its launch */
 	bool hardened;
 	uint64_t caps_held;             /* bench's own bounding set */
 	bool subreaper;                /* bench is the child subreaper */
@@ -282,13 +285,17 @@ static int write_bundle(struct runner *r, struct instance *in, struct oci_instan
 	if (!spec)
 		return -1;
 	rc = oci_bundle_write(oi->bundle, spec, sha, err);
-	json_decref(spec);
-	if (rc < 0)
-		return -1;
-	/* launch runs one at a time: the first bundle's digest is the run's. */
-	if (!oc->bundle_sha256[0])
+	/* launch runs one at a time: the first bundle's digest is the run's,
+	 * recorded with its config (bench/oci_compare.sh runs it by hand). */
+	if (rc == 0 && !oc->bundle_sha256[0]) {
 		memcpy(oc->bundle_sha256, sha, sizeof(sha));
-	return 0;
+		if (oc->described) {
+			json_object_set_new(oc->described, "bundle_sha256", json_string(sha));
+			json_object_set(oc->described, "config", spec);
+		}
+	}
+	json_decref(spec);
+	return rc;
 }
 
 static int read_init_pid(struct oci_instance *oi, struct child *init, bench_error *err)
@@ -501,6 +508,7 @@ void oci_cli_finish(struct runner *r)
 		return;
 	if (oc->subreaper)
 		prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
+	json_decref(oc->described);
 	oci_cli_paths_remove(&oc->paths);
 	oci_cli_cgroup_remove(&oc->layout, oc->rt->name, NULL);
 	if (oc->devnull >= 0)
@@ -527,7 +535,8 @@ void oci_cli_describe(struct runner *r, void *meta_object)
 		return;
 	json_object_set_new(o, "binary", json_string(oc->bin));
 	json_object_set_new(o, "version", json_string(oc->version));
-	json_object_set_new(o, "bundle_sha256", json_string(oc->bundle_sha256));
+	json_decref(oc->described);
+	oc->described = json_incref(o);
 	json_object_set_new(o, "cgroup_driver", json_string("cgroupfs"));
 	json_object_set_new(o, "cgroup_version",
 			    json_string(oc->layout_ok ? cg_layout_describe(&oc->layout) : "unknown"));

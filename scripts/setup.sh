@@ -21,6 +21,7 @@ PACKAGES=(
 	runc
 	crun
 	runsc
+	jq
 )
 KERNEL_META=linux-image-cloud-amd64
 CACHE_DIR=${BENCH_CACHE_DIR:-/var/cache/bench}
