@@ -385,8 +385,20 @@ int oci_cli_wait_ready(struct runner *r, struct instance *in, bench_error *err)
 	struct oci_instance *oi = in->priv;
 	uint64_t deadline = in->t_launch_ns + (uint64_t)r->cfg->timeout_ms * 1000000u;
 
-	if (record_stream_next(&oi->rs, deadline, &in->ready, err) != RECORD_STREAM_OK)
+	if (record_stream_next(&oi->rs, deadline, &in->ready, err) != RECORD_STREAM_OK) {
+		char tail[4096], line[200];
+		ssize_t n = oci_read_tail(oi->stderr_path, tail, sizeof(tail));
+
+		/* The runtime's own words, where it said why (an exec that
+		 * failed after start is told only on the container's stderr). */
+		line[0] = '\0';
+		if (n > 0)
+			oci_last_line(tail, (size_t)n, line, sizeof(line));
+		if (line[0] && err->exit_code != BENCH_EXIT_INTERRUPTED)
+			return bench_fail(err, 0, "%s: no READY from the agent; %s said: %s", oc->rt->name, oc->rt->name,
+					  line);
 		return bench_error_prefix(err, "%s: waiting for READY (timeout %d ms)", oc->rt->name, r->cfg->timeout_ms);
+	}
 	in->t_ready_ns = oi->rs.t_record_ns;
 	if (record_check_ready(&in->ready, err) < 0)
 		return bench_error_prefix(err, "%s", oc->rt->name);

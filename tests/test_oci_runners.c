@@ -185,3 +185,37 @@ Test(oci_runners, crun_hardened, .timeout = 60)
 {
 	hardened_reaches_the_agent("crun");
 }
+
+/* A runtime that fails (here: it cannot exec a dynamically linked agent in
+ * a root file system without a C library) gives its own last line, in one
+ * line, and leaves nothing. */
+static void runtime_failure_is_its_own_line(const char *runtime)
+{
+	const char *args[] = { "run", "startup", "--runners", runtime, "-n", "1", "-w", "0", "-q", NULL };
+	struct cli_opts o = { .agent = "/bin/true" };
+	char needle[32];
+	struct cli_run r;
+
+	SKIP_UNLESS_RUNTIME(runtime);
+	run_bench(&r, &o, args);
+	cr_expect_eq(r.status, 1, "%s", r.err);
+	cr_expect_eq(r.err_lines, 1, "%s", r.err);
+	cr_expect_not_null(strstr(r.err, "bench-agent"), "the runtime's words are missing: %s", r.err);
+	snprintf(needle, sizeof(needle), "bench-%d-", (int)r.pid);
+	cr_expect_eq(oci_leftovers(runtime, needle), 0);
+}
+
+Test(oci_runners, runc_failure_is_one_line, .timeout = 60)
+{
+	runtime_failure_is_its_own_line("runc");
+}
+
+Test(oci_runners, crun_failure_is_one_line, .timeout = 60)
+{
+	runtime_failure_is_its_own_line("crun");
+}
+
+Test(oci_runners, runsc_failure_is_one_line, .timeout = 60)
+{
+	runtime_failure_is_its_own_line("runsc");
+}
