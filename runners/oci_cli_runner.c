@@ -34,7 +34,8 @@ struct oci_cli {
 	struct oci_cli_paths paths;
 	struct cg_layout layout;
 	bool layout_ok;
-	const char *hide_mount;        /* crun on hybrid: the cgroup2 mount */
+	int mntns;                     /* crun on hybrid: a mount namespace
+					  without the cgroup2 mount; else -1 */
 	char cgroup_note[200];         /* what was done about the layout */
 	const char *platform;          /* runsc: "ptrace" or "kvm" */
 	char platform_arg[32];
@@ -69,7 +70,7 @@ static void cmd_init(const struct oci_cli *oc, struct oci_cmd *c, int out_fd, in
 	c->stdin_fd = oc->devnull;
 	c->stdout_fd = out_fd;
 	c->stderr_fd = err_fd;
-	c->hide_mount = oc->hide_mount;
+	c->mntns_fd = oc->mntns;
 	oci_cmd_arg(c, oc->bin);
 	for (int i = 0; i < oc->global_argc; i++)
 		oci_cmd_arg(c, oc->global_argv[i]);
@@ -131,6 +132,7 @@ static void read_version(struct oci_cli *oc)
 	if (fd < 0)
 		return;
 	memset(&c, 0, sizeof(c));
+	c.mntns_fd = -1;
 	c.stdin_fd = oc->devnull;
 	c.stdout_fd = fd;
 	c.stderr_fd = fd;
@@ -171,24 +173,27 @@ static int choose_platform(struct oci_cli *oc, const char *wanted, bench_error *
 }
 
 /* crun refuses a hybrid layout; runc and runsc take it as it is. */
-static void cgroup_plan(struct oci_cli *oc)
+static int cgroup_plan(struct oci_cli *oc, bench_error *err)
 {
 	bench_error ignored = { 0 };
 
 	oc->layout_ok = cg_detect(&oc->layout, &ignored) == 0;
 	if (!oc->layout_ok) {
 		snprintf(oc->cgroup_note, sizeof(oc->cgroup_note), "cgroup layout unknown");
-		return;
+		return 0;
 	}
 	if (oc->layout.version == 1 && oc->layout.v2_mount[0] && oc->rt->hide_unified_on_hybrid) {
-		oc->hide_mount = oc->layout.v2_mount;
+		oc->mntns = oci_private_mntns(oc->layout.v2_mount, err);
+		if (oc->mntns < 0)
+			return bench_error_prefix(err, "%s", oc->rt->name);
 		snprintf(oc->cgroup_note, sizeof(oc->cgroup_note),
-			 "hybrid host: each %s command runs in a private mount namespace without the cgroup2 mount, "
-			 "so it uses the v1 controllers",
+			 "hybrid host: every %s command runs in a private mount namespace (made once per run) "
+			 "without the cgroup2 mount, so it uses the v1 controllers",
 			 oc->rt->name);
 	} else {
 		snprintf(oc->cgroup_note, sizeof(oc->cgroup_note), "taken as it is (%s)", cg_layout_describe(&oc->layout));
 	}
+	return 0;
 }
 
 int oci_cli_prepare(struct runner *r, const struct oci_cli_runtime *rt, bench_error *err)
@@ -202,6 +207,7 @@ int oci_cli_prepare(struct runner *r, const struct oci_cli_runtime *rt, bench_er
 		return bench_fail(err, errno, "%s: calloc", rt->name);
 	oc->rt = rt;
 	oc->devnull = -1;
+	oc->mntns = -1;
 	r->priv = oc;
 	if (find_binary(rt->binary, oc->bin, sizeof(oc->bin)) < 0) {
 		bench_fail(err, 0, "%s: %s is not installed (package %s): apt-get install -y %s", rt->name, rt->binary,
@@ -225,7 +231,8 @@ int oci_cli_prepare(struct runner *r, const struct oci_cli_runtime *rt, bench_er
 	for (int c = 0; c < 64; c++)
 		if (prctl(PR_CAPBSET_READ, c, 0, 0, 0) == 1)
 			oc->caps_held |= 1ull << c;
-	cgroup_plan(oc);
+	if (cgroup_plan(oc, err) < 0)
+		goto fail;
 	if (oc->layout_ok && oci_cli_cgroup_prepare(&oc->layout, rt->name, err) < 0)
 		goto fail;
 	oc->global_argv[oc->global_argc++] = "--root";
@@ -525,6 +532,8 @@ void oci_cli_finish(struct runner *r)
 	oci_cli_cgroup_remove(&oc->layout, oc->rt->name, NULL);
 	if (oc->devnull >= 0)
 		close(oc->devnull);
+	if (oc->mntns >= 0)
+		close(oc->mntns);
 	free(oc);
 	r->priv = NULL;
 }
