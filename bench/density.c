@@ -341,6 +341,7 @@ static int run_density(void *ctx, const struct run_options *o, struct session *s
 		.accel = o->accel,
 		.vm_machine = o->vm_machine,
 		.vm_start = o->vm_start,
+		.gvisor_platform = o->gvisor_platform,
 	};
 	snprintf(c->cfg.cpus, sizeof(c->cfg.cpus), "%s", o->cpus);
 	for (int i = 0; i < o->nrunners && rc == 0; i++) {

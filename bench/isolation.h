@@ -84,7 +84,7 @@ struct iso_probe_result {
 	bool hv_ok;
 };
 
-#define ISO_PROBES_MAX 8
+#define ISO_PROBES_MAX 16
 
 /* What the isolation run sets and the probe fills. */
 struct iso_run {

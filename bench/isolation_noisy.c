@@ -250,6 +250,7 @@ int iso_noisy_run(const struct run_options *opts, const struct iso_noisy_opts *n
 		.accel = opts->accel, .profile = profile,
 		.vm_machine = opts->vm_machine,
 		.vm_start = opts->vm_start,
+		.gvisor_platform = opts->gvisor_platform,
 	};
 	snprintf(ny.cfg.cpus, sizeof(ny.cfg.cpus), "%s", opts->cpus);
 	ny.r.cfg = &ny.cfg;

@@ -57,6 +57,7 @@ struct run_config {
 	const char *accel;        /* vm runner: "auto", "kvm", "tcg" */
 	const char *vm_machine;   /* qemu runner: NULL = "pc", "q35", "microvm" */
 	const char *vm_start;     /* qemu runner: NULL = "cold", "restore" */
+	const char *gvisor_platform; /* runsc runner: "auto", "ptrace", "kvm"; NULL = auto */
 	const char *profile;      /* container hardening: NULL or "plain"
 				     (namespaces and cgroups only), "hardened"
 				     (masked paths, fewer capabilities,
@@ -123,8 +124,12 @@ enum runner_cap {
 	RUNNER_CAP_HOST_DISK = 1u << 7,    /* the workload can write to the
 					      host's file systems (a disk a
 					      noisy neighbour can hurt) */
+	RUNNER_CAP_USER_KERNEL = 1u << 8,  /* the workload's system calls are
+					      answered by a kernel in user
+					      space (gVisor's Sentry), not by
+					      the host's kernel nor a guest's */
 };
-#define RUNNER_NCAPS 8
+#define RUNNER_NCAPS 9
 
 /* "baseline", "host_pids", ...: the names written into results. */
 const char *runner_cap_name(unsigned cap_bit_index);
@@ -150,7 +155,7 @@ void runner_check_fix(struct runner_check_result *res, const char *fmt, ...)
 
 /* What a runner's cleanup removed, by kind ("cgroups", "run folders",
  * "libvirt domains"); `bench cleanup` adds up the same kinds. */
-#define RUNNER_CLEANUP_KINDS_MAX 4
+#define RUNNER_CLEANUP_KINDS_MAX 8
 struct runner_cleanup_count {
 	const char *kind;
 	unsigned n;

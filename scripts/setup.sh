@@ -20,6 +20,10 @@ PACKAGES=(
 	clang libclang-rt-14-dev
 	python3
 	sysbench
+	runc
+	crun
+	runsc
+	jq
 )
 KERNEL_META=linux-image-cloud-amd64
 CACHE_DIR=${BENCH_CACHE_DIR:-/var/cache/bench}

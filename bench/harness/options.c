@@ -13,6 +13,7 @@
 enum {
 	OPT_EXPORT_JSON = 256, OPT_EXPORT_CSV, OPT_EXPORT_MARKDOWN, OPT_LIBVIRT_URI, OPT_ACCEL, OPT_PIDS, OPT_INTERVAL,
 	OPT_VM_MACHINE, OPT_VM_START,
+	OPT_GVISOR_PLATFORM,
 	OPT_EXTRA = 512,
 };
 
@@ -33,6 +34,7 @@ static const struct option long_options[] = {
 	{ "accel", required_argument, NULL, OPT_ACCEL },
 	{ "vm-machine", required_argument, NULL, OPT_VM_MACHINE },
 	{ "vm-start", required_argument, NULL, OPT_VM_START },
+	{ "gvisor-platform", required_argument, NULL, OPT_GVISOR_PLATFORM },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -66,6 +68,8 @@ void run_options_usage(FILE *out, const struct bench_option *extra)
 		"                       (default pc, the vm runner's)\n"
 		"      --vm-start S     the qemu runner's start: cold (boot) or restore (from a\n"
 		"                       saved idle guest kept in bench's cache; default cold)\n"
+		"      --gvisor-platform P  runsc's platform: auto, ptrace or kvm (default auto:\n"
+		"                       kvm only where /dev/kvm works)\n"
 		"  -q, --quiet          no progress bar and no summary on the terminal\n"
 		"  -h, --help           this text\n",
 		OPTIONS_DEFAULT_RUNS, OPTIONS_DEFAULT_WARMUP, OPTIONS_DEFAULT_MEMORY_MIB, OPTIONS_DEFAULT_PIDS,
@@ -209,6 +213,7 @@ int run_options_parse(int argc, char **argv, struct run_options *o, const struct
 	o->timeout_ms = OPTIONS_DEFAULT_TIMEOUT_MS;
 	o->out_dir = "results";
 	o->accel = "auto";
+	o->gvisor_platform = "auto";
 	/* optind = 0 makes glibc start afresh (tests parse many times);
 	 * opterr = 0: errors are ours to word. */
 	optind = 0;
@@ -287,6 +292,11 @@ int run_options_parse(int argc, char **argv, struct run_options *o, const struct
 			if (strcmp(optarg, "cold") != 0 && strcmp(optarg, "restore") != 0)
 				return bench_fail_usage(err, "--vm-start: '%s' is not one of cold, restore", optarg);
 			o->vm_start = optarg;
+			break;
+		case OPT_GVISOR_PLATFORM:
+			if (strcmp(optarg, "auto") != 0 && strcmp(optarg, "kvm") != 0 && strcmp(optarg, "ptrace") != 0)
+				return bench_fail_usage(err, "--gvisor-platform: '%s' is not one of auto, ptrace, kvm", optarg);
+			o->gvisor_platform = optarg;
 			break;
 		case 'q':
 			o->quiet = true;

@@ -34,6 +34,7 @@ struct run_options {
 	const char *accel;
 	const char *vm_machine;  /* qemu runner: NULL = pc */
 	const char *vm_start;    /* qemu runner: NULL = cold */
+	const char *gvisor_platform;
 	bool help;
 	char runners_buf[256];   /* storage for runners[] */
 };

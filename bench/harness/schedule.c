@@ -101,6 +101,7 @@ int schedule_run(struct schedule *s, bench_error *err)
 		.accel = s->opts->accel,
 		.vm_machine = s->opts->vm_machine,
 		.vm_start = s->opts->vm_start,
+		.gvisor_platform = s->opts->gvisor_platform,
 	};
 
 	snprintf(cfg.cpus, sizeof(cfg.cpus), "%s", s->opts->cpus);
