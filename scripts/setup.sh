@@ -18,6 +18,7 @@ PACKAGES=(
 	qemu-system-x86 gnuplot-nox libseccomp-dev linux-perf hyperfine cppcheck
 	clang-tidy git ca-certificates tini libpng-dev chromium
 	clang libclang-rt-14-dev
+	ansible
 )
 KERNEL_META=linux-image-cloud-amd64
 CACHE_DIR=${BENCH_CACHE_DIR:-/var/cache/bench}

@@ -151,7 +151,7 @@ static void group_table(struct doc *d, const struct report_input *in, const stru
 	doc_cell(d, "range");
 	doc_cell(d, "unit");
 	for (size_t r = 0; r < nrows; r++) {
-		double v[FLEET_HOSTS_MAX];
+		double v[FLEET_HOSTS_MAX] = { 0 };
 		size_t nv = 0;
 
 		doc_cell(d, "%s", rows[r].runner);
