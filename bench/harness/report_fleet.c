@@ -228,9 +228,25 @@ void report_fleet_section(struct doc *d, const struct report_input *in, const st
 	}
 }
 
+/* Does every folder of f that has metric have it for runner too? */
+static bool on_every_host(const struct report_folder *const *f, size_t nf, const char *runner, const char *metric)
+{
+	for (size_t h = 0; h < nf; h++) {
+		bool any = false;
+
+		for (size_t i = 0; f[h] && i < f[h]->res.nseries && !any; i++)
+			any = strcmp(f[h]->res.series[i].metric, metric) == 0 && f[h]->res.series[i].n > 0;
+		if (any && isnan(host_median(f[h], runner, metric)))
+			return false;
+	}
+	return true;
+}
+
 /* "host < container < vm": the runners of f by their median of metric,
- * lowest first; "" when fewer than two have it. */
-static void order_of(const struct report_folder *f, const char *metric, char *out, size_t sz)
+ * lowest first, only those every host of all[] measured (a host that lacks
+ * a runner changes no conclusion); "" when fewer than two. */
+static void order_of(const struct report_folder *f, const struct report_folder *const *all, size_t nall,
+		     const char *metric, char *out, size_t sz)
 {
 	const char *runners[FLEET_RUNNERS_MAX], *sorted[FLEET_RUNNERS_MAX];
 	double med[FLEET_RUNNERS_MAX];
@@ -244,7 +260,7 @@ static void order_of(const struct report_folder *f, const char *metric, char *ou
 		double m = host_median(f, runners[i], metric);
 		size_t k = n;
 
-		if (isnan(m))
+		if (isnan(m) || !on_every_host(all, nall, runners[i], metric))
 			continue;
 		for (; k > 0 && med[k - 1] > m; k--) {
 			med[k] = med[k - 1];
@@ -284,7 +300,7 @@ static void conclusion(struct doc *d, const struct report_input *in, const struc
 	if (!(metric = headline(b, f, nf)))
 		return;
 	for (size_t h = 0; h < nh; h++)
-		order_of(f[h], metric, order[h], sizeof(order[h]));
+		order_of(f[h], f, nf, metric, order[h], sizeof(order[h]));
 	/* The order most hosts share is the conclusion. */
 	for (size_t h = 0; h < nh; h++) {
 		size_t count = 0;

@@ -84,6 +84,8 @@ static int found_add(struct found_list *l, const char *name, const char *path, b
 			return bench_fail(err, ENOMEM, "report");
 		l->v = p;
 	}
+	if (!l->v)
+		return bench_fail(err, ENOMEM, "report");
 	l->v[l->n].name = strdup(name);
 	l->v[l->n].path = strdup(path);
 	if (!l->v[l->n].name || !l->v[l->n].path) {
