@@ -6,6 +6,7 @@
 #   make lint       cppcheck and clang-tidy
 #   make fuzz       libFuzzer targets (clang), each run FUZZ_SECONDS
 #   make install    bin/bench, the agent and the plot templates under PREFIX
+#   make dist       the release tarball deploy/ansible/ installs (DIST=...)
 
 PREFIX    ?= /usr/local
 # Separate trees let several builds share one checkout (BUILD=build-x BIN=bin-x).
@@ -14,7 +15,7 @@ BIN       ?= bin
 CC        ?= cc
 MUSL_CC   ?= musl-gcc
 PKGS      := jansson libarchive hwloc libvirt nettle libseccomp
-GIT_REV   := $(shell git describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
+GIT_REV   := $(shell git describe --always --dirty --abbrev=12 2>/dev/null || cat GIT_REV 2>/dev/null || echo unknown)
 
 WARN      := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla
 CPPFLAGS  += -D_GNU_SOURCE -DBENCH_GIT_REV='"$(GIT_REV)"'
@@ -42,7 +43,7 @@ SAN_LIB   := $(patsubst %.c,$(BUILD)/asan/%.o,$(LIB_SRC))
 SAN_MAIN  := $(patsubst %.c,$(BUILD)/asan/%.o,$(MAIN_SRC))
 SAN_TESTS := $(patsubst %.c,$(BUILD)/asan/%.o,$(TEST_SRC))
 
-.PHONY: all setup test lint install clean check-deps fuzz
+.PHONY: all setup test lint install clean check-deps fuzz dist
 all: $(BIN)/bench $(BIN)/bench-agent
 
 check-deps:
@@ -133,6 +134,22 @@ install: all
 	install -D -m 0755 $(BIN)/bench-agent $(DESTDIR)$(PREFIX)/libexec/bench/bench-agent
 	install -d $(DESTDIR)$(PREFIX)/share/bench/plots
 	install -m 0644 plots/*.gp $(DESTDIR)$(PREFIX)/share/bench/plots/
+
+# The release tarball: the working tree's files (tracked, and new ones git
+# does not ignore) under bench/, and the git revision they were made from
+# (GIT_REV), which a build outside git reads.
+VERSION   := $(shell sed -n 's/^\#define BENCH_VERSION "\(.*\)"/\1/p' bench/harness/meta.h)
+DIST      ?= $(BUILD)/bench-$(VERSION).tar.gz
+dist:
+	@mkdir -p $(BUILD)/dist $(dir $(DIST))
+	echo '$(GIT_REV)' > $(BUILD)/dist/GIT_REV
+	git ls-files -co --exclude-standard | while read -r f; do [ -f "$$f" ] && printf '%s\n' "$$f"; done | \
+	  tar -cf $(BUILD)/dist/bench.tar --transform 's,^,bench/,' -T -
+	tar -rf $(BUILD)/dist/bench.tar -C $(BUILD)/dist --transform 's,^,bench/,' GIT_REV
+	gzip -9n < $(BUILD)/dist/bench.tar > $(DIST)
+	rm -f $(BUILD)/dist/bench.tar
+	ln -sfn $(abspath $(DIST)) $(BUILD)/bench.tar.gz
+	@echo "dist: $(DIST) (and $(BUILD)/bench.tar.gz)"
 
 clean:
 	rm -rf build bin

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "harness/benchmark.h"
 #include "harness/progress.h"
@@ -15,6 +16,7 @@
 #include "harness/session.h"
 #include "startup.h"
 #include "harness/stats.h"
+#include "harness/suite.h"
 #include "density.h"
 
 #define DEFAULT_RESERVE_GIB 1.0
@@ -364,6 +366,59 @@ static bool finish_density(void *ctx, const struct run_options *o, struct sessio
 	       session_check(ss, capacity(&ss->res, &c->d, &c->cfg, &err), &err) == 0;
 }
 
+/* Every storm of every runner, each instance a start (a storm's starts
+ * overlap, but on a small host they queue for the same CPUs), and the
+ * idle measurement. */
+static double density_estimate(const struct density_cmd *c, const struct run_options *o)
+{
+	uint64_t avail_kib = 0;
+	bench_error ignored;
+	unsigned cpus = o->ncpus ? o->ncpus : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+	double s = 5;
+
+	if (density_mem_available_kib(&avail_kib, &ignored) < 0)
+		avail_kib = 1024 * 1024;
+	for (int i = 0; i < o->nrunners; i++) {
+		const struct runner_ops *ops = runner_find(o->runners[i]);
+		unsigned sizes[DENSITY_STORMS_MAX], max, total = 0;
+		int n, repeats, warmup = o->warmup >= 0 ? o->warmup : 1;
+
+		if (!ops)
+			continue;
+		if (is_vm(ops))
+			max = c->d.storm_max_vm ? c->d.storm_max_vm
+						: density_default_storm_max(true, avail_kib / 1024, cpus,
+									    o->memory_mib + QEMU_OVERHEAD_GUESS_MIB);
+		else
+			max = c->d.storm_max ? c->d.storm_max
+					     : density_default_storm_max(false, avail_kib / 1024, cpus, CONTAINER_GUESS_MIB);
+		n = density_storm_sizes(max, sizes, DENSITY_STORMS_MAX);
+		repeats = o->runs > 0 ? o->runs : (ops->default_runs ? 1 : 3);
+		for (int k = 0; k < n; k++)
+			total += sizes[k];
+		s += (warmup + (double)total * repeats) * suite_start_s(ops->name);
+	}
+	return s;
+}
+
+/* Smaller storms first (a VM storm of 2 still shows them queueing), then
+ * one of each size. */
+static double fit_density(void *ctx, struct run_options *o, double budget_s)
+{
+	struct density_cmd *c = ctx;
+	bool runs_free = o->runs < 0;
+
+	if (budget_s <= 0 || density_estimate(c, o) <= budget_s)
+		return density_estimate(c, o);
+	if (!c->d.storm_max_vm)
+		c->d.storm_max_vm = 2;
+	if (density_estimate(c, o) > budget_s && runs_free)
+		o->runs = 1;
+	for (unsigned m = 32; m >= 4 && !c->d.storm_max && density_estimate(c, o) > budget_s; m /= 2)
+		c->d.storm_max = m;
+	return density_estimate(c, o);
+}
+
 const struct benchmark benchmark_density = {
 	.name = "density",
 	.summary = "memory and processes per idle instance, launch storms, instances per host",
@@ -385,4 +440,6 @@ const struct benchmark benchmark_density = {
 	.report_table = density_report_table,
 	.report_summary = density_report_summary,
 	.summary_rank = 20,
+	.fit_budget = fit_density,
+	.fleet_metrics = "mem.host,mem.pss,proc.processes",
 };

@@ -18,6 +18,7 @@
 #include "harness/run_output.h"
 #include "harness/schedule.h"
 #include "harness/session.h"
+#include "harness/suite.h"
 #include "isolation.h"
 
 struct iso_flags {
@@ -258,6 +259,69 @@ static int verdict_isolation(void *ctx, bench_error *err)
 	return 0;
 }
 
+static int list_len(const char *list, int all)
+{
+	int n = 1;
+
+	if (!list || !*list)
+		return all;
+	for (; *list; list++)
+		n += *list == ',';
+	return n;
+}
+
+/* The probes (one start and the pause each), then per runner and profile
+ * the noisy neighbour: for each victim, a start and windows + 1 windows
+ * alone, and per aggressor a start and as many windows again. */
+static double iso_estimate(const struct iso_cmd *c, const struct run_options *o)
+{
+	const struct iso_noisy_opts *no = &c->fl.noisy;
+	int nv = list_len(no->victims, 3), na = list_len(no->aggressors, 5);
+	int windows = o->runs > 0 ? o->runs : no->windows;
+	double s = 0;
+
+	for (int i = 0; i < o->nrunners; i++) {
+		const char *profiles[2];
+		int np = profiles_for(o->runners[i], c->fl.profile, profiles);
+		bool vm = runner_has(runner_find(o->runners[i]), RUNNER_CAP_GUEST_KERNEL);
+		double start = suite_start_s(o->runners[i]), w = (vm ? no->vm_window_ms : no->window_ms) / 1000.0;
+
+		s += np * (start + c->fl.pause_ms / 1000.0);
+		/* An aggressor starts on the victim's CPU, sharing it: its
+		 * start takes about twice as long; a window that queued up
+		 * meanwhile is dropped and read again. */
+		if (!c->fl.skip_noisy)
+			s += np * nv * (start + (windows + 1) * w + na * (2 * start + (windows + 1) * w));
+	}
+	return s;
+}
+
+/* Fewer windows first, then fewer victims and aggressors, and at last no
+ * noisy neighbour: the probes are the point of the benchmark. */
+static double fit_isolation(void *ctx, struct run_options *o, double budget_s)
+{
+	static const struct {
+		int windows;
+		const char *victims, *aggressors;
+	} steps[] = {
+		{ 3, NULL, NULL }, { 3, NULL, "cpu,mem,fork" }, { 2, NULL, "cpu,mem,fork" },
+		{ 2, "cpu,mem", "cpu,mem" }, { 2, "cpu", "cpu,mem" }, { 2, "cpu", "cpu" },
+	};
+	struct iso_cmd *c = ctx;
+
+	if (budget_s <= 0 || iso_estimate(c, o) <= budget_s)
+		return iso_estimate(c, o);
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		c->fl.noisy.windows = steps[i].windows;
+		c->fl.noisy.victims = steps[i].victims;
+		c->fl.noisy.aggressors = steps[i].aggressors;
+		if (iso_estimate(c, o) <= budget_s)
+			return iso_estimate(c, o);
+	}
+	c->fl.skip_noisy = true;
+	return iso_estimate(c, o);
+}
+
 const struct benchmark benchmark_isolation = {
 	.name = "isolation",
 	.summary = "what leaks between workload and host, and noisy neighbours",
@@ -277,4 +341,5 @@ const struct benchmark benchmark_isolation = {
 	.report_table = isolation_report_table,
 	.report_summary = isolation_report_summary,
 	.summary_rank = 40,
+	.fit_budget = fit_isolation,
 };

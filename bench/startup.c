@@ -6,6 +6,7 @@
 #include "harness/benchmark.h"
 #include "harness/schedule.h"
 #include "harness/session.h"
+#include "harness/suite.h"
 #include "startup.h"
 
 static int record_startup(void *ctx, struct runner *r, struct instance *in, struct results *res, bench_error *err)
@@ -47,6 +48,14 @@ static int run_startup(void *ctx, const struct run_options *o, struct session *s
 	return schedule_run(&s, err);
 }
 
+/* Each run is a start and a stop, nothing more. */
+static double fit_startup(void *ctx, struct run_options *o, double budget_s)
+{
+	(void)ctx;
+	suite_fit_runs(o, budget_s, 0);
+	return suite_schedule_estimate(o, 0);
+}
+
 const struct benchmark benchmark_startup = {
 	.name = "startup",
 	.summary = "launch to READY and to gone, phase by phase, per runner",
@@ -57,4 +66,6 @@ const struct benchmark benchmark_startup = {
 	.report_table = startup_report_table,
 	.report_summary = startup_report_summary,
 	.summary_rank = 10,
+	.fit_budget = fit_startup,
+	.fleet_metrics = "ready,gone",
 };

@@ -13,6 +13,7 @@
 #include "harness/run_output.h"
 #include "harness/schedule.h"
 #include "harness/session.h"
+#include "harness/suite.h"
 #include "syscall.h"
 #include "syscall_data.h"
 #include "syscall_report.h"
@@ -270,6 +271,28 @@ static bool finish_syscall(void *ctx, const struct run_options *o, struct sessio
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
+/* A run: a start, then the batches (about half a second of calls). */
+#define SYSCALL_RUN_WORK_S 0.5
+
+static double fit_syscall(void *ctx, struct run_options *o, double budget_s)
+{
+	struct run_options e = *o;
+
+	(void)ctx;
+	if (e.runs < 0)
+		e.runs = SYSCALL_DEFAULT_RUNS;
+	if (e.warmup < 0)
+		e.warmup = SYSCALL_DEFAULT_WARMUP;
+	/* One count for every runner: the most runs that fit, at least one. */
+	if (budget_s > 0 && o->runs < 0) {
+		for (e.runs = SYSCALL_DEFAULT_RUNS; e.runs > 1; e.runs--)
+			if (suite_schedule_estimate(&e, SYSCALL_RUN_WORK_S) <= budget_s)
+				break;
+		o->runs = e.runs;
+	}
+	return suite_schedule_estimate(&e, SYSCALL_RUN_WORK_S);
+}
+
 const struct benchmark benchmark_syscall = {
 	.name = "syscall",
 	.summary = "the cost of a system call on the host, in a container and in a VM",
@@ -289,4 +312,6 @@ const struct benchmark benchmark_syscall = {
 	.report_table = syscall_section_table,
 	.report_summary = syscall_section_summary,
 	.summary_rank = 30,
+	.fit_budget = fit_syscall,
+	.fleet_metrics = "syscall.getpid,syscall.gethostname,syscall.open_close,syscall.clock_gettime",
 };

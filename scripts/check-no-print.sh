@@ -21,6 +21,7 @@ bench/harness/doctor.c            cmd_doctor
 bench/harness/cleanup.c           cmd_cleanup
 bench/harness/plot_cmd.c          cmd_plot
 bench/harness/bench_run.c        cmd_run: the list of benchmarks and their --help
+bench/harness/suite.c             cmd_run_all: the progress line of the suite and its closing lines
 bench/isolation.c                 the noisy-neighbour progress lines, like the progress bar
 '
 

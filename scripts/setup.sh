@@ -24,6 +24,7 @@ PACKAGES=(
 	crun
 	runsc
 	jq
+	ansible
 )
 KERNEL_META=linux-image-cloud-amd64
 CACHE_DIR=${BENCH_CACHE_DIR:-/var/cache/bench}

@@ -4,6 +4,7 @@
  * measured, the output, and the exit code. */
 #include "benchmark.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "cleanup.h"
 #include "run_output.h"
 #include "session.h"
+#include "suite.h"
 
 const struct benchmark *benchmark_find(const struct benchmark *const *table, const char *name)
 {
@@ -40,12 +42,49 @@ static void clean_up_after_dead_runs(const struct run_options *o)
 		fprintf(stderr, "bench: removed what an interrupted earlier run left: %s\n", what);
 }
 
-static int run_with(const struct benchmark *b, void *ctx, int argc, char **argv, int full_argc, char **full_argv)
+int benchmark_run_parsed(const struct benchmark *b, void *ctx, struct run_options *o, int full_argc,
+			 char **full_argv, const char *host_label)
 {
-	struct run_options opts;
 	struct session ss;
 	bench_error err = { 0 };
 	int rc;
+
+	if (b->prepare && b->prepare(ctx, o, &err) < 0) {
+		bench_error_print(&err);
+		return err.exit_code ? err.exit_code : BENCH_EXIT_FAIL;
+	}
+	clean_up_after_dead_runs(o);
+	rc = session_begin(&ss, b, full_argc, full_argv);
+	if (rc != 0)
+		return rc;
+	/* Hosts of a fleet that share a name (or none) stay apart in the
+	 * report by the label their run was given. */
+	if (host_label && json_object_set_new(ss.res.meta, "host_label", json_string(host_label)) < 0) {
+		bench_fail(&err, ENOMEM, "%s: the host label", b->name);
+		session_check(&ss, -1, &err);
+		return session_finish(&ss);
+	}
+	session_check(&ss, b->run(ctx, o, &ss, &err), &err);
+	/* What was measured before a failure or Ctrl-C is kept. */
+	{
+		struct run_output_hooks hooks = { 0 };
+		bench_error werr = { 0 };
+
+		if (b->finish ? b->finish(ctx, o, &ss, &hooks) : run_output_has_samples(&ss.res))
+			session_check(&ss, run_output_write(o, &ss.res, &hooks, &werr), &werr);
+	}
+	if (b->verdict) {
+		bench_error verr = { 0 };
+
+		session_check(&ss, b->verdict(ctx, &verr), &verr);
+	}
+	return session_finish(&ss);
+}
+
+static int run_with(const struct benchmark *b, void *ctx, int argc, char **argv, int full_argc, char **full_argv)
+{
+	struct run_options opts;
+	bench_error err = { 0 };
 
 	if (run_options_parse(argc, argv, &opts, b->options, ctx, &err) < 0) {
 		bench_error_print(&err);
@@ -56,29 +95,7 @@ static int run_with(const struct benchmark *b, void *ctx, int argc, char **argv,
 		run_options_usage(stdout, b->options);
 		return 0;
 	}
-	if (b->prepare && b->prepare(ctx, &opts, &err) < 0) {
-		bench_error_print(&err);
-		return err.exit_code ? err.exit_code : BENCH_EXIT_FAIL;
-	}
-	clean_up_after_dead_runs(&opts);
-	rc = session_begin(&ss, b, full_argc, full_argv);
-	if (rc != 0)
-		return rc;
-	session_check(&ss, b->run(ctx, &opts, &ss, &err), &err);
-	/* What was measured before a failure or Ctrl-C is kept. */
-	{
-		struct run_output_hooks hooks = { 0 };
-		bench_error werr = { 0 };
-
-		if (b->finish ? b->finish(ctx, &opts, &ss, &hooks) : run_output_has_samples(&ss.res))
-			session_check(&ss, run_output_write(&opts, &ss.res, &hooks, &werr), &werr);
-	}
-	if (b->verdict) {
-		bench_error verr = { 0 };
-
-		session_check(&ss, b->verdict(ctx, &verr), &verr);
-	}
-	return session_finish(&ss);
+	return benchmark_run_parsed(b, ctx, &opts, full_argc, full_argv, NULL);
 }
 
 int benchmark_run_cmd(const struct benchmark *b, int argc, char **argv, int full_argc, char **full_argv)
@@ -111,11 +128,14 @@ int cmd_run(int argc, char **argv, const struct benchmark *const *table)
 		fputs("usage: bench run <benchmark> [options]\n\nbenchmarks:\n", out);
 		for (const struct benchmark *const *t = table; *t; t++)
 			fprintf(out, "  %-20s %s\n", (*t)->name, (*t)->summary);
+		fprintf(out, "  %-20s %s\n", SUITE_NAME, SUITE_SUMMARY);
 		fputs("\n", out);
 		run_options_usage(out, NULL);
 		fputs("\nA benchmark's own options: bench run <benchmark> --help\n", out);
 		return argc < 2 ? BENCH_EXIT_USAGE : 0;
 	}
+	if (strcmp(argv[1], SUITE_NAME) == 0)
+		return cmd_run_all(argc - 1, argv + 1, table);
 	b = benchmark_find(table, argv[1]);
 	if (b)
 		return benchmark_run_cmd(b, argc - 1, argv + 1, argc, argv);

@@ -59,6 +59,21 @@ struct benchmark {
 	/* Where those lines go in the summary, smallest first: the questions
 	 * in the order a reader asks them, not the table's order. */
 	int summary_rank;
+
+	/* For `bench run all` (suite.c), which runs the benchmarks in
+	 * summary_rank order: the seconds it expects to take on a host like
+	 * this one with o and its context as they are; and, when budget_s > 0,
+	 * first sets its defaults (o->runs or o->warmup when still -1, its
+	 * context's knobs) to fit about budget_s.  The suite calls it on a
+	 * fresh context before the command line's options, which then
+	 * override what it chose.  NULL: the defaults are kept and the suite
+	 * counts SUITE_GUESS_S for it. */
+	double (*fit_budget)(void *ctx, struct run_options *o, double budget_s);
+	/* In the report across hosts (report_fleet.c): the metrics compared
+	 * host by host, a comma list, the first the one whose order of the
+	 * runners is the conclusion checked on every host (lower is better).
+	 * NULL: every metric. */
+	const char *fleet_metrics;
 };
 
 /* The descriptor named name in a NULL-terminated table, or NULL. */
@@ -68,6 +83,12 @@ const struct benchmark *benchmark_find(const struct benchmark *const *table, con
  * --help, then the session, run, finish, output and verdict.  full_argv is
  * the whole command line, for the metadata.  Returns the exit code. */
 int benchmark_run_cmd(const struct benchmark *b, int argc, char **argv, int full_argc, char **full_argv);
+
+/* The part of benchmark_run_cmd after the options: prepare, the session
+ * (host_label, when not NULL, goes into its metadata as "host_label"),
+ * run, finish, output and verdict.  Returns the exit code. */
+int benchmark_run_parsed(const struct benchmark *b, void *ctx, struct run_options *o, int full_argc,
+			 char **full_argv, const char *host_label);
 
 /* bench run [--help | <benchmark> ...]: the list, or the benchmark's
  * benchmark_run_cmd.  argv[0] is "run". */

@@ -86,6 +86,25 @@ void run_options_usage(FILE *out, const struct bench_option *extra)
 	      out);
 }
 
+int run_options_common_arity(const char *arg)
+{
+	static const char short_with_value[] = "rnwcmto", short_flags[] = "qh";
+
+	if (strncmp(arg, "--", 2) == 0) {
+		size_t len = strcspn(arg + 2, "=");
+
+		for (const struct option *x = long_options; x->name; x++)
+			if (strlen(x->name) == len && strncmp(x->name, arg + 2, len) == 0)
+				return x->has_arg == required_argument && !arg[2 + len] ? 1 : 0;
+		return -1;
+	}
+	if (arg[0] != '-' || !arg[1])
+		return -1;
+	if (strchr(short_with_value, arg[1]))
+		return arg[2] ? 0 : 1;
+	return strchr(short_flags, arg[1]) ? 0 : -1;
+}
+
 static int parse_int(const char *opt, const char *s, long min, long max, long *out, bench_error *err)
 {
 	char *end;

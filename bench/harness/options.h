@@ -19,6 +19,8 @@ struct run_options {
 	const char *runners[OPTIONS_RUNNERS_MAX]; /* names, validated against the table */
 	int nrunners;
 	int runs;                /* -1: each runner's default */
+	double runs_scale;       /* 0: each runner's default runs as they are; in (0, 1): that
+				    share of them, at least 2 (`bench run all`'s budget) */
 	int warmup;              /* -1: the default */
 	char cpus[128];          /* normalised list, "" = all allowed CPUs */
 	unsigned ncpus;          /* CPUs in that list */
@@ -55,6 +57,12 @@ struct bench_option {
  * set() gets ctx.  Usage errors fill *err with exit code BENCH_EXIT_USAGE. */
 int run_options_parse(int argc, char **argv, struct run_options *o, const struct bench_option *extra, void *ctx,
 		      bench_error *err);
+
+/* Is arg ("--runs", "--runs=5", "-n", "-n5", "-q") one of the common
+ * options?  -1: no; 0: yes, and it needs no word after it; 1: yes, and
+ * the next word is its value.  For `bench run all`, which hands the
+ * common options to every benchmark. */
+int run_options_common_arity(const char *arg);
 
 /* The options part of the help text: the common options, then the
  * benchmark's own. */

@@ -53,3 +53,15 @@ void progress_done(struct progress *p)
 	fflush(stderr);
 	p->drawn = false;
 }
+
+void progress_text(struct progress *p, const char *text, bool milestone)
+{
+	if (p->enabled) {
+		fprintf(stderr, "\r%s\033[K", text);
+		p->drawn = true;
+	} else if (milestone && p->total) {
+		/* Not a terminal (a log, Ansible): one line per milestone. */
+		fprintf(stderr, "%s\n", text);
+	}
+	fflush(stderr);
+}

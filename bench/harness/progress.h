@@ -23,6 +23,12 @@ void progress_start(struct progress *p, const char *label, size_t total, bool en
  *   container  [#####.....] 12/30  last 1.92 ms */
 void progress_tick(struct progress *p, double last_ms);
 
+/* A line of the caller's own (the suite's overall progress): redrawn in
+ * place on a terminal; elsewhere printed as a line of its own, only for a
+ * milestone, and only when progress_start was given a non-zero total (its
+ * way of saying "not quiet" where there is no terminal). */
+void progress_text(struct progress *p, const char *text, bool milestone);
+
 /* Clears the line, leaving the cursor at its start. */
 void progress_done(struct progress *p);
 

@@ -40,8 +40,6 @@ int cmd_report(int argc, char **argv, const struct benchmark *const *table)
 		{ NULL, 0, NULL, 0 },
 	};
 	char base[PATH_MAX], md[PATH_MAX + 8], html[PATH_MAX + 8];
-	struct report_input in;
-	struct doc d = { 0 };
 	bench_error err = { 0 };
 	int c, rc = 0;
 
@@ -94,19 +92,41 @@ int cmd_report(int argc, char **argv, const struct benchmark *const *table)
 	snprintf(md, sizeof(md), "%s.md", base);
 	snprintf(html, sizeof(html), "%s.html", base);
 
-	if (report_load(&in, argv + optind, argc - optind, DEFAULT_ROOT, &err) < 0) {
-		bench_error_print(&err);
-		return BENCH_EXIT_FAIL;
+	{
+		char skipped[sizeof(((struct report_input *)0)->skipped)];
+		size_t n = 0;
+
+		if (report_make(argv + optind, argc - optind, base, table, skipped, sizeof(skipped), &n, &err) < 0) {
+			if (skipped[0])
+				fprintf(stderr, "bench: report: skipped what is not a results folder: %s\n", skipped);
+			bench_error_print(&err);
+			return BENCH_EXIT_FAIL;
+		}
+		if (skipped[0])
+			fprintf(stderr, "bench: report: skipped what is not a results folder: %s\n", skipped);
+		printf("report: %s and %s (%zu results folder%s)\n", md, html, n, n == 1 ? "" : "s");
 	}
-	if (in.skipped[0])
-		fprintf(stderr, "bench: report: skipped what is not a results folder: %s\n", in.skipped);
-	if (report_build(&d, &in, table, &err) < 0 || report_write_markdown(&d, md, &err) < 0 ||
-	    report_write_html(&d, html, &err) < 0) {
-		bench_error_print(&err);
-		rc = BENCH_EXIT_FAIL;
-	} else {
-		printf("report: %s and %s (%zu results folder%s)\n", md, html, in.n, in.n == 1 ? "" : "s");
-	}
+	return rc;
+}
+
+int report_make(char *const *dirs, int ndirs, const char *base, const struct benchmark *const *table, char *skipped,
+		size_t skipped_sz, size_t *nfolders, bench_error *err)
+{
+	char md[PATH_MAX + 8], html[PATH_MAX + 8];
+	struct report_input in;
+	struct doc d = { 0 };
+	int rc = 0;
+
+	skipped[0] = '\0';
+	snprintf(md, sizeof(md), "%s.md", base);
+	snprintf(html, sizeof(html), "%s.html", base);
+	if (report_load(&in, dirs, ndirs, DEFAULT_ROOT, err) < 0)
+		return -1;
+	snprintf(skipped, skipped_sz, "%s", in.skipped);
+	*nfolders = in.n;
+	if (report_build(&d, &in, table, err) < 0 || report_write_markdown(&d, md, err) < 0 ||
+	    report_write_html(&d, html, err) < 0)
+		rc = -1;
 	doc_free(&d);
 	report_input_free(&in);
 	return rc;

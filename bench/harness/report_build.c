@@ -235,6 +235,7 @@ int report_build(struct doc *d, const struct report_input *in, const struct benc
 		 now, in->n, in->n == 1 ? "" : "s", nhosts, nhosts == 1 ? "" : "s");
 	report_summary(d, in, table);
 	machines(d, in);
+	report_fleet_section(d, in, table);
 	for (const struct benchmark *const *b = table; *b; b++)
 		benchmark_section(d, in, (*b)->name, *b);
 	/* Benchmarks this version does not know are shown as plain tables. */

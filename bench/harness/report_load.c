@@ -29,7 +29,10 @@ static bool is_dir(const char *path)
 
 void report_folder_describe(struct report_folder *f)
 {
-	const char *host = json_string_value(json_object_get(f->res.meta, "hostname"));
+	/* A fleet's hosts may share a hostname: the label their run was
+	 * given (bench run all --host-label) keeps them apart. */
+	const char *label = json_string_value(json_object_get(f->res.meta, "host_label"));
+	const char *host = label && *label ? label : json_string_value(json_object_get(f->res.meta, "hostname"));
 	const char *started = json_string_value(json_object_get(f->res.meta, "started_utc"));
 
 	f->host = host && *host ? host : "unknown host";
@@ -56,81 +59,118 @@ static int add_folder(struct report_input *in, const char *dir, bench_error *err
 	return 0;
 }
 
-static int cmp_names(const void *a, const void *b)
+/* A results folder found under a root: its name (which sorts by time) and
+ * its path. */
+struct found {
+	char *name, *path;
+};
+
+static int cmp_found(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(((const struct found *)a)->name, ((const struct found *)b)->name);
 }
+
+struct found_list {
+	struct found *v;
+	size_t n, cap;
+};
+
+static int found_add(struct found_list *l, const char *name, const char *path, bench_error *err)
+{
+	if (l->n == l->cap) {
+		struct found *p = realloc(l->v, (l->cap = l->cap ? l->cap * 2 : 32) * sizeof(*p));
+
+		if (!p)
+			return bench_fail(err, ENOMEM, "report");
+		l->v = p;
+	}
+	if (!l->v)
+		return bench_fail(err, ENOMEM, "report");
+	l->v[l->n].name = strdup(name);
+	l->v[l->n].path = strdup(path);
+	if (!l->v[l->n].name || !l->v[l->n].path) {
+		free(l->v[l->n].name);
+		free(l->v[l->n].path);
+		return bench_fail(err, ENOMEM, "report");
+	}
+	l->n++;
+	return 0;
+}
+
+/* The results folders directly in root and, one level down, in the suite
+ * folders of `bench run all` (which hold results folders themselves). */
+static int scan(struct found_list *l, const char *root, bool descend, bench_error *err)
+{
+	DIR *d = opendir(root);
+	struct dirent *de;
+	int rc = 0;
+
+	if (!d)
+		return bench_fail(err, errno, "report: %s", root);
+	while (rc == 0 && (de = readdir(d)) != NULL) {
+		char path[PATH_MAX];
+
+		if (de->d_name[0] == '.' || strcmp(de->d_name, "latest") == 0)
+			continue;
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", root, de->d_name) >= sizeof(path) || !is_dir(path))
+			continue;
+		if (has_results(path))
+			rc = found_add(l, de->d_name, path, err);
+		else if (descend)
+			rc = scan(l, path, false, err);
+	}
+	closedir(d);
+	return rc;
+}
+
+/* Is dir one of the folders already taken (results/latest beside the
+ * folder it points at)? */
+static bool taken(const struct report_input *in, const char *dir);
 
 /* The newest folder of each benchmark under root (folder names sort by
  * time), by the "-<benchmark>" suffix of the name; "latest" is skipped. */
 static int add_root(struct report_input *in, const char *root, bench_error *err)
 {
-	DIR *d = opendir(root);
-	struct dirent *de;
-	char **names = NULL;
-	size_t n = 0, cap = 0;
-	int rc = 0, added = 0;
+	struct found_list l = { 0 };
+	int rc, added = 0;
 
-	if (!d)
-		return bench_fail(err, errno, "report: %s", root);
-	while ((de = readdir(d)) != NULL) {
-		char path[PATH_MAX];
-
-		if (de->d_name[0] == '.' || strcmp(de->d_name, "latest") == 0)
-			continue;
-		if ((size_t)snprintf(path, sizeof(path), "%s/%s", root, de->d_name) >= sizeof(path) || !is_dir(path) ||
-		    !has_results(path))
-			continue;
-		if (n == cap) {
-			char **p = realloc(names, (cap = cap ? cap * 2 : 32) * sizeof(*p));
-
-			if (!p) {
-				rc = bench_fail(err, ENOMEM, "report");
-				break;
-			}
-			names = p;
-		}
-		if (!(names[n] = strdup(de->d_name))) {
-			rc = bench_fail(err, ENOMEM, "report");
-			break;
-		}
-		n++;
-	}
-	closedir(d);
-	if (rc == 0 && n)
-		qsort(names, n, sizeof(*names), cmp_names);
+	rc = scan(&l, root, true, err);
+	if (rc == 0 && l.n)
+		qsort(l.v, l.n, sizeof(*l.v), cmp_found);
 	/* Newest first; a benchmark already taken is skipped. */
-	for (size_t i = n; rc == 0 && i-- > 0;) {
-		const char *dash = strrchr(names[i], '-');
+	for (size_t i = l.n; rc == 0 && i-- > 0;) {
+		const char *name = l.v[i].name, *dash = strrchr(name, '-');
 		bool newer_seen = false;
 
 		/* "...Z-startup" or "...Z-startup-2": the benchmark is the
 		 * word after the time. */
-		const char *z = strstr(names[i], "Z-");
+		const char *z = strstr(name, "Z-");
 		char bench[64];
 
 		if (!dash)
 			continue;
 		snprintf(bench, sizeof(bench), "%s", z ? z + 2 : dash + 1);
 		bench[strcspn(bench, "-")] = '\0';
-		for (size_t k = i + 1; k < n; k++) {
-			const char *z2 = strstr(names[k], "Z-");
+		for (size_t k = i + 1; k < l.n; k++) {
+			const char *z2 = strstr(l.v[k].name, "Z-");
 			size_t blen = strlen(bench);
 
 			if (z2 && strncmp(z2 + 2, bench, blen) == 0 && (z2[2 + blen] == '\0' || z2[2 + blen] == '-'))
 				newer_seen = true;
 		}
 		if (!newer_seen) {
-			char path[PATH_MAX];
-
-			snprintf(path, sizeof(path), "%s/%s", root, names[i]);
-			rc = add_folder(in, path, err);
 			added++;
+			/* The same folder through another root (results/latest
+			 * and the suite folder it points at) counts once. */
+			if (!taken(in, l.v[i].path))
+				rc = add_folder(in, l.v[i].path, err);
 		}
 	}
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	for (size_t i = 0; i < l.n; i++) {
+		free(l.v[i].name);
+		free(l.v[i].path);
+	}
+	free(l.v);
 	if (rc == 0 && added == 0)
 		return bench_fail(err, 0, "report: %s holds no results.json and no results folders (run 'bench run startup' first)", root);
 	return rc;
@@ -150,8 +190,6 @@ static void skip(struct report_input *in, const char *name, const char *why)
 		memcpy(in->skipped + sizeof(in->skipped) - 4, "...", 4);
 }
 
-/* Is dir one of the folders already taken (results/latest beside the
- * folder it points at)? */
 static bool taken(const struct report_input *in, const char *dir)
 {
 	char real[PATH_MAX];
@@ -164,8 +202,9 @@ static bool taken(const struct report_input *in, const char *dir)
 	return false;
 }
 
-/* Does dir hold results folders (whose names end with a benchmark)? */
-static bool holds_results(const char *dir)
+/* Does dir hold results folders (whose names end with a benchmark), or,
+ * when descend, suite folders that hold them? */
+static bool holds_results(const char *dir, bool descend)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
@@ -179,7 +218,7 @@ static bool holds_results(const char *dir)
 		if (de->d_name[0] == '.' || strcmp(de->d_name, "latest") == 0)
 			continue;
 		found = (size_t)snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) < sizeof(path) &&
-			is_dir(path) && has_results(path);
+			is_dir(path) && (has_results(path) || (descend && holds_results(path, false)));
 	}
 	closedir(d);
 	return found;
@@ -206,7 +245,7 @@ int report_load(struct report_input *in, char *const *dirs, int ndirs, const cha
 			skip(in, dirs[i], "already included");
 		else if (is_dir(dirs[i]) && has_results(dirs[i]))
 			rc = add_folder(in, dirs[i], err);
-		else if (is_dir(dirs[i]) && holds_results(dirs[i]))
+		else if (is_dir(dirs[i]) && holds_results(dirs[i], true))
 			rc = add_root(in, dirs[i], err);
 		else if (access(dirs[i], F_OK) != 0)
 			rc = bench_fail(err, errno, "report: %s", dirs[i]);

@@ -5,6 +5,8 @@
  *                     bullets, tables, plots) that both outputs render
  *   report_build.c    the machines and one section per benchmark
  *   report_summary.c  the summary for a vSphere administrator
+ *   report_fleet.c    across hosts: figures side by side, and whether the
+ *                     conclusions hold on every host
  *
  * What a report says of one benchmark (its table, its summary lines) is
  * that benchmark's own (its descriptor's report_table and report_summary,
@@ -95,6 +97,13 @@ struct benchmark;
 int report_build(struct doc *d, const struct report_input *in, const struct benchmark *const *table,
 		 bench_error *err);
 void report_summary(struct doc *d, const struct report_input *in, const struct benchmark *const *table);
+
+/* Across hosts (report_fleet.c), when the folders come from two or more:
+ * the section with each host's figures side by side, and the summary's
+ * lines (how many hosts, which differ, whether each conclusion holds on
+ * all); hosts of different VM accelerators are never pooled. */
+void report_fleet_section(struct doc *d, const struct report_input *in, const struct benchmark *const *table);
+void report_fleet_summary(struct doc *d, const struct report_input *in, const struct benchmark *const *table);
 
 /* The distinct host names of the folders, in the order first seen (at
  * most max); how many. */

@@ -109,6 +109,7 @@ void report_summary(struct doc *d, const struct report_input *in, const struct b
 	size_t norder = summary_order(table, order, 64);
 
 	doc_heading(d, 2, "Summary for a vSphere administrator");
+	report_fleet_summary(d, in, table);
 	for (size_t h = 0; h < nhosts; h++) {
 		if (nhosts > 1)
 			doc_heading(d, 3, "Host %s", hosts[h]);

@@ -12,9 +12,17 @@
 
 int schedule_runs_for(const struct run_options *opts, const struct runner_ops *ops)
 {
+	int runs = ops->default_runs ? (int)ops->default_runs : OPTIONS_DEFAULT_RUNS;
+
 	if (opts->runs > 0)
 		return opts->runs;
-	return ops->default_runs ? (int)ops->default_runs : OPTIONS_DEFAULT_RUNS;
+	if (opts->runs_scale > 0 && opts->runs_scale < 1) {
+		int scaled = (int)(runs * opts->runs_scale + 0.5);
+
+		/* Two runs still show whether a start varies. */
+		runs = scaled < 2 ? (runs < 2 ? runs : 2) : scaled;
+	}
+	return runs;
 }
 
 int schedule_warmup_for(const struct run_options *opts, const struct runner_ops *ops)
