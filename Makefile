@@ -29,13 +29,13 @@ SAN       := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 
 # Everything but main() goes into the library that the tests link too.
 # Layers, lowest first: lib/ <- container/, vm/ <- runners/ <- bench/harness/ <- bench/.
-LIB_SRC   := $(filter-out bench/main.c,$(wildcard lib/*.c container/*.c vm/*.c runners/*.c bench/harness/*.c bench/*.c))
+LIB_SRC   := $(filter-out bench/main.c,$(wildcard lib/*.c container/*.c vm/*.c oci/*.c runners/*.c bench/harness/*.c bench/*.c))
 MAIN_SRC  := bench/main.c
 AGENT_SRC := $(wildcard bench/agent/*.c)
 TEST_SRC  := $(wildcard tests/*.c)
 # Misbehaving workloads (static, like the agent) for the fault tests.
 FIXTURES  := $(patsubst tests/fixtures/%.c,$(BUILD)/fixtures/%,$(wildcard tests/fixtures/*.c))
-HDRS      := $(wildcard lib/*.h runners/*.h container/*.h vm/*.h bench/*.h bench/harness/*.h bench/agent/*.h tests/*.h)
+HDRS      := $(wildcard lib/*.h runners/*.h container/*.h vm/*.h oci/*.h bench/*.h bench/harness/*.h bench/agent/*.h tests/*.h)
 
 REL_OBJ   := $(patsubst %.c,$(BUILD)/release/%.o,$(LIB_SRC) $(MAIN_SRC))
 SAN_LIB   := $(patsubst %.c,$(BUILD)/asan/%.o,$(LIB_SRC))
@@ -125,7 +125,7 @@ lint:
 	scripts/check-layers.sh
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --std=c11 \
 	  --suppress=missingIncludeSystem --inline-suppr -D_GNU_SOURCE \
-	  lib container vm runners bench
+	  lib container vm oci runners bench
 	clang-tidy --quiet $(LIB_SRC) $(MAIN_SRC) $(AGENT_SRC) -- $(CPPFLAGS) -std=c17 $(PKG_CFLAGS)
 
 install: all
