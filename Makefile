@@ -28,7 +28,7 @@ LDLIBS    += $(PKG_LIBS) -lm
 SAN       := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 # Everything but main() goes into the library that the tests link too.
-# Layers, lowest first: lib/ <- container/, vm/ <- runners/ <- bench/harness/ <- bench/.
+# Layers, lowest first: lib/ <- container/, vm/, oci/ <- runners/ <- bench/harness/ <- bench/.
 LIB_SRC   := $(filter-out bench/main.c,$(wildcard lib/*.c container/*.c vm/*.c oci/*.c runners/*.c bench/harness/*.c bench/*.c))
 MAIN_SRC  := bench/main.c
 AGENT_SRC := $(wildcard bench/agent/*.c)

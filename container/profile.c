@@ -15,45 +15,11 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-/* runc's default masked paths (the spec runc generates, 1.1). */
-static const char *const masked_paths[] = {
-	"/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
-	"/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
-};
-
-/* runc's default read-only paths. */
-static const char *const readonly_paths[] = {
-	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
-};
-
-/* Docker's default capability set. */
-static const int caps_default[] = {
-	CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_FSETID, CAP_FOWNER, CAP_MKNOD, CAP_NET_RAW, CAP_SETGID,
-	CAP_SETUID, CAP_SETFCAP, CAP_SETPCAP, CAP_NET_BIND_SERVICE, CAP_SYS_CHROOT, CAP_KILL, CAP_AUDIT_WRITE,
-};
-
-/* What Docker's default seccomp profile refuses to a container without
- * extra capabilities.  Docker writes an allow-list; this deny-list of the
- * same calls (EPERM) keeps the filter short and readable. */
-static const char *const denied_syscalls[] = {
-	"acct", "add_key", "bpf", "clock_adjtime", "clock_settime", "create_module", "delete_module",
-	"finit_module", "get_kernel_syms", "get_mempolicy", "init_module", "ioperm", "iopl", "kcmp",
-	"kexec_file_load", "kexec_load", "keyctl", "lookup_dcookie", "mbind", "mount", "move_pages",
-	"name_to_handle_at", "nfsservctl", "open_by_handle_at", "perf_event_open", "pivot_root",
-	"process_vm_readv", "process_vm_writev", "ptrace", "query_module", "quotactl", "reboot",
-	"request_key", "set_mempolicy", "setns", "settimeofday", "stime", "swapon", "swapoff", "sysfs",
-	"_sysctl", "syslog", "umount", "umount2", "unshare", "uselib", "userfaultfd", "ustat", "vm86",
-	"vm86old", "fsopen", "fsconfig", "fsmount", "fspick", "move_mount", "open_tree", "mount_setattr",
-	"quotactl_fd", "pidfd_getfd", "fanotify_init", "lookup_dcookie",
-};
-
-/* Namespace flags a container may not clone with (as Docker's profile). */
-static const unsigned long clone_ns_flags[] = {
-	CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWCGROUP,
-};
+#include "../lib/hardened_rules.h"
 
 static int build_filter(struct container_profile *p, bench_error *err)
 {
+	const struct hardened_rules *r = hardened_rules();
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
 	int fd = -1, rc;
 	struct stat st;
@@ -61,8 +27,8 @@ static int build_filter(struct container_profile *p, bench_error *err)
 
 	if (!ctx)
 		return bench_fail(err, 0, "container: seccomp_init failed");
-	for (size_t i = 0; i < sizeof(denied_syscalls) / sizeof(denied_syscalls[0]); i++) {
-		int nr = seccomp_syscall_resolve_name(denied_syscalls[i]);
+	for (size_t i = 0; i < r->n_denied; i++) {
+		int nr = seccomp_syscall_resolve_name(r->denied_syscalls[i]);
 
 		/* Calls this architecture does not have are skipped. */
 		if (nr == __NR_SCMP_ERROR || nr < 0)
@@ -71,9 +37,9 @@ static int build_filter(struct container_profile *p, bench_error *err)
 		if (rc < 0 && rc != -EEXIST)
 			goto fail_rc;
 	}
-	for (size_t i = 0; i < sizeof(clone_ns_flags) / sizeof(clone_ns_flags[0]); i++) {
+	for (size_t i = 0; i < r->n_clone_ns_flags; i++) {
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
-				      SCMP_A0(SCMP_CMP_MASKED_EQ, clone_ns_flags[i], clone_ns_flags[i]));
+				      SCMP_A0(SCMP_CMP_MASKED_EQ, r->clone_ns_flags[i], r->clone_ns_flags[i]));
 		if (rc < 0)
 			goto fail_rc;
 	}
@@ -120,8 +86,8 @@ int profile_prepare(struct container_profile *p, const char *name, bench_error *
 	if (strcmp(name, "hardened") != 0)
 		return bench_fail_usage(err, "container: unknown profile '%s' (plain or hardened)", name);
 	p->hardened = true;
-	for (size_t i = 0; i < sizeof(caps_default) / sizeof(caps_default[0]); i++)
-		p->caps_keep |= 1ull << caps_default[i];
+	for (size_t i = 0; i < hardened_rules()->n_caps_kept; i++)
+		p->caps_keep |= 1ull << hardened_rules()->caps_kept[i].nr;
 	return build_filter(p, err);
 }
 
@@ -171,13 +137,16 @@ int profile_apply(const struct container_profile *p, int *step)
 {
 	if (!p || !p->hardened)
 		return 0;
+	/* hardened_rules() only returns a pointer to constant data: safe here. */
+	const struct hardened_rules *r = hardened_rules();
+
 	*step = PROFILE_STEP_MASK;
-	for (size_t i = 0; i < sizeof(masked_paths) / sizeof(masked_paths[0]); i++)
-		if (mask_path(masked_paths[i]) != 0)
+	for (size_t i = 0; i < r->n_masked; i++)
+		if (mask_path(r->masked_paths[i]) != 0)
 			return -1;
 	*step = PROFILE_STEP_READONLY;
-	for (size_t i = 0; i < sizeof(readonly_paths) / sizeof(readonly_paths[0]); i++)
-		if (readonly_path(readonly_paths[i]) != 0)
+	for (size_t i = 0; i < r->n_readonly; i++)
+		if (readonly_path(r->readonly_paths[i]) != 0)
 			return -1;
 	*step = PROFILE_STEP_CAPS;
 	if (drop_caps(p->caps_keep) != 0)

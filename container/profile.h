@@ -5,7 +5,8 @@
  *             masked and read-only /proc paths (runc's defaults), the
  *             capability bounding/effective sets cut to Docker's default
  *             fourteen, no_new_privs, and a default seccomp filter built
- *             with libseccomp.
+ *             with libseccomp.  The lists are lib/hardened_rules.c, which
+ *             the OCI bundles (oci/) read too.
  *
  * Everything that allocates (the seccomp filter, compiled to BPF) is done
  * once in profile_prepare, in the harness; profile_apply runs in the
