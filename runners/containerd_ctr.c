@@ -89,51 +89,43 @@ int ctr_installed(bench_error *err)
 			  CTR_PACKAGE, CTR_PACKAGE);
 }
 
-int ctr_start(struct ctr_proc *p, const char *sock, const char *const *args, int in_fd, int out_fd,
-	      bench_error *err)
+/* posix_spawnp of prog with argv, stdin in_fd, stdout out_fd, stderr a
+ * new memfd, in a process group of its own. */
+static int spawn(struct ctr_proc *p, const char *prog, const char *const *argv, int in_fd, int out_fd,
+		 bench_error *err)
 {
-	const char *argv[CTR_ARGS_MAX + 6];
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	sigset_t none, all;
 	pid_t pid;
-	int argc = 0, rc;
+	int rc;
 
 	p->ch = (struct child){ .pid = 0, .pidfd = -1 };
 	p->errfd = memfd_create("bench-ctr-stderr", MFD_CLOEXEC);
 	if (p->errfd < 0)
 		return bench_fail(err, errno, "memfd_create");
-	argv[argc++] = "ctr";
-	argv[argc++] = "-a";
-	argv[argc++] = sock;
-	argv[argc++] = "-n";
-	argv[argc++] = CTR_NAMESPACE;
-	for (int i = 0; args[i] && i < CTR_ARGS_MAX; i++)
-		argv[argc++] = args[i];
-	argv[argc] = NULL;
-
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, in_fd, 0);
 	posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
 	posix_spawn_file_actions_adddup2(&fa, p->errfd, 2);
 	posix_spawnattr_init(&attr);
 	/* Its own process group: a Ctrl-C at the terminal is bench's to
-	 * handle, and child_kill takes whatever ctr started with it. */
+	 * handle, and child_kill takes whatever it started with it. */
 	sigemptyset(&none);
 	sigfillset(&all);
 	posix_spawnattr_setpgroup(&attr, 0);
 	posix_spawnattr_setsigmask(&attr, &none);
 	posix_spawnattr_setsigdefault(&attr, &all);
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-	rc = posix_spawnp(&pid, "ctr", &fa, &attr, (char *const *)argv, environ);
+	rc = posix_spawnp(&pid, prog, &fa, &attr, (char *const *)argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
 	if (rc != 0) {
 		close(p->errfd);
 		p->errfd = -1;
-		if (rc == ENOENT)
+		if (rc == ENOENT && strcmp(prog, "ctr") == 0)
 			return ctr_installed(err) < 0 ? -1 : bench_fail(err, rc, "starting ctr");
-		return bench_fail(err, rc, "starting ctr");
+		return bench_fail(err, rc, "starting %s", prog);
 	}
 	if (child_track(&p->ch, pid, err) < 0) {
 		kill(pid, SIGKILL);
@@ -145,6 +137,23 @@ int ctr_start(struct ctr_proc *p, const char *sock, const char *const *args, int
 	}
 	p->ch.pgid = pid;
 	return 0;
+}
+
+int ctr_start(struct ctr_proc *p, const char *sock, const char *const *args, int in_fd, int out_fd,
+	      bench_error *err)
+{
+	const char *argv[CTR_ARGS_MAX + 6];
+	int argc = 0;
+
+	argv[argc++] = "ctr";
+	argv[argc++] = "-a";
+	argv[argc++] = sock;
+	argv[argc++] = "-n";
+	argv[argc++] = CTR_NAMESPACE;
+	for (int i = 0; args[i] && i < CTR_ARGS_MAX; i++)
+		argv[argc++] = args[i];
+	argv[argc] = NULL;
+	return spawn(p, "ctr", argv, in_fd, out_fd, err);
 }
 
 int ctr_wait(struct ctr_proc *p, uint64_t deadline_ns, int *status, bench_error *err)
@@ -227,8 +236,9 @@ void ctr_stderr_tail(const struct ctr_proc *p, char *buf, size_t len)
 	ctr_last_line(tail, n, buf, len);
 }
 
-int ctr_call(const char *sock, const char *const *args, int in_fd, char *out, size_t outlen, int timeout_ms,
-	     bench_error *err)
+/* Runs prog (argv) to its end; see ctr_call. */
+static int run_to_end(const char *prog, const char *sock, const char *const *args, int in_fd, char *out,
+		      size_t outlen, int timeout_ms, bench_error *err)
 {
 	struct ctr_proc p;
 	int in = in_fd >= 0 ? in_fd : open("/dev/null", O_RDONLY | O_CLOEXEC), outfd, status = 0, rc = -1;
@@ -238,12 +248,18 @@ int ctr_call(const char *sock, const char *const *args, int in_fd, char *out, si
 		return bench_fail(err, errno, "open /dev/null");
 	outfd = memfd_create("bench-ctr-stdout", MFD_CLOEXEC);
 	if (outfd < 0) {
-		close(in);
+		if (in != in_fd)
+			close(in);
 		return bench_fail(err, errno, "memfd_create");
 	}
-	snprintf(what, sizeof(what), "ctr %s%s%s", args[0] ? args[0] : "", args[0] && args[1] ? " " : "",
-		 args[0] && args[1] ? args[1] : "");
-	if (ctr_start(&p, sock, args, in, outfd, err) < 0)
+	{
+		/* A tool's args begin with its own name. */
+		const char *const *shown = sock || !args[0] ? args : args + 1;
+
+		snprintf(what, sizeof(what), "%s %s%s%s", prog, shown[0] ? shown[0] : "",
+			 shown[0] && shown[1] ? " " : "", shown[0] && shown[1] ? shown[1] : "");
+	}
+	if ((sock ? ctr_start(&p, sock, args, in, outfd, err) : spawn(&p, prog, args, in, outfd, err)) < 0)
 		goto out;
 	if (ctr_wait(&p, clock_now_ns() + (uint64_t)timeout_ms * 1000000u, &status, err) < 0) {
 		bench_error_prefix(err, "%s", what);
@@ -270,6 +286,24 @@ out:
 		close(in);
 	close(outfd);
 	return rc;
+}
+
+int ctr_call(const char *sock, const char *const *args, int in_fd, char *out, size_t outlen, int timeout_ms,
+	     bench_error *err)
+{
+	return run_to_end("ctr", sock, args, in_fd, out, outlen, timeout_ms, err);
+}
+
+int tool_call(const char *prog, const char *const *args, char *out, size_t outlen, int timeout_ms, bench_error *err)
+{
+	const char *argv[CTR_ARGS_MAX + 2];
+	int argc = 0;
+
+	argv[argc++] = prog;
+	for (int i = 0; args[i] && i < CTR_ARGS_MAX; i++)
+		argv[argc++] = args[i];
+	argv[argc] = NULL;
+	return run_to_end(prog, NULL, argv, -1, out, outlen, timeout_ms, err);
 }
 
 static bool name_char(char c)

@@ -65,6 +65,10 @@ void ctr_last_line(const char *text, size_t n, char *buf, size_t len);
 int ctr_call(const char *sock, const char *const *args, int in_fd, char *out, size_t outlen, int timeout_ms,
 	     bench_error *err);
 
+/* As ctr_call, for another program on PATH (runc --version): argv[0] is
+ * prog, args the rest. */
+int tool_call(const char *prog, const char *const *args, char *out, size_t outlen, int timeout_ms, bench_error *err);
+
 /* Calls fn for each line of out that is a plausible object name (1-255
  * bytes of letters, digits and ._-:/@+); the others are skipped.  fn may
  * modify nothing in out.  Pure (fuzzed). */

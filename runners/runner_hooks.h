@@ -11,4 +11,7 @@ int container_cleanup(bool all, struct runner_cleanup_counts *removed, bench_err
 extern const struct runner_check vm_doctor_checks[];
 int vm_cleanup(bool all, struct runner_cleanup_counts *removed, bench_error *err);
 
+extern const struct runner_check containerd_doctor_checks[];
+int containerd_cleanup(bool all, struct runner_cleanup_counts *removed, bench_error *err);
+
 #endif

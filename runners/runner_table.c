@@ -7,11 +7,13 @@
 extern const struct runner_ops host_runner_ops;
 extern const struct runner_ops container_runner_ops;
 extern const struct runner_ops vm_runner_ops;
+extern const struct runner_ops containerd_runner_ops;
 
 const struct runner_ops *const runner_table[] = {
 	&host_runner_ops,
 	&container_runner_ops,
 	&vm_runner_ops,
+	&containerd_runner_ops,
 	NULL,
 };
 
