@@ -338,7 +338,7 @@ static int run_density(void *ctx, const struct run_options *o, struct session *s
 	c->cfg = (struct run_config){
 		.agent_path = ss->agent, .run_id = ss->run_id, .ncpus = o->ncpus, .memory_mib = o->memory_mib,
 		.pids_max = o->pids_max, .timeout_ms = o->timeout_ms, .libvirt_uri = o->libvirt_uri,
-		.accel = o->accel,
+		.accel = o->accel, .gvisor_platform = o->gvisor_platform,
 	};
 	snprintf(c->cfg.cpus, sizeof(c->cfg.cpus), "%s", o->cpus);
 	for (int i = 0; i < o->nrunners && rc == 0; i++) {

@@ -247,7 +247,7 @@ int iso_noisy_run(const struct run_options *opts, const struct iso_noisy_opts *n
 	ny.cfg = (struct run_config){
 		.agent_path = agent, .run_id = run_id, .ncpus = opts->ncpus, .memory_mib = opts->memory_mib,
 		.pids_max = opts->pids_max, .timeout_ms = opts->timeout_ms, .libvirt_uri = opts->libvirt_uri,
-		.accel = opts->accel, .profile = profile,
+		.accel = opts->accel, .profile = profile, .gvisor_platform = opts->gvisor_platform,
 	};
 	snprintf(ny.cfg.cpus, sizeof(ny.cfg.cpus), "%s", opts->cpus);
 	ny.r.cfg = &ny.cfg;

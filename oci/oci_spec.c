@@ -43,7 +43,7 @@ static json_t *strings(const char *const *s, size_t n)
 	return ok ? a : NULL;
 }
 
-static json_t *capabilities(bool hardened)
+static json_t *capabilities(bool hardened, int caps_known, uint64_t caps_held)
 {
 	static const char *const sets[] = { "bounding", "effective", "permitted", "inheritable" };
 	const struct hardened_rules *r = hardened_rules();
@@ -56,7 +56,8 @@ static json_t *capabilities(bool hardened)
 	if (!hardened)
 		caps = hardened_all_caps(&n);
 	for (size_t i = 0; ok && i < n; i++)
-		ok = add(names, json_string(caps[i].name));
+		if ((caps_known <= 0 || caps[i].nr < caps_known) && (!caps_held || (caps_held >> caps[i].nr) & 1))
+			ok = add(names, json_string(caps[i].name));
 	for (size_t i = 0; ok && i < sizeof(sets) / sizeof(sets[0]); i++)
 		ok = set(obj, sets[i], json_deep_copy(names));
 	json_decref(names);
@@ -208,7 +209,7 @@ json_t *oci_spec_build(const struct oci_spec_params *p, bench_error *err)
 	args = NULL;
 	ok = ok && set(proc, "env", json_pack("[s]", "PATH=/"));
 	ok = ok && set(proc, "cwd", json_string("/"));
-	ok = ok && set(proc, "capabilities", capabilities(p->hardened));
+	ok = ok && set(proc, "capabilities", capabilities(p->hardened, p->caps_known, p->caps_held));
 	ok = ok && set(proc, "noNewPrivileges", json_boolean(p->hardened));
 	ok = ok && set(spec, "ociVersion", json_string("1.0.2"));
 	ok = ok && set(spec, "process", proc);

@@ -37,6 +37,12 @@ struct oci_spec_params {
 	long cpu_period_us;
 	long pids_max;               /* 0 = no limit */
 	bool hardened;               /* the hardened profile (oci_profile_parse) */
+	int caps_known;              /* capabilities 0 .. caps_known - 1 are all the
+					runtime knows (runsc 2022: 38); 0 = all */
+	uint64_t caps_held;          /* bit (1 << CAP_x) per capability the caller
+					holds (its bounding set: a runtime cannot
+					give more, and bench's plain container
+					keeps exactly these); 0 = all */
 };
 
 /* "plain" (or NULL) or "hardened", as bench's container takes them. */

@@ -55,6 +55,7 @@ struct run_config {
 	int timeout_ms;           /* for READY and for stop */
 	const char *libvirt_uri;  /* vm runner: NULL = qemu:///system */
 	const char *accel;        /* vm runner: "auto", "kvm", "tcg" */
+	const char *gvisor_platform; /* runsc runner: "auto", "ptrace", "kvm"; NULL = auto */
 	const char *profile;      /* container hardening: NULL or "plain"
 				     (namespaces and cgroups only), "hardened"
 				     (masked paths, fewer capabilities,
@@ -148,7 +149,7 @@ void runner_check_fix(struct runner_check_result *res, const char *fmt, ...)
 
 /* What a runner's cleanup removed, by kind ("cgroups", "run folders",
  * "libvirt domains"); `bench cleanup` adds up the same kinds. */
-#define RUNNER_CLEANUP_KINDS_MAX 4
+#define RUNNER_CLEANUP_KINDS_MAX 8
 struct runner_cleanup_count {
 	const char *kind;
 	unsigned n;

@@ -12,6 +12,7 @@
 
 enum {
 	OPT_EXPORT_JSON = 256, OPT_EXPORT_CSV, OPT_EXPORT_MARKDOWN, OPT_LIBVIRT_URI, OPT_ACCEL, OPT_PIDS, OPT_INTERVAL,
+	OPT_GVISOR_PLATFORM,
 	OPT_EXTRA = 512,
 };
 
@@ -30,6 +31,7 @@ static const struct option long_options[] = {
 	{ "export-markdown", required_argument, NULL, OPT_EXPORT_MARKDOWN },
 	{ "libvirt-uri", required_argument, NULL, OPT_LIBVIRT_URI },
 	{ "accel", required_argument, NULL, OPT_ACCEL },
+	{ "gvisor-platform", required_argument, NULL, OPT_GVISOR_PLATFORM },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -59,6 +61,8 @@ void run_options_usage(FILE *out, const struct bench_option *extra)
 		"      --export-markdown F  also write the summary as Markdown to F\n"
 		"      --libvirt-uri URI  the vm runner's libvirt connection (default qemu:///system)\n"
 		"      --accel A        the vm runner's accelerator: auto, kvm or tcg (default auto)\n"
+		"      --gvisor-platform P  runsc's platform: auto, ptrace or kvm (default auto:\n"
+		"                       kvm only where /dev/kvm works)\n"
 		"  -q, --quiet          no progress bar and no summary on the terminal\n"
 		"  -h, --help           this text\n",
 		OPTIONS_DEFAULT_RUNS, OPTIONS_DEFAULT_WARMUP, OPTIONS_DEFAULT_MEMORY_MIB, OPTIONS_DEFAULT_PIDS,
@@ -202,6 +206,7 @@ int run_options_parse(int argc, char **argv, struct run_options *o, const struct
 	o->timeout_ms = OPTIONS_DEFAULT_TIMEOUT_MS;
 	o->out_dir = "results";
 	o->accel = "auto";
+	o->gvisor_platform = "auto";
 	/* optind = 0 makes glibc start afresh (tests parse many times);
 	 * opterr = 0: errors are ours to word. */
 	optind = 0;
@@ -270,6 +275,11 @@ int run_options_parse(int argc, char **argv, struct run_options *o, const struct
 			if (strcmp(optarg, "auto") != 0 && strcmp(optarg, "kvm") != 0 && strcmp(optarg, "tcg") != 0)
 				return bench_fail_usage(err, "--accel: '%s' is not one of auto, kvm, tcg", optarg);
 			o->accel = optarg;
+			break;
+		case OPT_GVISOR_PLATFORM:
+			if (strcmp(optarg, "auto") != 0 && strcmp(optarg, "kvm") != 0 && strcmp(optarg, "ptrace") != 0)
+				return bench_fail_usage(err, "--gvisor-platform: '%s' is not one of auto, ptrace, kvm", optarg);
+			o->gvisor_platform = optarg;
 			break;
 		case 'q':
 			o->quiet = true;

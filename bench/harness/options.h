@@ -32,6 +32,7 @@ struct run_options {
 	bool quiet;
 	const char *libvirt_uri;
 	const char *accel;
+	const char *gvisor_platform;
 	bool help;
 	char runners_buf[256];   /* storage for runners[] */
 };

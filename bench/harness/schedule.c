@@ -99,6 +99,7 @@ int schedule_run(struct schedule *s, bench_error *err)
 		.timeout_ms = s->opts->timeout_ms,
 		.libvirt_uri = s->opts->libvirt_uri,
 		.accel = s->opts->accel,
+		.gvisor_platform = s->opts->gvisor_platform,
 	};
 
 	snprintf(cfg.cpus, sizeof(cfg.cpus), "%s", s->opts->cpus);

@@ -1,0 +1,125 @@
+/* An OCI runtime's CLI, run once (oci_cli_exec.h). */
+#include "oci_cli_exec.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../lib/process.h"
+
+extern char **environ;
+
+void oci_cmd_arg(struct oci_cmd *c, const char *arg)
+{
+	if (c->argc < OCI_CMD_ARGS_MAX) {
+		c->argv[c->argc++] = arg;
+		c->argv[c->argc] = NULL;
+	}
+}
+
+/* In the forked child: system calls only (the harness may have threads). */
+static void child(const struct oci_cmd *c)
+{
+	sigset_t none;
+
+	if (c->hide_mount) {
+		if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+		    umount2(c->hide_mount, MNT_DETACH) != 0)
+			_exit(126);
+	}
+	if (dup2(c->stdin_fd, 0) < 0 || dup2(c->stdout_fd, 1) < 0 || dup2(c->stderr_fd, 2) < 0)
+		_exit(126);
+	for (int s = 1; s < NSIG; s++)
+		signal(s, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	execve(c->argv[0], (char *const *)c->argv, environ);
+	_exit(127);
+}
+
+int oci_cmd_run(const struct oci_cmd *c, uint64_t deadline_ns, int *status, bench_error *err)
+{
+	struct child ch = { .pidfd = -1 };
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return bench_fail(err, errno, "fork");
+	if (pid == 0)
+		child(c);
+	if (child_track(&ch, pid, err) < 0) {
+		kill(pid, SIGKILL);
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		return -1;
+	}
+	if (child_wait(&ch, deadline_ns, err) < 0) {
+		child_kill(&ch);
+		return bench_error_prefix(err, "%s %s", c->argv[0], c->argc > 1 ? c->argv[c->argc - 2] : "");
+	}
+	*status = ch.status;
+	return 0;
+}
+
+int oci_parse_pid(const char *text, size_t len, pid_t *pid, bench_error *err)
+{
+	long long v = 0;
+	size_t i = 0;
+
+	while (i < len && text[i] >= '0' && text[i] <= '9' && v <= INT_MAX)
+		v = v * 10 + (text[i++] - '0');
+	if (i < len && text[i] == '\n')
+		i++;
+	if (i == 0 || i != len || v < 1 || v > INT_MAX)
+		return bench_fail(err, 0, "the runtime's pid file does not hold a pid");
+	*pid = (pid_t)v;
+	return 0;
+}
+
+void oci_last_line(const char *text, size_t len, char *out, size_t outsz)
+{
+	size_t end = len, start, n = 0;
+
+	if (outsz == 0)
+		return;
+	out[0] = '\0';
+	while (end > 0 && (text[end - 1] == '\n' || text[end - 1] == '\r' || text[end - 1] == ' '))
+		end--;
+	start = end;
+	while (start > 0 && text[start - 1] != '\n')
+		start--;
+	for (size_t i = start; i < end && n + 1 < outsz; i++) {
+		unsigned char ch = (unsigned char)text[i];
+
+		out[n++] = ch >= 0x20 && ch < 0x7f ? (char)ch : '?';
+	}
+	out[n] = '\0';
+}
+
+ssize_t oci_read_tail(const char *path, char *buf, size_t maxlen)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	struct stat st;
+	ssize_t n;
+	off_t off;
+
+	if (maxlen == 0 || fd < 0)
+		return fd < 0 ? -1 : 0;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -1;
+	}
+	off = st.st_size > (off_t)(maxlen - 1) ? st.st_size - (off_t)(maxlen - 1) : 0;
+	n = pread(fd, buf, maxlen - 1, off);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	return n;
+}
