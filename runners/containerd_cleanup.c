@@ -98,6 +98,27 @@ void ctd_remove_run(const char *sock, const char *run_dir, const char *image_ref
 	remove_run_dir(run_dir);
 }
 
+void ctd_cgroup_parent_remove(void)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char line[4096];
+
+	/* "<id> <parent> <dev> <root> <mount point> <options> ... - <type> ..." */
+	while (f && fgets(line, sizeof(line), f)) {
+		char mp[1024], type[32], path[1100];
+		const char *dash = strstr(line, " - ");
+
+		if (!dash || sscanf(line, "%*s %*s %*s %*s %1023s", mp) != 1 || sscanf(dash + 3, "%31s", type) != 1)
+			continue;
+		if (strcmp(type, "cgroup") != 0 && strcmp(type, "cgroup2") != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/" CTD_CGROUP_PARENT, mp);
+		rmdir(path);
+	}
+	if (f)
+		fclose(f);
+}
+
 struct sweep {
 	const char *sock;
 	bool all;
@@ -214,6 +235,7 @@ int containerd_cleanup(bool all, struct runner_cleanup_counts *removed, bench_er
 			sweep_list(sock, images, sweep_image, &s, err) < 0))
 		rc = -1;
 	runner_cleanup_add(removed, "containerd runs", folders + s.n);
+	ctd_cgroup_parent_remove();
 	if (rc < 0)
 		bench_error_prefix(err, "containerd");
 	return rc;

@@ -111,7 +111,7 @@ static void runc_version(char *out, size_t len)
 
 static int import_image(struct ctd_runner *cr, const struct run_config *cfg, bench_error *err)
 {
-	static const char *const import[] = { "images", "import", "--digests", "-", NULL };
+	static const char *const import[] = { "images", "import", "-", NULL };
 	uint64_t t0 = clock_now_ns();
 	int fd = memfd_create("bench-oci-image", MFD_CLOEXEC), rc;
 
@@ -201,11 +201,11 @@ static int ctd_prepare(struct runner *r, bench_error *err)
 	return -1;
 }
 
-/* cgroupsPath of an instance: containerd's own default for a namespaced
- * container ("/<namespace>/<id>"), cgroupfs driver. */
+/* cgroupsPath of an instance (cgroupfs driver): below a parent of this
+ * runner's own, which finish removes when no run uses it any more. */
 static void cgroups_path(const char *name, char *out, size_t len)
 {
-	snprintf(out, len, "/" CTR_NAMESPACE "/%s", name);
+	snprintf(out, len, "/" CTD_CGROUP_PARENT "/%s", name);
 }
 
 static int write_spec(struct runner *r, struct instance *in, struct ctd_instance *ci, bench_error *err)
@@ -478,6 +478,7 @@ static void ctd_finish(struct runner *r)
 		return;
 	if (cr->mounted || cr->imported || cr->run_dir_made)
 		ctd_remove_run(cr->sock, cr->run_dir, cr->image_ref);
+	ctd_cgroup_parent_remove();
 	if (cr->devnull >= 0)
 		close(cr->devnull);
 	free(cr);
@@ -547,12 +548,10 @@ static void ctd_describe(struct runner *r, void *json_object)
 	json_object_set_new(o, "containerd_image_import_ms", json_real(ns_to_ms(cr->import_ns)));
 	json_object_set_new(o, "containerd_image_mount_ms", json_real(ns_to_ms(cr->mount_ns)));
 	results_meta_note(o,
-			  "containerd figures are ctr -> containerd %s -> runc v2 shim -> runc %s (cgroupfs driver): "
-			  "the path the kubelet takes through CRI, minus the kubelet itself, the pause container and "
-			  "CNI networking, none of which was measured. Its phases: create (container record, shim "
-			  "start, runc create), start (runc start, the agent's exec, until READY); gone includes the "
-			  "task's and container's deletion. The image (built by bench, imported, mounted read-only) "
-			  "was prepared once per run in %.0f ms, outside every sample",
+			  "containerd = ctr -> containerd %s -> runc v2 shim -> runc %s: the kubelet's path through "
+			  "CRI minus the kubelet, the pause container and CNI (none of them measured). create: "
+			  "container record, shim start, runc create; start: runc start to READY; gone: also deletes "
+			  "task and container. Image built, imported, mounted once per run: %.0f ms, in no sample",
 			  cr->containerd_version, cr->runc_version,
 			  ns_to_ms(cr->build_ns + cr->import_ns + cr->mount_ns));
 }

@@ -13,6 +13,14 @@ extern const struct runner_ops containerd_runner_ops;
 /* The agent's image: <CTD_IMAGE_REPO>:bench-<run id>. */
 #define CTD_IMAGE_REPO "bench.local/agent"
 
+/* The cgroup parent of every task (cgroupsPath "/<parent>/<name>"), in
+ * each hierarchy runc uses. */
+#define CTD_CGROUP_PARENT "bench-containerd"
+
+/* Removes CTD_CGROUP_PARENT from every cgroup hierarchy where it is empty
+ * (no run uses it). */
+void ctd_cgroup_parent_remove(void);
+
 /* Kills and deletes the task and deletes the container named name, for
  * what a killed or failed ctr left.  Never fails: best effort. */
 void ctd_remove_container(const char *sock, const char *name);
