@@ -220,7 +220,7 @@ int containerd_cleanup(bool all, struct runner_cleanup_counts *removed, bench_er
 	/* Without ctr or a daemon no run of this runner got as far as making
 	 * anything in containerd: only folders (and a mount) may be left. */
 	if (ctr_installed(&ignored) < 0 || ctr_daemon_check(sock, &ignored) < 0) {
-		runner_cleanup_add(removed, "containerd runs", sweep_run_dirs(NULL, all));
+		runner_cleanup_add(removed, "run folders", sweep_run_dirs(NULL, all));
 		return 0;
 	}
 	/* Tasks first (counted with their containers), then containers:
@@ -228,13 +228,15 @@ int containerd_cleanup(bool all, struct runner_cleanup_counts *removed, bench_er
 	if (sweep_list(sock, tasks, sweep_container, &t, err) < 0 ||
 	    sweep_list(sock, containers, sweep_container, &s, err) < 0)
 		rc = -1;
-	runner_cleanup_add(removed, "containerd containers", s.n);
+	runner_cleanup_add(removed, "containers", s.n);
 	folders = sweep_run_dirs(sock, all);
 	s.n = 0;
 	if (rc == 0 && (sweep_list(sock, leases, sweep_lease, &s, err) < 0 ||
 			sweep_list(sock, images, sweep_image, &s, err) < 0))
 		rc = -1;
-	runner_cleanup_add(removed, "containerd runs", folders + s.n);
+	runner_cleanup_add(removed, "run folders", folders);
+	/* Those of a run whose folder had gone already. */
+	runner_cleanup_add(removed, "images", s.n);
 	ctd_cgroup_parent_remove();
 	if (rc < 0)
 		bench_error_prefix(err, "containerd");
