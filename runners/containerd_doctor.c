@@ -42,7 +42,9 @@ static void check_daemon(const void *arg, struct runner_check_result *r)
 	if (v) {
 		char line[256];
 
-		ctr_last_line(v + 8, strcspn(v + 8, "\n"), line, sizeof(line));
+		v += strlen("Version:");
+		v += strspn(v, " \t");
+		ctr_last_line(v, strcspn(v, "\n"), line, sizeof(line));
 		runner_check_set(r, RUNNER_CHECK_OK, "containerd %s answers on %s", line, sock);
 	} else {
 		runner_check_set(r, RUNNER_CHECK_OK, "containerd answers on %s", sock);
@@ -67,6 +69,18 @@ static void check_tool(const void *arg, struct runner_check_result *r)
 		runner_check_set(r, RUNNER_CHECK_FAIL, "%s", err.msg);
 		runner_check_fix(r, "apt-get install %s (or: make setup)", t->package);
 		return;
+	}
+	/* "runc version 1.1.5", or the shim's "Version:  1.6.20" line */
+	{
+		const char *v = strstr(out, "Version:");
+
+		if (v) {
+			v += strlen("Version:");
+			v += strspn(v, " \t");
+			ctr_last_line(v, strcspn(v, "\n"), line, sizeof(line));
+			runner_check_set(r, RUNNER_CHECK_OK, "%s %s", t->prog, line);
+			return;
+		}
 	}
 	ctr_last_line(out, strcspn(out, "\n"), line, sizeof(line));
 	runner_check_set(r, RUNNER_CHECK_OK, "%s", line);
