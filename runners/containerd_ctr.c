@@ -331,3 +331,22 @@ void ctr_each_name(const char *out, void (*fn)(const char *name, void *arg), voi
 			out++;
 	}
 }
+
+void ctr_version_after(const char *text, const char *after, const char *key, char *out, size_t len)
+{
+	const char *p = after ? strstr(text, after) : text;
+	size_t n = 0;
+
+	if (len == 0)
+		return;
+	out[0] = '\0';
+	if (!p || !(p = strstr(p, key)))
+		return;
+	p += strlen(key);
+	while (*p == ' ' || *p == '\t')
+		p++;
+	while (p[n] > ' ' && p[n] < 0x7f && n + 1 < len)
+		n++;
+	memcpy(out, p, n);
+	out[n] = '\0';
+}

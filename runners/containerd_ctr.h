@@ -69,6 +69,11 @@ int ctr_call(const char *sock, const char *const *args, int in_fd, char *out, si
  * prog, args the rest. */
 int tool_call(const char *prog, const char *const *args, char *out, size_t outlen, int timeout_ms, bench_error *err);
 
+/* The word after the first key ("Version:") that follows after (NULL:
+ * from the start) in text: printable ASCII, cut to len; "" when none.
+ * Pure (fuzzed). */
+void ctr_version_after(const char *text, const char *after, const char *key, char *out, size_t len);
+
 /* Calls fn for each line of out that is a plausible object name (1-255
  * bytes of letters, digits and ._-:/@+); the others are skipped.  fn may
  * modify nothing in out.  Pure (fuzzed). */

@@ -25,7 +25,7 @@ static void check_daemon(const void *arg, struct runner_check_result *r)
 	static const char *const version[] = { "version", NULL };
 	const char *sock = ctr_socket();
 	bench_error err = { 0 };
-	char out[2048], *v;
+	char out[2048], line[128];
 
 	(void)arg;
 	if (ctr_installed(&err) < 0 || ctr_daemon_check(sock, &err) < 0 ||
@@ -37,18 +37,9 @@ static void check_daemon(const void *arg, struct runner_check_result *r)
 			runner_check_fix(r, "make setup (starts bench's containerd on " CTR_BENCH_SOCKET ")");
 		return;
 	}
-	v = strstr(out, "Server:");
-	v = v ? strstr(v, "Version:") : NULL;
-	if (v) {
-		char line[256];
-
-		v += strlen("Version:");
-		v += strspn(v, " \t");
-		ctr_last_line(v, strcspn(v, "\n"), line, sizeof(line));
-		runner_check_set(r, RUNNER_CHECK_OK, "containerd %s answers on %s", line, sock);
-	} else {
-		runner_check_set(r, RUNNER_CHECK_OK, "containerd answers on %s", sock);
-	}
+	ctr_version_after(out, "Server:", "Version:", line, sizeof(line));
+	runner_check_set(r, RUNNER_CHECK_OK, "containerd %s answers on %s", line[0] ? line : "(version unknown)",
+			 sock);
 }
 
 /* A program containerd needs on PATH, asked for its version. */
@@ -71,19 +62,10 @@ static void check_tool(const void *arg, struct runner_check_result *r)
 		return;
 	}
 	/* "runc version 1.1.5", or the shim's "Version:  1.6.20" line */
-	{
-		const char *v = strstr(out, "Version:");
-
-		if (v) {
-			v += strlen("Version:");
-			v += strspn(v, " \t");
-			ctr_last_line(v, strcspn(v, "\n"), line, sizeof(line));
-			runner_check_set(r, RUNNER_CHECK_OK, "%s %s", t->prog, line);
-			return;
-		}
-	}
-	ctr_last_line(out, strcspn(out, "\n"), line, sizeof(line));
-	runner_check_set(r, RUNNER_CHECK_OK, "%s", line);
+	ctr_version_after(out, NULL, "Version:", line, sizeof(line));
+	if (!line[0])
+		ctr_version_after(out, NULL, "version", line, sizeof(line));
+	runner_check_set(r, RUNNER_CHECK_OK, "%s %s", t->prog, line[0] ? line : "(version unknown)");
 }
 
 static const struct tool shim = { "containerd-shim-runc-v2", "-v", CTR_PACKAGE };

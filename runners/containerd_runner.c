@@ -82,25 +82,6 @@ struct ctd_instance {
 
 static void ctd_finish(struct runner *r);
 
-/* "<words> <version>" lines: the first word after "Version:" that
- * follows `after` (NULL: from the start), printable and cut to len. */
-static void version_after(const char *text, const char *after, const char *key, char *out, size_t len)
-{
-	const char *p = after ? strstr(text, after) : text;
-	size_t n = 0;
-
-	out[0] = '\0';
-	if (!p || !(p = strstr(p, key)))
-		return;
-	p += strlen(key);
-	while (*p == ' ' || *p == '\t')
-		p++;
-	while (p[n] > ' ' && p[n] < 0x7f && n + 1 < len)
-		n++;
-	memcpy(out, p, n);
-	out[n] = '\0';
-}
-
 static void runc_version(char *out, size_t len)
 {
 	static const char *const args[] = { "--version", NULL };
@@ -109,7 +90,7 @@ static void runc_version(char *out, size_t len)
 
 	out[0] = '\0';
 	if (tool_call("runc", args, text, sizeof(text), 10000, &ignored) == 0)
-		version_after(text, NULL, "runc version", out, len);
+		ctr_version_after(text, NULL, "runc version", out, len);
 }
 
 static int import_image(struct ctd_runner *cr, const struct run_config *cfg, bench_error *err)
@@ -151,7 +132,7 @@ static int prepare(struct runner *r, struct ctd_runner *cr, bench_error *err)
 	if (ctr_call(cr->sock, version, -1, text, sizeof(text), CTD_CALL_MS, err) < 0)
 		return -1;
 	cr->ctr_call_ns = clock_now_ns() - t0;
-	version_after(text, "Server:", "Version:", cr->containerd_version, sizeof(cr->containerd_version));
+	ctr_version_after(text, "Server:", "Version:", cr->containerd_version, sizeof(cr->containerd_version));
 	runc_version(cr->runc_version, sizeof(cr->runc_version));
 	if (oci_profile_parse(cfg->profile, &cr->hardened, err) < 0)
 		return -1;
