@@ -150,7 +150,7 @@ int ctr_start(struct ctr_proc *p, const char *sock, const char *const *args, int
 	argv[argc++] = sock;
 	argv[argc++] = "-n";
 	argv[argc++] = CTR_NAMESPACE;
-	for (int i = 0; args[i] && i < CTR_ARGS_MAX; i++)
+	for (int i = 0; i < CTR_ARGS_MAX && args[i]; i++)
 		argv[argc++] = args[i];
 	argv[argc] = NULL;
 	return spawn(p, "ctr", argv, in_fd, out_fd, err);
@@ -254,7 +254,7 @@ static int run_to_end(const char *prog, const char *sock, const char *const *arg
 	}
 	{
 		/* A tool's args begin with its own name. */
-		const char *const *shown = sock || !args[0] ? args : args + 1;
+		const char *const *shown = sock ? args : args + 1;
 
 		snprintf(what, sizeof(what), "%s %s%s%s", prog, shown[0] ? shown[0] : "",
 			 shown[0] && shown[1] ? " " : "", shown[0] && shown[1] ? shown[1] : "");
@@ -300,7 +300,7 @@ int tool_call(const char *prog, const char *const *args, char *out, size_t outle
 	int argc = 0;
 
 	argv[argc++] = prog;
-	for (int i = 0; args[i] && i < CTR_ARGS_MAX; i++)
+	for (int i = 0; i < CTR_ARGS_MAX && args[i]; i++)
 		argv[argc++] = args[i];
 	argv[argc] = NULL;
 	return run_to_end(prog, NULL, argv, -1, out, outlen, timeout_ms, err);
