@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -183,6 +185,39 @@ Test(containerd, missing_daemon_is_one_clear_line, .timeout = 60)
 	cr_expect_eq(r.err_lines, 1, "not one line: %s", r.err);
 	cr_expect_not_null(strstr(r.err, "no containerd answers on"), "%s", r.err);
 	cr_expect_not_null(strstr(r.err, "make setup"), "no fix told: %s", r.err);
+	expect_nothing_left(r.pid);
+	nftw(out, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+/* A socket that accepts but is no containerd: ctr itself fails, and the
+ * run says ctr's own last line, once, leaving nothing. */
+Test(containerd, failing_ctr_says_its_last_line, .timeout = 90)
+{
+	const char *args[] = { "run", "startup", "--runners", "containerd", "--runs", "2", "--out", NULL, NULL };
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char out[64];
+	struct cli_run r;
+	int fd;
+
+	SKIP_UNLESS_ROOT();
+	test_agent();
+	if (ctr_installed(&(bench_error){ 0 }) < 0)
+		cr_skip_test("ctr is not installed");
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "/tmp/bench-test-fake-containerd-%d.sock", (int)getpid());
+	unlink(sa.sun_path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	cr_assert_eq(listen(fd, 8), 0);
+	args[7] = temp_dir(out);
+	setenv("BENCH_CONTAINERD_SOCK", sa.sun_path, 1);
+	run_bench(&r, NULL, args);
+	unsetenv("BENCH_CONTAINERD_SOCK");
+	close(fd);
+	unlink(sa.sun_path);
+	cr_expect_neq(r.status, 0, "a run against a socket that is no containerd succeeded");
+	cr_expect_eq(r.err_lines, 1, "not one line: %s", r.err);
+	cr_expect_not_null(strstr(r.err, "ctr: failed to dial"), "not ctr's own words: %s", r.err);
 	expect_nothing_left(r.pid);
 	nftw(out, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
 }
