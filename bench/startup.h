@@ -8,7 +8,11 @@
 /* What startup's metrics mean; density's storms use the same names. */
 #define STARTUP_LEGEND                                                                                       \
 	"`ready` is launch to READY, `gone` is launch to everything torn down, "                           \
-	"`phase.*` are the steps of start-up.  "
+	"`phase.*` are the steps of start-up.  For the OCI runtimes (crun, runc, runsc): "             \
+	"`phase.bundle` is bench writing the container's config.json, `phase.create` the runtime's "       \
+	"`create` (its own process until the container exists, stopped before exec: namespaces, cgroup, "  \
+	"mounts, its state), `phase.start` its `start` (until the agent execs), `phase.ready` exec to "    \
+	"READY, and `delete` (inside `gone`) the runtime's `delete`.  "
 
 /* plots/startup.gp: launch to READY per runner, and the phases. */
 int plot_startup(const struct results *res, const char *dir, bench_error *err);

@@ -147,6 +147,20 @@ static void explain_runner(struct results *res, const struct syscall_runner_info
 				  "%s.",
 				  ri->runner, same_kernel ? "the host's own" : "NOT the host's", kernel,
 				  clock_words(vdso));
+	} else if (results_runner_has(res, ri->runner, "user_kernel")) {
+		const char *platform = json_string_value(json_object_get(res->meta, "gvisor_platform"));
+
+		results_meta_note(res->meta,
+				  "%s (gVisor, platform %s): the calls are answered by gVisor's own kernel in user "
+				  "space (the Sentry, which reports kernel %s), never by the host's kernel directly; "
+				  "%s%s.",
+				  ri->runner, platform ? platform : "unknown", kernel,
+				  platform && strcmp(platform, "ptrace") == 0
+					  ? "on the ptrace platform every call is stopped by ptrace and handed to the "
+					    "Sentry, the slowest way gVisor runs (kvm or systrap cost far less), so these "
+					    "figures overstate what gVisor costs where KVM is available; "
+					  : "",
+				  clock_words(vdso));
 	} else if (guest && accel && strcmp(accel, "tcg") == 0) {
 		results_meta_note(res->meta,
 				  "%s (TCG): the calls run in the guest's own kernel (%s) on one vCPU pinned to PU "

@@ -51,7 +51,7 @@ static bool is_bench_id(const char *s)
 
 /* `<runtime> --root <state> delete --force <id>`: kills what runs in it and
  * removes the runtime's own state and cgroups. */
-static bool delete_container(const struct oci_cli_runtime *rt, const char *bin, const char *hide, const char *state,
+static bool delete_container(const struct oci_cli_runtime *rt, const char *bin, int mntns, const char *state,
 			     const char *id)
 {
 	struct oci_cmd c = { 0 };
@@ -61,7 +61,7 @@ static bool delete_container(const struct oci_cli_runtime *rt, const char *bin, 
 	if (devnull < 0)
 		return false;
 	c.stdin_fd = c.stdout_fd = c.stderr_fd = devnull;
-	c.hide_mount = hide;
+	c.mntns_fd = mntns;
 	oci_cmd_arg(&c, bin);
 	oci_cmd_arg(&c, "--root");
 	oci_cmd_arg(&c, state);
@@ -74,7 +74,7 @@ static bool delete_container(const struct oci_cli_runtime *rt, const char *bin, 
 	return status == 0;
 }
 
-static unsigned clean_run_folder(const struct oci_cli_runtime *rt, const char *bin, const char *hide,
+static unsigned clean_run_folder(const struct oci_cli_runtime *rt, const char *bin, int mntns,
 				 const struct cg_layout *layout, const char *dir)
 {
 	char state[PATH_MAX + 320], bundles[PATH_MAX + 320];
@@ -89,7 +89,7 @@ static unsigned clean_run_folder(const struct oci_cli_runtime *rt, const char *b
 		if (!is_bench_id(de->d_name))
 			continue;
 		if (bin[0])
-			n += delete_container(rt, bin, hide, state, de->d_name);
+			n += delete_container(rt, bin, mntns, state, de->d_name);
 		oci_cli_cgroup_remove(layout, rt->name, de->d_name);
 	}
 	if (d)
@@ -102,7 +102,7 @@ int oci_cli_cleanup(const struct oci_cli_runtime *rt, bool all, struct runner_cl
 		    bench_error *err)
 {
 	char prefix[64], bin[PATH_MAX] = "", dir[PATH_MAX + 300];
-	const char *hide = NULL;
+	int mntns = -1;
 	struct cg_layout layout;
 	bench_error ignored = { 0 };
 	unsigned containers = 0, folders = 0;
@@ -114,7 +114,7 @@ int oci_cli_cleanup(const struct oci_cli_runtime *rt, bool all, struct runner_cl
 		return 0;
 	memset(&layout, 0, sizeof(layout));
 	if (cg_detect(&layout, &ignored) == 0 && layout.version == 1 && layout.v2_mount[0] && rt->hide_unified_on_hybrid)
-		hide = layout.v2_mount;
+		mntns = oci_private_mntns(layout.v2_mount, &ignored);
 	if (!find_binary(rt->binary, bin, sizeof(bin)))
 		bin[0] = '\0';
 	oci_cli_folder_prefix(rt->name, prefix, sizeof(prefix));
@@ -128,10 +128,12 @@ int oci_cli_cleanup(const struct oci_cli_runtime *rt, bool all, struct runner_cl
 		snprintf(dir, sizeof(dir), "%s/%s", base_dir(), de->d_name);
 		if (lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
 			continue;
-		containers += clean_run_folder(rt, bin, hide, &layout, dir);
+		containers += clean_run_folder(rt, bin, mntns, &layout, dir);
 		folders++;
 	}
 	closedir(d);
+	if (mntns >= 0)
+		close(mntns);
 	rmdir(base_dir()); /* only when no other run uses it */
 	oci_cli_cgroup_remove(&layout, rt->name, NULL);
 	runner_cleanup_add(removed, "containers", containers);

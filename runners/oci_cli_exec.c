@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -29,11 +30,8 @@ static void child(const struct oci_cmd *c)
 {
 	sigset_t none;
 
-	if (c->hide_mount) {
-		if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
-		    umount2(c->hide_mount, MNT_DETACH) != 0)
-			_exit(126);
-	}
+	if (c->mntns_fd >= 0 && setns(c->mntns_fd, CLONE_NEWNS) != 0)
+		_exit(126);
 	if (dup2(c->stdin_fd, 0) < 0 || dup2(c->stdout_fd, 1) < 0 || dup2(c->stderr_fd, 2) < 0)
 		_exit(126);
 	for (int s = 1; s < NSIG; s++)
@@ -65,6 +63,45 @@ int oci_cmd_run(const struct oci_cmd *c, uint64_t deadline_ns, int *status, benc
 	}
 	*status = ch.status;
 	return 0;
+}
+
+int oci_private_mntns(const char *hide, bench_error *err)
+{
+	int sync[2], fd;
+	char path[64], ok = 0;
+	pid_t pid;
+
+	if (pipe2(sync, O_CLOEXEC) != 0)
+		return bench_fail(err, errno, "pipe");
+	pid = fork();
+	if (pid < 0) {
+		close(sync[0]);
+		close(sync[1]);
+		return bench_fail(err, errno, "fork");
+	}
+	if (pid == 0) {
+		/* System calls only: the harness may have threads. */
+		char one = 1;
+
+		close(sync[0]);
+		if (unshare(CLONE_NEWNS) == 0 && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0 &&
+		    umount2(hide, MNT_DETACH) == 0 && write(sync[1], &one, 1) == 1)
+			pause();
+		_exit(1);
+	}
+	close(sync[1]);
+	while (read(sync[0], &ok, 1) < 0 && errno == EINTR)
+		;
+	close(sync[0]);
+	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)pid);
+	fd = ok ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+	if (fd < 0)
+		bench_fail(err, ok ? errno : EPERM, "a private mount namespace without %s", hide);
+	/* The fd keeps the namespace; the process is no longer needed. */
+	kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	return fd;
 }
 
 int oci_parse_pid(const char *text, size_t len, pid_t *pid, bench_error *err)

@@ -19,9 +19,16 @@ struct oci_cmd {
 	const char *argv[OCI_CMD_ARGS_MAX + 1]; /* argv[0]: an absolute path */
 	int argc;
 	int stdin_fd, stdout_fd, stderr_fd;     /* become 0, 1, 2 */
-	const char *hide_mount;                 /* detach this mount in a private
-						   mount namespace first; NULL: none */
+	int mntns_fd;                           /* run in this mount namespace
+						   (oci_private_mntns); -1: bench's */
 };
+
+/* A mount namespace of bench's own, private, with the mount at hide
+ * detached (crun on a hybrid host: the cgroup2 mount), made once and kept
+ * by its fd, so each command only joins it (setns) instead of paying for
+ * an unshare and an unmount.  Returns the fd (close-on-exec), or -1 and
+ * *err. */
+int oci_private_mntns(const char *hide, bench_error *err);
 
 /* Appends one argument (ignored past OCI_CMD_ARGS_MAX). */
 void oci_cmd_arg(struct oci_cmd *c, const char *arg);

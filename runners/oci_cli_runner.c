@@ -34,12 +34,16 @@ struct oci_cli {
 	struct oci_cli_paths paths;
 	struct cg_layout layout;
 	bool layout_ok;
-	const char *hide_mount;        /* crun on hybrid: the cgroup2 mount */
+	int mntns;                     /* crun on hybrid: a mount namespace
+					  without the cgroup2 mount; else -1 */
 	char cgroup_note[200];         /* what was done about the layout */
 	const char *platform;          /* runsc: "ptrace" or "kvm" */
 	char platform_arg[32];
 	char platform_why[160];
 	char bundle_sha256[65];        /* the first container's config.json */
+	json_t *described;             /* this runtime's entry in the results'
+					  metadata (describe); the first bundle's
+					  digest and config go in at its launch */
 	bool hardened;
 	uint64_t caps_held;             /* bench's own bounding set */
 	bool subreaper;                /* bench is the child subreaper */
@@ -66,7 +70,7 @@ static void cmd_init(const struct oci_cli *oc, struct oci_cmd *c, int out_fd, in
 	c->stdin_fd = oc->devnull;
 	c->stdout_fd = out_fd;
 	c->stderr_fd = err_fd;
-	c->hide_mount = oc->hide_mount;
+	c->mntns_fd = oc->mntns;
 	oci_cmd_arg(c, oc->bin);
 	for (int i = 0; i < oc->global_argc; i++)
 		oci_cmd_arg(c, oc->global_argv[i]);
@@ -128,6 +132,7 @@ static void read_version(struct oci_cli *oc)
 	if (fd < 0)
 		return;
 	memset(&c, 0, sizeof(c));
+	c.mntns_fd = -1;
 	c.stdin_fd = oc->devnull;
 	c.stdout_fd = fd;
 	c.stderr_fd = fd;
@@ -168,24 +173,27 @@ static int choose_platform(struct oci_cli *oc, const char *wanted, bench_error *
 }
 
 /* crun refuses a hybrid layout; runc and runsc take it as it is. */
-static void cgroup_plan(struct oci_cli *oc)
+static int cgroup_plan(struct oci_cli *oc, bench_error *err)
 {
 	bench_error ignored = { 0 };
 
 	oc->layout_ok = cg_detect(&oc->layout, &ignored) == 0;
 	if (!oc->layout_ok) {
 		snprintf(oc->cgroup_note, sizeof(oc->cgroup_note), "cgroup layout unknown");
-		return;
+		return 0;
 	}
 	if (oc->layout.version == 1 && oc->layout.v2_mount[0] && oc->rt->hide_unified_on_hybrid) {
-		oc->hide_mount = oc->layout.v2_mount;
+		oc->mntns = oci_private_mntns(oc->layout.v2_mount, err);
+		if (oc->mntns < 0)
+			return bench_error_prefix(err, "%s", oc->rt->name);
 		snprintf(oc->cgroup_note, sizeof(oc->cgroup_note),
-			 "hybrid host: each %s command runs in a private mount namespace without the cgroup2 mount, "
-			 "so it uses the v1 controllers",
+			 "hybrid host: every %s command runs in a private mount namespace (made once per run) "
+			 "without the cgroup2 mount, so it uses the v1 controllers",
 			 oc->rt->name);
 	} else {
 		snprintf(oc->cgroup_note, sizeof(oc->cgroup_note), "taken as it is (%s)", cg_layout_describe(&oc->layout));
 	}
+	return 0;
 }
 
 int oci_cli_prepare(struct runner *r, const struct oci_cli_runtime *rt, bench_error *err)
@@ -199,6 +207,7 @@ int oci_cli_prepare(struct runner *r, const struct oci_cli_runtime *rt, bench_er
 		return bench_fail(err, errno, "%s: calloc", rt->name);
 	oc->rt = rt;
 	oc->devnull = -1;
+	oc->mntns = -1;
 	r->priv = oc;
 	if (find_binary(rt->binary, oc->bin, sizeof(oc->bin)) < 0) {
 		bench_fail(err, 0, "%s: %s is not installed (package %s): apt-get install -y %s", rt->name, rt->binary,
@@ -222,7 +231,8 @@ int oci_cli_prepare(struct runner *r, const struct oci_cli_runtime *rt, bench_er
 	for (int c = 0; c < 64; c++)
 		if (prctl(PR_CAPBSET_READ, c, 0, 0, 0) == 1)
 			oc->caps_held |= 1ull << c;
-	cgroup_plan(oc);
+	if (cgroup_plan(oc, err) < 0)
+		goto fail;
 	if (oc->layout_ok && oci_cli_cgroup_prepare(&oc->layout, rt->name, err) < 0)
 		goto fail;
 	oc->global_argv[oc->global_argc++] = "--root";
@@ -282,13 +292,17 @@ static int write_bundle(struct runner *r, struct instance *in, struct oci_instan
 	if (!spec)
 		return -1;
 	rc = oci_bundle_write(oi->bundle, spec, sha, err);
-	json_decref(spec);
-	if (rc < 0)
-		return -1;
-	/* launch runs one at a time: the first bundle's digest is the run's. */
-	if (!oc->bundle_sha256[0])
+	/* launch runs one at a time: the first bundle's digest is the run's,
+	 * recorded with its config (bench/oci_compare.sh runs it by hand). */
+	if (rc == 0 && !oc->bundle_sha256[0]) {
 		memcpy(oc->bundle_sha256, sha, sizeof(sha));
-	return 0;
+		if (oc->described) {
+			json_object_set_new(oc->described, "bundle_sha256", json_string(sha));
+			json_object_set(oc->described, "config", spec);
+		}
+	}
+	json_decref(spec);
+	return rc;
 }
 
 static int read_init_pid(struct oci_instance *oi, struct child *init, bench_error *err)
@@ -378,8 +392,20 @@ int oci_cli_wait_ready(struct runner *r, struct instance *in, bench_error *err)
 	struct oci_instance *oi = in->priv;
 	uint64_t deadline = in->t_launch_ns + (uint64_t)r->cfg->timeout_ms * 1000000u;
 
-	if (record_stream_next(&oi->rs, deadline, &in->ready, err) != RECORD_STREAM_OK)
+	if (record_stream_next(&oi->rs, deadline, &in->ready, err) != RECORD_STREAM_OK) {
+		char tail[4096], line[200];
+		ssize_t n = oci_read_tail(oi->stderr_path, tail, sizeof(tail));
+
+		/* The runtime's own words, where it said why (an exec that
+		 * failed after start is told only on the container's stderr). */
+		line[0] = '\0';
+		if (n > 0)
+			oci_last_line(tail, (size_t)n, line, sizeof(line));
+		if (line[0] && err->exit_code != BENCH_EXIT_INTERRUPTED)
+			return bench_fail(err, 0, "%s: no READY from the agent; %s said: %s", oc->rt->name, oc->rt->name,
+					  line);
 		return bench_error_prefix(err, "%s: waiting for READY (timeout %d ms)", oc->rt->name, r->cfg->timeout_ms);
+	}
 	in->t_ready_ns = oi->rs.t_record_ns;
 	if (record_check_ready(&in->ready, err) < 0)
 		return bench_error_prefix(err, "%s", oc->rt->name);
@@ -501,10 +527,13 @@ void oci_cli_finish(struct runner *r)
 		return;
 	if (oc->subreaper)
 		prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
+	json_decref(oc->described);
 	oci_cli_paths_remove(&oc->paths);
 	oci_cli_cgroup_remove(&oc->layout, oc->rt->name, NULL);
 	if (oc->devnull >= 0)
 		close(oc->devnull);
+	if (oc->mntns >= 0)
+		close(oc->mntns);
 	free(oc);
 	r->priv = NULL;
 }
@@ -527,7 +556,8 @@ void oci_cli_describe(struct runner *r, void *meta_object)
 		return;
 	json_object_set_new(o, "binary", json_string(oc->bin));
 	json_object_set_new(o, "version", json_string(oc->version));
-	json_object_set_new(o, "bundle_sha256", json_string(oc->bundle_sha256));
+	json_decref(oc->described);
+	oc->described = json_incref(o);
 	json_object_set_new(o, "cgroup_driver", json_string("cgroupfs"));
 	json_object_set_new(o, "cgroup_version",
 			    json_string(oc->layout_ok ? cg_layout_describe(&oc->layout) : "unknown"));

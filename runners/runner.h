@@ -122,8 +122,12 @@ enum runner_cap {
 	RUNNER_CAP_HOST_DISK = 1u << 7,    /* the workload can write to the
 					      host's file systems (a disk a
 					      noisy neighbour can hurt) */
+	RUNNER_CAP_USER_KERNEL = 1u << 8,  /* the workload's system calls are
+					      answered by a kernel in user
+					      space (gVisor's Sentry), not by
+					      the host's kernel nor a guest's */
 };
-#define RUNNER_NCAPS 8
+#define RUNNER_NCAPS 9
 
 /* "baseline", "host_pids", ...: the names written into results. */
 const char *runner_cap_name(unsigned cap_bit_index);

@@ -31,7 +31,10 @@ static const struct runner_check runsc_doctor_checks[] = {
 const struct runner_ops runsc_runner_ops = {
 	.name = "runsc",
 	.summary = "gVisor's runsc: the workload on a user-space kernel (the Sentry); create, start, READY, delete",
-	.caps = RUNNER_CAP_CGROUP | RUNNER_CAP_PROFILES | RUNNER_CAP_NAMESPACES | RUNNER_CAP_LIMITS,
+	/* Not NAMESPACES: its calls never reach the host kernel behind
+	 * namespaces; not HOST_PIDS: the host sees the Sentry and the gofer,
+	 * not the workload's processes. */
+	.caps = RUNNER_CAP_CGROUP | RUNNER_CAP_PROFILES | RUNNER_CAP_LIMITS | RUNNER_CAP_USER_KERNEL,
 	.needs_root = true,
 	.prepare = runsc_prepare,
 	.launch = oci_cli_launch,

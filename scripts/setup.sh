@@ -18,6 +18,10 @@ PACKAGES=(
 	qemu-system-x86 gnuplot-nox libseccomp-dev linux-perf hyperfine cppcheck
 	clang-tidy git ca-certificates tini libpng-dev chromium
 	clang libclang-rt-14-dev
+	runc
+	crun
+	runsc
+	jq
 	containerd
 )
 KERNEL_META=linux-image-cloud-amd64

@@ -15,7 +15,7 @@
 /* Noise and sample sizes over every folder. */
 static void caveats(struct doc *d, const struct report_input *in)
 {
-	bool tcg = false, kvm = false;
+	bool tcg = false, kvm = false, gvisor_ptrace = false, oci = false;
 	size_t noisy = 0, small = 0, total = 0;
 	char names[512] = "";
 
@@ -24,6 +24,12 @@ static void caveats(struct doc *d, const struct report_input *in)
 
 		tcg |= accel && strcmp(accel, "tcg") == 0;
 		kvm |= accel && strcmp(accel, "kvm") == 0;
+		{
+			const char *gp = json_string_value(json_object_get(in->f[i].res.meta, "gvisor_platform"));
+
+			gvisor_ptrace |= gp && strcmp(gp, "ptrace") == 0;
+			oci |= json_object_get(in->f[i].res.meta, "oci_runtimes") != NULL;
+		}
 		for (size_t k = 0; k < in->f[i].res.nseries; k++) {
 			const struct series *s = &in->f[i].res.series[k];
 			struct stats st;
@@ -49,6 +55,21 @@ static void caveats(struct doc *d, const struct report_input *in)
 			      "a production hypervisor, though not ESXi itself.");
 	else
 		doc_bullet(d, "Caveat, accelerator: no VM run is among these folders.");
+	if (gvisor_ptrace)
+		doc_bullet(d, "Caveat, gVisor platform: gVisor (runsc) ran on its ptrace platform (no usable /dev/kvm "
+			      "here), where every system call of the workload is a ptrace stop; its start-up and "
+			      "system-call figures overstate what gVisor costs on its kvm platform.");
+	if (oci)
+		doc_bullet(d, "The ladder, from least to most isolation: a host process (nothing between the workload "
+			      "and the kernel); bench's own container (namespaces and cgroups made by bench itself, the "
+			      "floor of what any container costs); crun and runc (the OCI runtimes that Podman, CRI-O, "
+			      "Docker and containerd call: the same namespaces and cgroups, plus the runtime's own "
+			      "process start, its state files and its cgroup set-up, paid on every container start); "
+			      "containerd (where measured: the daemon and its shim in front of runc, the path the "
+			      "kubelet takes through CRI); gVisor (runsc: the workload's system calls go to a kernel in "
+			      "user space, so far less of the host kernel is exposed, at a cost on every call and on "
+			      "start-up); and the VM (a kernel of its own behind a hypervisor). Not measured: the kubelet, "
+			      "the pause container and CNI networking, which Kubernetes adds to every pod start.");
 	doc_bullet(d, "Caveat, noise: %zu of %zu series spread widely (coefficient of variation above 25%%)%s%s%s. "
 		      "Other work on the machine moves such figures; medians are quoted for that reason.",
 		   noisy, total, noisy ? ", e.g. " : "", names, noisy > 5 ? ", ..." : "");
