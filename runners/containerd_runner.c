@@ -10,10 +10,10 @@
  * lease), the root every container of the run shares.
  * Per instance: the spec (oci/oci_spec.c, the same container as bench's
  * own), then `ctr run --rm --config` whose phases are
- *   create  ctr's container record and the task's creation: the shim
+ *   task_create  ctr's container record and the task's creation: the shim
  *           starts, runc creates the container (ends when ctr writes the
  *           task's pid file, before it starts the task);
- *   start   the task's start: runc start, the agent's exec, until READY;
+ *   task_start   the task's start: runc start, the agent's exec, until READY;
  * and, on stop, ctr forwards SIGTERM to the task, deletes the task and the
  * container and exits ("gone").
  * Every name carries the run id (lib/run_id.h) in containerd's namespace
@@ -346,7 +346,7 @@ static int ctd_launch(struct runner *r, struct instance *in, bench_error *err)
 	ci->t_created_ns = clock_now_ns();
 	in->host_pid = read_pid(ci->pid_path);
 	instance_add_phase(in, "spec", t_spec - in->t_launch_ns);
-	instance_add_phase(in, "create", ci->t_created_ns - t_spec);
+	instance_add_phase(in, "task_create", ci->t_created_ns - t_spec);
 out:
 	if (ino >= 0)
 		close(ino);
@@ -373,7 +373,7 @@ static int ctd_wait_ready(struct runner *r, struct instance *in, bench_error *er
 	if (strcmp(record_get(&in->ready, "pid"), "1") != 0)
 		return bench_fail(err, 0, "containerd: the agent is PID %s, not 1: no PID namespace",
 				  record_get(&in->ready, "pid"));
-	instance_add_phase(in, "start", in->t_ready_ns - ci->t_created_ns);
+	instance_add_phase(in, "task_start", in->t_ready_ns - ci->t_created_ns);
 	return 0;
 }
 
@@ -539,8 +539,8 @@ static void ctd_describe(struct runner *r, void *json_object)
 	json_object_set_new(o, "containerd_ctr_version_call_ms", json_real(ns_to_ms(cr->ctr_call_ns)));
 	results_meta_note(o,
 			  "containerd = ctr -> containerd %s -> runc v2 shim -> runc %s: the kubelet's path through "
-			  "CRI minus the kubelet, the pause container and CNI (none of them measured). create: "
-			  "ctr's own start (one call: %.0f ms), container record, shim start, runc create; start: runc "
+			  "CRI minus the kubelet, the pause container and CNI (none of them measured). task_create: "
+			  "ctr's own start (one call: %.0f ms), container record, shim start, runc create; task_start: runc "
 			  "start to READY; delete: stop to task and container deleted. Image built, imported, mounted "
 			  "once per run: %.0f ms, in no sample",
 			  cr->containerd_version, cr->runc_version, ns_to_ms(cr->ctr_call_ns),
