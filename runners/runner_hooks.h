@@ -13,5 +13,7 @@ int vm_cleanup(bool all, struct runner_cleanup_counts *removed, bench_error *err
 
 extern const struct runner_check qemu_doctor_checks[];
 int qemu_cleanup(bool all, struct runner_cleanup_counts *removed, bench_error *err);
+extern const struct runner_check containerd_doctor_checks[];
+int containerd_cleanup(bool all, struct runner_cleanup_counts *removed, bench_error *err);
 
 #endif

@@ -11,12 +11,14 @@ extern const struct runner_ops qemu_runner_ops;
 extern const struct runner_ops crun_runner_ops;
 extern const struct runner_ops runc_runner_ops;
 extern const struct runner_ops runsc_runner_ops;
+extern const struct runner_ops containerd_runner_ops;
 
 const struct runner_ops *const runner_table[] = {
 	&host_runner_ops,
 	&container_runner_ops,
 	&crun_runner_ops,
 	&runc_runner_ops,
+	&containerd_runner_ops,
 	&runsc_runner_ops,
 	&vm_runner_ops,
 	&qemu_runner_ops,

@@ -25,6 +25,7 @@ PACKAGES=(
 	runsc
 	jq
 	ansible
+	containerd
 )
 KERNEL_META=linux-image-cloud-amd64
 CACHE_DIR=${BENCH_CACHE_DIR:-/var/cache/bench}
@@ -163,6 +164,51 @@ until libvirt_answers; do
 	sleep 0.5
 done
 say "libvirtd: answers on $LIBVIRT_SOCK"
+
+# --- containerd (no systemd here) ----------------------------------------------
+# The containerd runner drives containerd through ctr.  A containerd that
+# already answers on the system socket is used as it is; otherwise bench
+# starts its own, with its own config, root and socket under bench's state
+# folders, so that it never touches a system installation's images.
+CONTAINERD_SYS_SOCK=/run/containerd/containerd.sock
+CONTAINERD_DIR=/var/lib/bench/containerd
+CONTAINERD_RUN=/run/bench/containerd
+CONTAINERD_SOCK=$CONTAINERD_RUN/containerd.sock
+CONTAINERD_WAIT_S=30
+containerd_answers() {
+	[[ -S $1 ]] && timeout 10 ctr -a "$1" version >/dev/null 2>&1
+}
+if containerd_answers "$CONTAINERD_SYS_SOCK"; then
+	say "containerd: the system's answers on $CONTAINERD_SYS_SOCK"
+elif containerd_answers "$CONTAINERD_SOCK"; then
+	say "containerd: answers on $CONTAINERD_SOCK"
+else
+	mkdir -p "$CONTAINERD_DIR" "$CONTAINERD_RUN"
+	chmod 0700 "$CONTAINERD_DIR" "$CONTAINERD_RUN"
+	# CRI is off: bench drives containerd as the kubelet would, minus the
+	# kubelet, and needs no CNI.
+	cat >"$CONTAINERD_DIR/config.toml" <<EOF
+version = 2
+root = "$CONTAINERD_DIR/root"
+state = "$CONTAINERD_RUN/state"
+disabled_plugins = ["io.containerd.grpc.v1.cri"]
+[grpc]
+  address = "$CONTAINERD_SOCK"
+[ttrpc]
+  address = "$CONTAINERD_SOCK.ttrpc"
+EOF
+	say "containerd: starting (config $CONTAINERD_DIR/config.toml)"
+	setsid containerd --config "$CONTAINERD_DIR/config.toml" </dev/null >>"$CONTAINERD_DIR/containerd.log" 2>&1 &
+	deadline=$((SECONDS + CONTAINERD_WAIT_S))
+	until containerd_answers "$CONTAINERD_SOCK"; do
+		if ((SECONDS >= deadline)); then
+			tail -n 5 "$CONTAINERD_DIR/containerd.log" >&2
+			die "containerd does not answer on $CONTAINERD_SOCK after ${CONTAINERD_WAIT_S}s (log: $CONTAINERD_DIR/containerd.log)"
+		fi
+		sleep 0.2
+	done
+	say "containerd: answers on $CONTAINERD_SOCK"
+fi
 
 # --- guest kernel --------------------------------------------------------------
 # The versioned package the cloud meta package depends on, e.g.

@@ -29,6 +29,7 @@ static void caveats(struct doc *d, const struct report_input *in)
 
 			gvisor_ptrace |= gp && strcmp(gp, "ptrace") == 0;
 			oci |= json_object_get(in->f[i].res.meta, "oci_runtimes") != NULL;
+			oci |= json_object_get(in->f[i].res.meta, "containerd_version") != NULL;
 		}
 		for (size_t k = 0; k < in->f[i].res.nseries; k++) {
 			const struct series *s = &in->f[i].res.series[k];
