@@ -13,7 +13,7 @@ BUILD     ?= build
 BIN       ?= bin
 CC        ?= cc
 MUSL_CC   ?= musl-gcc
-PKGS      := jansson libarchive hwloc libvirt nettle libseccomp
+PKGS      := jansson libarchive hwloc libvirt nettle libseccomp libmnl libnftables
 GIT_REV   := $(shell git describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
 
 WARN      := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla
@@ -29,13 +29,13 @@ SAN       := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 
 # Everything but main() goes into the library that the tests link too.
 # Layers, lowest first: lib/ <- container/, vm/ <- runners/ <- bench/harness/ <- bench/.
-LIB_SRC   := $(filter-out bench/main.c,$(wildcard lib/*.c container/*.c vm/*.c runners/*.c bench/harness/*.c bench/*.c))
+LIB_SRC   := $(filter-out bench/main.c,$(wildcard lib/*.c container/*.c vm/*.c net/*.c runners/*.c bench/harness/*.c bench/*.c))
 MAIN_SRC  := bench/main.c
 AGENT_SRC := $(wildcard bench/agent/*.c)
 TEST_SRC  := $(wildcard tests/*.c)
 # Misbehaving workloads (static, like the agent) for the fault tests.
 FIXTURES  := $(patsubst tests/fixtures/%.c,$(BUILD)/fixtures/%,$(wildcard tests/fixtures/*.c))
-HDRS      := $(wildcard lib/*.h runners/*.h container/*.h vm/*.h bench/*.h bench/harness/*.h bench/agent/*.h tests/*.h)
+HDRS      := $(wildcard lib/*.h runners/*.h container/*.h vm/*.h net/*.h bench/*.h bench/harness/*.h bench/agent/*.h tests/*.h)
 
 REL_OBJ   := $(patsubst %.c,$(BUILD)/release/%.o,$(LIB_SRC) $(MAIN_SRC))
 SAN_LIB   := $(patsubst %.c,$(BUILD)/asan/%.o,$(LIB_SRC))

@@ -60,6 +60,7 @@
 #define BENCH_TASK_PROBE "probe"     /* read the isolation channels (DATA) */
 #define BENCH_TASK_VICTIM "victim"   /* noisy neighbour: work in timed windows (DATA) */
 #define BENCH_TASK_AGGRESSOR "aggressor" /* noisy neighbour: hog a resource, bounded */
+#define BENCH_TASK_NETWORK "network"     /* TCP request/response and streams to bench's server (DATA) */
 
 /* How the harness tells an idle agent to stop: SIGTERM, or this line on the
  * agent's standard input (a VM's console). */

@@ -37,6 +37,7 @@
 #include <sys/types.h>
 
 #include "../lib/error.h"
+#include "../net/plan.h"
 #include "record.h"
 
 #define RUNNER_PHASES_MAX 8
@@ -59,6 +60,8 @@ struct run_config {
 				     (namespaces and cgroups only), "hardened"
 				     (masked paths, fewer capabilities,
 				     no_new_privs, seccomp) */
+	const struct net_config *net; /* RUNNER_CAP_NETWORK: each instance's
+					 link (net/plan.h); NULL = none */
 };
 
 /* What the agent is asked to do: argv[1..] on a host or in a container, the
@@ -121,8 +124,11 @@ enum runner_cap {
 	RUNNER_CAP_HOST_DISK = 1u << 7,    /* the workload can write to the
 					      host's file systems (a disk a
 					      noisy neighbour can hurt) */
+	RUNNER_CAP_NETWORK = 1u << 8,      /* gives each instance a network link
+					      of its own (run_config.net), in
+					      the modes ops->net_modes lists */
 };
-#define RUNNER_NCAPS 8
+#define RUNNER_NCAPS 9
 
 /* "baseline", "host_pids", ...: the names written into results. */
 const char *runner_cap_name(unsigned cap_bit_index);
@@ -198,6 +204,9 @@ struct runner_ops {
 	/* This machine's cgroup layout in words ("v1", "v2", ...) for the
 	 * results' metadata; NULL when it cannot be told. */
 	const char *(*cgroup_layout)(void);
+	/* RUNNER_CAP_NETWORK: the modes (enum net_mode) it can give an
+	 * instance, ending with NET_NONE. */
+	const enum net_mode *net_modes;
 };
 
 struct runner {

@@ -18,6 +18,10 @@ PACKAGES=(
 	qemu-system-x86 gnuplot-nox libseccomp-dev linux-perf hyperfine cppcheck
 	clang-tidy git ca-certificates tini libpng-dev chromium
 	clang libclang-rt-14-dev
+	libmnl-dev
+	libnftables-dev
+	iperf3
+	sockperf
 )
 KERNEL_META=linux-image-cloud-amd64
 CACHE_DIR=${BENCH_CACHE_DIR:-/var/cache/bench}
