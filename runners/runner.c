@@ -68,7 +68,8 @@ bool task_may_end_by_itself(const struct agent_task *task)
 const char *runner_cap_name(unsigned cap_bit_index)
 {
 	static const char *const names[RUNNER_NCAPS] = { "baseline", "host_pids", "cgroup", "guest_kernel",
-							  "profiles", "namespaces", "limits", "host_disk" };
+							  "profiles", "namespaces", "limits", "host_disk",
+							  "disk" };
 
 	return cap_bit_index < RUNNER_NCAPS ? names[cap_bit_index] : NULL;
 }

@@ -67,6 +67,10 @@ struct agent_task {
 	const char *name;                          /* BENCH_TASK_* */
 	int nargs;
 	const char *args[RUNNER_TASK_ARGS_MAX];    /* further arguments */
+	/* RUNNER_CAP_DISK: a preallocated host file the runner gives the
+	 * instance as its disk; the runner adds one argument,
+	 * "disk=PATH", where the agent finds it.  NULL: none. */
+	const char *disk;
 };
 
 /* A phase of starting one instance: its name and how long it took. */
@@ -121,8 +125,10 @@ enum runner_cap {
 	RUNNER_CAP_HOST_DISK = 1u << 7,    /* the workload can write to the
 					      host's file systems (a disk a
 					      noisy neighbour can hurt) */
+	RUNNER_CAP_DISK = 1u << 8,         /* attaches a host file as the
+					      instance's disk (agent_task.disk) */
 };
-#define RUNNER_NCAPS 8
+#define RUNNER_NCAPS 9
 
 /* "baseline", "host_pids", ...: the names written into results. */
 const char *runner_cap_name(unsigned cap_bit_index);
