@@ -70,6 +70,10 @@ struct agent_task {
 	const char *name;                          /* BENCH_TASK_* */
 	int nargs;
 	const char *args[RUNNER_TASK_ARGS_MAX];    /* further arguments */
+	/* RUNNER_CAP_DISK: a preallocated host file the runner gives the
+	 * instance as its disk; the runner adds one argument,
+	 * "disk=PATH", where the agent finds it.  NULL: none. */
+	const char *disk;
 };
 
 /* A phase of starting one instance: its name and how long it took. */
@@ -124,11 +128,13 @@ enum runner_cap {
 	RUNNER_CAP_HOST_DISK = 1u << 7,    /* the workload can write to the
 					      host's file systems (a disk a
 					      noisy neighbour can hurt) */
-	RUNNER_CAP_NETWORK = 1u << 8,      /* gives each instance a network link
+	RUNNER_CAP_DISK = 1u << 8,         /* attaches a host file as the
+					      instance's disk (agent_task.disk) */
+	RUNNER_CAP_NETWORK = 1u << 9,      /* gives each instance a network link
 					      of its own (run_config.net), in
 					      the modes ops->net_modes lists */
 };
-#define RUNNER_NCAPS 9
+#define RUNNER_NCAPS 10
 
 /* "baseline", "host_pids", ...: the names written into results. */
 const char *runner_cap_name(unsigned cap_bit_index);

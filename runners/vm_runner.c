@@ -30,7 +30,11 @@
  * and one measure that overlaps them (not stacked with the phases):
  *   guest_uptime     the guest kernel's CLOCK_BOOTTIME at READY (READY's
  *                    boot_ns): the kernel's own view of its boot, so kernel
- *                    time and host-side overhead can be told apart */
+ *                    time and host-side overhead can be told apart
+ *   modules          a guest with devices (a disk, a NIC): the time its
+ *                    /init took to load their drivers' modules (READY's
+ *                    modules_ns), part of boot; absent where none were
+ *                    loaded (no device, or drivers built in) */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -55,6 +59,7 @@
 #include "runner.h"
 #include "../vm/accel.h"
 #include "../vm/domain_xml.h"
+#include "../vm/guest_modules.h"
 #include "../vm/initramfs.h"
 #include "../vm/kernel_cache.h"
 #include "runner_hooks.h"
@@ -63,6 +68,11 @@
 #define VM_DEFAULT_MEMORY_MIB 256
 #define VM_MIN_MEMORY_MIB 64
 #define VM_CMDLINE_BASE "console=ttyS0 earlycon=uart8250,io,0x3f8 quiet panic=-1"
+/* A disk (agent_task.disk): the guest's first virtio disk, with the host's
+ * page cache bypassed and Linux native AIO (what cache=none pairs with on
+ * every QEMU; io_uring is not in every build). */
+#define VM_GUEST_DISK "/dev/vda"
+#define VM_DISK_IO "native"
 
 struct vm_runner {
 	virConnectPtr conn;
@@ -79,6 +89,12 @@ struct vm_runner {
 	char sock_dir[128];
 	unsigned long libvirt_version;  /* of libvirtd, major * 1e6 + minor * 1e3 + micro */
 	unsigned long qemu_version;     /* 0 when unknown */
+	/* Per set of guest drivers (enum guest_driver bits, the index): the
+	 * modules to load and the initramfs that carries them, made by the
+	 * first launch that needs them (launches run one at a time). */
+	struct guest_modules modules[4];
+	char initrd_modules[4][4096];
+	unsigned drivers_used;          /* every set asked for, for describe */
 };
 
 struct vm_instance {
@@ -229,15 +245,57 @@ static bool cmdline_word_ok(const char *s, bool argument)
 	return true;
 }
 
+/* The guest drivers an instance's devices need (enum guest_driver). */
+static unsigned instance_drivers(const struct instance *in)
+{
+	unsigned d = 0;
+
+	if (in->task.disk)
+		d |= GUEST_DRIVER_BLK;
+	return d;
+}
+
+/* The initramfs for an instance: the agent's alone, or, for a guest with
+ * devices whose drivers the kernel has as modules, one that also carries
+ * them; *mods gets the modules /init must load. */
+static int instance_initrd(struct vm_runner *v, const char *agent_path, unsigned drivers, const char **initrd,
+			   const struct guest_modules **mods, bench_error *err)
+{
+	static const struct guest_modules none;
+	char sha[INITRAMFS_SHA256_HEX];
+
+	*initrd = v->initrd;
+	*mods = &none;
+	if (drivers == 0)
+		return 0;
+	if (drivers >= sizeof(v->modules) / sizeof(v->modules[0]))
+		return bench_fail(err, EINVAL, "vm: unknown guest drivers %#x", drivers);
+	if (!v->initrd_modules[drivers][0]) {
+		struct guest_modules *m = &v->modules[drivers];
+
+		if (guest_modules_resolve(&v->kernel, drivers, m, err) < 0 ||
+		    initramfs_get_modules(agent_path, vm_cache_dir(), m->names,
+					  (const char (*)[4200])m->paths, m->n, v->initrd_modules[drivers],
+					  sizeof(v->initrd_modules[drivers]), sha, err) < 0)
+			return bench_error_prefix(err, "vm");
+	}
+	v->drivers_used |= drivers;
+	*initrd = v->initrd_modules[drivers];
+	*mods = &v->modules[drivers];
+	return 0;
+}
+
 static int vm_launch(struct runner *r, struct instance *in, bench_error *err)
 {
 	struct vm_runner *v = r->priv;
 	struct vm_instance *vi;
 	struct vm_domain_spec spec;
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	char cmdline[512];
+	char cmdline[1024];
 	char *xml;
 	uint64_t t_created;
+	const char *initrd;
+	const struct guest_modules *mods;
 
 	in->t_launch_ns = clock_now_ns();
 	vi = calloc(1, sizeof(*vi));
@@ -266,6 +324,15 @@ static int vm_launch(struct runner *r, struct instance *in, bench_error *err)
 						i, in->task.args[i]);
 		if (len >= sizeof(cmdline))
 			return bench_fail_usage(err, "vm: the task's arguments do not fit on a kernel command line");
+		if (instance_initrd(v, r->cfg->agent_path, instance_drivers(in), &initrd, &mods, err) < 0)
+			return -1;
+		/* The disk is the guest's first virtio disk; its drivers load
+		 * first (bench.modules=). */
+		if (in->task.disk)
+			len += (size_t)snprintf(cmdline + len, sizeof(cmdline) - len, " " BENCH_CMDLINE_ARG "%d=disk=%s",
+						in->task.nargs, VM_GUEST_DISK);
+		if (len >= sizeof(cmdline) || guest_modules_cmdline(mods, cmdline, sizeof(cmdline), &len) < 0)
+			return bench_fail_usage(err, "vm: the task's arguments do not fit on a kernel command line");
 	}
 
 	spec = (struct vm_domain_spec){
@@ -275,11 +342,13 @@ static int vm_launch(struct runner *r, struct instance *in, bench_error *err)
 		.cpus = v->cpus,
 		.ncpus = v->ncpus,
 		.kernel = v->kernel.path,
-		.initrd = v->initrd,
+		.initrd = initrd,
 		.cmdline = cmdline,
 		.accel = v->accel,
 		.console_socket = vi->sock,
 		.run_id = r->cfg->run_id,
+		.disk = in->task.disk,
+		.disk_io = VM_DISK_IO,
 	};
 	xml = vm_domain_xml(&spec, err);
 	if (!xml)
@@ -379,6 +448,16 @@ static int vm_wait_ready(struct runner *r, struct instance *in, bench_error *err
 	instance_add_phase(in, "firmware_kernel", vi->rs.t_first_byte_ns - vi->t_resumed_ns);
 	instance_add_phase(in, "boot", in->t_ready_ns - vi->rs.t_first_byte_ns);
 	instance_add_measure(in, "guest_uptime", boot_ns);
+	if (record_get(&in->ready, "modules_ns")) {
+		uint64_t mod_ns;
+
+		if (record_get_u64(&in->ready, "modules_ns", &mod_ns, err) < 0)
+			return bench_error_prefix(err, "vm");
+		if (mod_ns > boot_ns)
+			return bench_fail(err, 0, "vm: guest %s took %" PRIu64 " ns to load modules, longer than "
+					  "its %" PRIu64 " ns of uptime", vi->name, mod_ns, boot_ns);
+		instance_add_measure(in, "modules", mod_ns);
+	}
 	in->host_pid = qemu_pid(vi->name);
 	return 0;
 }
@@ -516,6 +595,29 @@ static void version_string(unsigned long v, char *out, size_t outsz)
 	snprintf(out, outsz, "%lu.%lu.%lu", v / 1000000, v / 1000 % 1000, v % 1000);
 }
 
+/* Whether the virtio drivers came built in or as modules that /init
+ * loaded (the "modules" measure), per set of drivers used. */
+static json_t *drivers_json(const struct vm_runner *v)
+{
+	static const char *const sets[] = { "", "blk", "net", "blk+net" };
+	json_t *d = json_object();
+
+	for (unsigned i = 1; i < sizeof(v->modules) / sizeof(v->modules[0]); i++) {
+		json_t *set, *names;
+
+		if (!v->initrd_modules[i][0])
+			continue;
+		set = json_object();
+		names = json_array();
+		for (unsigned j = 0; j < v->modules[i].n; j++)
+			json_array_append_new(names, json_string(v->modules[i].names[j]));
+		json_object_set_new(set, "kind", json_string(guest_modules_kind(&v->modules[i])));
+		json_object_set_new(set, "loaded_by_init", names);
+		json_object_set_new(d, sets[i], set);
+	}
+	return d;
+}
+
 static void vm_describe(struct runner *r, void *json_object)
 {
 	struct vm_runner *v = r->priv;
@@ -541,6 +643,10 @@ static void vm_describe(struct runner *r, void *json_object)
 	json_object_set_new(o, "console", json_string("unix socket chardev"));
 	json_object_set_new(o, "kernel_cmdline", json_string(VM_CMDLINE_BASE));
 	json_object_set_new(o, "libvirt_uri", json_string(v->uri));
+	if (v->drivers_used)
+		json_object_set_new(o, "guest_drivers", drivers_json(v));
+	if (v->drivers_used & GUEST_DRIVER_BLK)
+		json_object_set_new(o, "disk", json_string("virtio-blk, raw, cache=none, io=" VM_DISK_IO));
 	if (v->libvirt_version) {
 		version_string(v->libvirt_version, ver, sizeof(ver));
 		json_object_set_new(o, "libvirt_version", json_string(ver));
@@ -555,7 +661,7 @@ const struct runner_ops vm_runner_ops = {
 	.name = "vm",
 	.needs_root = true,
 	.summary = "the agent as /init of a libvirt QEMU guest (KVM, or TCG emulation where KVM cannot boot)",
-	.caps = RUNNER_CAP_GUEST_KERNEL | RUNNER_CAP_LIMITS,
+	.caps = RUNNER_CAP_GUEST_KERNEL | RUNNER_CAP_LIMITS | RUNNER_CAP_DISK,
 	.default_runs = 5,
 	.prepare = vm_prepare,
 	.launch = vm_launch,

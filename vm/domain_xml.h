@@ -35,6 +35,9 @@ struct vm_domain_spec {
 	 * virDomainOpenConsole reads). */
 	const char *console_socket;
 	const char *run_id;         /* the mark's run id; NULL: no mark */
+	const char *disk;           /* a host file as a virtio-blk disk (vda, raw,
+				       cache=none); NULL: no disk */
+	const char *disk_io;        /* its io= mode: "native" (NULL) or "io_uring" */
 };
 
 /* Builds the XML; returns a malloc'd string, or NULL with *err.  Every
