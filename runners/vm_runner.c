@@ -62,6 +62,7 @@
 #include "../vm/guest_modules.h"
 #include "../vm/initramfs.h"
 #include "../vm/kernel_cache.h"
+#include "../net/instance.h"
 #include "runner_hooks.h"
 
 #define VM_DEFAULT_URI "qemu:///system"
@@ -104,6 +105,8 @@ struct vm_instance {
 	char sock[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	struct record_stream rs;  /* over con: first byte and READY times */
 	uint64_t t_resumed_ns;
+	struct net_plan net;      /* its tap, when run_config.net asks for one */
+	bool net_made;
 };
 
 static void vm_silent_error(void *opaque, virErrorPtr e)
@@ -252,6 +255,8 @@ static unsigned instance_drivers(const struct instance *in)
 
 	if (in->task.disk)
 		d |= GUEST_DRIVER_BLK;
+	if (in->runner && in->runner->cfg->net && in->runner->cfg->net->mode != NET_NONE)
+		d |= GUEST_DRIVER_NET;
 	return d;
 }
 
@@ -282,6 +287,30 @@ static int instance_initrd(struct vm_runner *v, const char *agent_path, unsigned
 	v->drivers_used |= drivers;
 	*initrd = v->initrd_modules[drivers];
 	*mods = &v->modules[drivers];
+	return 0;
+}
+
+/* The instance's tap (and bridge), made before the domain that opens it;
+ * the guest's address goes to the agent as one more argument. */
+static int vm_network(struct runner *r, struct instance *in, struct vm_instance *vi, char *cmdline, size_t len,
+		      bench_error *err)
+{
+	const struct net_config *net = r->cfg->net;
+	char addr[16];
+	size_t used = strlen(cmdline);
+
+	if (!net || net->mode == NET_NONE)
+		return 0;
+	if (net->mode != NET_TAP && net->mode != NET_TAP_BRIDGE)
+		return bench_fail_usage(err, "vm: network mode %s is not one a VM has", net_mode_name(net->mode));
+	if (net_plan_make(net, r->cfg->run_id, in->seq, &vi->net, err) < 0 ||
+	    net_instance_up(&vi->net, 0, net->port, err) < 0)
+		return bench_error_prefix(err, "vm");
+	vi->net_made = true;
+	net_addr_str(vi->net.inst_addr, addr, sizeof(addr));
+	if ((size_t)snprintf(cmdline + used, len - used, " " BENCH_CMDLINE_ARG "%d=--net=%s/%u",
+			     in->task.nargs + (in->task.disk ? 1 : 0), addr, vi->net.prefix) >= len - used)
+		return bench_fail_usage(err, "vm: the task's arguments do not fit on a kernel command line");
 	return 0;
 }
 
@@ -335,6 +364,8 @@ static int vm_launch(struct runner *r, struct instance *in, bench_error *err)
 			return bench_fail_usage(err, "vm: the task's arguments do not fit on a kernel command line");
 	}
 
+	if (vm_network(r, in, vi, cmdline, sizeof(cmdline), err) < 0)
+		return -1;
 	spec = (struct vm_domain_spec){
 		.name = vi->name,
 		.memory_mib = v->memory_mib,
@@ -349,6 +380,8 @@ static int vm_launch(struct runner *r, struct instance *in, bench_error *err)
 		.run_id = r->cfg->run_id,
 		.disk = in->task.disk,
 		.disk_io = VM_DISK_IO,
+		.tap = vi->net_made ? vi->net.host_if : NULL,
+		.vhost = access("/dev/vhost-net", R_OK | W_OK) == 0,
 	};
 	xml = vm_domain_xml(&spec, err);
 	if (!xml)
@@ -572,6 +605,9 @@ static void vm_destroy(struct runner *r, struct instance *in)
 	 * that never started. */
 	if (vi->sock[0])
 		unlink(vi->sock);
+	/* After the domain, which held the tap open. */
+	if (vi->net_made)
+		net_instance_down(&vi->net);
 	free(vi);
 	in->priv = NULL;
 }
@@ -645,6 +681,11 @@ static void vm_describe(struct runner *r, void *json_object)
 	json_object_set_new(o, "libvirt_uri", json_string(v->uri));
 	if (v->drivers_used)
 		json_object_set_new(o, "guest_drivers", drivers_json(v));
+	if (v->drivers_used & GUEST_DRIVER_NET)
+		json_object_set_new(o, "nic", json_string(access("/dev/vhost-net", R_OK | W_OK) == 0
+								  ? "virtio-net on a tap, vhost-net"
+								  : "virtio-net on a tap, QEMU's own backend (no "
+								    "/dev/vhost-net)"));
 	if (v->drivers_used & GUEST_DRIVER_BLK)
 		json_object_set_new(o, "disk", json_string("virtio-blk, raw, cache=none, io=" VM_DISK_IO));
 	if (v->libvirt_version) {
@@ -657,11 +698,14 @@ static void vm_describe(struct runner *r, void *json_object)
 	}
 }
 
+static const enum net_mode vm_net_modes[] = { NET_TAP, NET_TAP_BRIDGE, NET_NONE };
+
 const struct runner_ops vm_runner_ops = {
 	.name = "vm",
 	.needs_root = true,
 	.summary = "the agent as /init of a libvirt QEMU guest (KVM, or TCG emulation where KVM cannot boot)",
-	.caps = RUNNER_CAP_GUEST_KERNEL | RUNNER_CAP_LIMITS | RUNNER_CAP_DISK,
+	.caps = RUNNER_CAP_GUEST_KERNEL | RUNNER_CAP_LIMITS | RUNNER_CAP_DISK | RUNNER_CAP_NETWORK,
+	.net_modes = vm_net_modes,
 	.default_runs = 5,
 	.prepare = vm_prepare,
 	.launch = vm_launch,
