@@ -23,7 +23,14 @@ static int inside(const struct net_plan *p, int pid, bench_error *err)
 	return rc;
 }
 
-static int make(struct mnl_socket *nl, const struct net_plan *p, int pid, uint16_t target_port, bench_error *err)
+/* What make() made, so that a failure removes that and nothing else (a
+ * link of the same name that was there before is not ours). */
+struct made {
+	bool host_if, bridge;
+};
+
+static int make(struct mnl_socket *nl, const struct net_plan *p, int pid, uint16_t target_port, struct made *m,
+		bench_error *err)
 {
 	const char *addressed = p->bridge[0] ? p->bridge : p->host_if;
 
@@ -33,15 +40,19 @@ static int make(struct mnl_socket *nl, const struct net_plan *p, int pid, uint16
 	} else if (net_link_veth(nl, p->host_if, p->inst_if, pid, p->alias, err) < 0) {
 		return -1;
 	}
+	m->host_if = true;
 	if (p->bridge[0]) {
-		if (net_link_bridge(nl, p->bridge, p->alias, err) < 0 ||
-		    net_link_master(nl, p->host_if, p->bridge, err) < 0 || net_link_up(nl, p->host_if, err) < 0)
+		if (net_link_bridge(nl, p->bridge, p->alias, err) < 0)
+			return -1;
+		m->bridge = true;
+		if (net_link_master(nl, p->host_if, p->bridge, err) < 0 || net_link_up(nl, p->host_if, err) < 0)
 			return -1;
 	}
 	if (net_link_addr_up(nl, addressed, htonl(p->host_addr), p->prefix, err) < 0)
 		return -1;
 	if (pid > 0 && inside(p, pid, err) < 0)
 		return -1;
+	/* net_nat_add removes its table itself when it fails. */
 	if (p->nat_table[0] && net_nat_add(p, target_port, err) < 0)
 		return -1;
 	return 0;
@@ -50,6 +61,7 @@ static int make(struct mnl_socket *nl, const struct net_plan *p, int pid, uint16
 int net_instance_up(const struct net_plan *p, int pid, uint16_t target_port, bench_error *err)
 {
 	struct mnl_socket *nl;
+	struct made m = { false, false };
 	int rc;
 
 	if (p->mode == NET_NONE || p->mode == NET_HOST)
@@ -57,12 +69,18 @@ int net_instance_up(const struct net_plan *p, int pid, uint16_t target_port, ben
 	nl = net_link_open(0, err);
 	if (!nl)
 		return bench_error_prefix(err, "network");
-	rc = make(nl, p, pid, target_port, err);
-	net_link_close(nl);
+	rc = make(nl, p, pid, target_port, &m, err);
 	if (rc < 0) {
-		net_instance_down(p);
-		return bench_error_prefix(err, "network (%s)", net_mode_name(p->mode));
+		bench_error ignored;
+
+		if (m.host_if)
+			net_link_delete(nl, p->host_if, &ignored);
+		if (m.bridge)
+			net_link_delete(nl, p->bridge, &ignored);
 	}
+	net_link_close(nl);
+	if (rc < 0)
+		return bench_error_prefix(err, "network (%s)", net_mode_name(p->mode));
 	return 0;
 }
 

@@ -115,6 +115,23 @@ static int set_alias(struct mnl_socket *nl, const char *name, const char *alias,
 	return talk(nl, nlh, "naming", name, err);
 }
 
+int net_link_delete(struct mnl_socket *nl, const char *name, bench_error *err);
+
+/* The alias of a link just made (the kernel ignores IFLA_IFALIAS in the
+ * request that creates a link); one that cannot be named is removed, or
+ * cleanup could never find it. */
+static int made_named(struct mnl_socket *nl, int made, const char *name, const char *alias, bench_error *err)
+{
+	bench_error ignored;
+
+	if (made < 0)
+		return -1;
+	if (set_alias(nl, name, alias, err) == 0)
+		return 0;
+	net_link_delete(nl, name, &ignored);
+	return -1;
+}
+
 int net_link_veth(struct mnl_socket *nl, const char *name, const char *peer_name, int peer_pid, const char *alias,
 		  bench_error *err)
 {
@@ -126,7 +143,6 @@ int net_link_veth(struct mnl_socket *nl, const char *name, const char *peer_name
 	if (check_name(name, err) < 0 || check_name(peer_name, err) < 0)
 		return -1;
 	nlh = link_msg(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, name);
-	mnl_attr_put_strz(nlh, IFLA_IFALIAS, alias);
 	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
 	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
@@ -139,7 +155,7 @@ int net_link_veth(struct mnl_socket *nl, const char *name, const char *peer_name
 	mnl_attr_nest_end(nlh, peer);
 	mnl_attr_nest_end(nlh, data);
 	mnl_attr_nest_end(nlh, linkinfo);
-	return talk(nl, nlh, "creating veth", name, err);
+	return made_named(nl, talk(nl, nlh, "creating veth", name, err), name, alias, err);
 }
 
 int net_link_bridge(struct mnl_socket *nl, const char *name, const char *alias, bench_error *err)
@@ -151,11 +167,10 @@ int net_link_bridge(struct mnl_socket *nl, const char *name, const char *alias, 
 	if (check_name(name, err) < 0)
 		return -1;
 	nlh = link_msg(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, name);
-	mnl_attr_put_strz(nlh, IFLA_IFALIAS, alias);
 	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
 	mnl_attr_nest_end(nlh, linkinfo);
-	return talk(nl, nlh, "creating bridge", name, err);
+	return made_named(nl, talk(nl, nlh, "creating bridge", name, err), name, alias, err);
 }
 
 int net_link_tap(struct mnl_socket *nl, const char *name, const char *alias, bench_error *err)

@@ -73,7 +73,10 @@ int net_nat_remove(const char *table, bench_error *err)
 	return 0;
 }
 
-int net_nat_cleanup_stale(bool all, bench_error *err)
+/* The ip tables whose names bench made ("bench-<run id>-<seq>") and that
+ * start with prefix; remove: remove those of runs that are over (all: every
+ * one).  Returns how many it found or removed. */
+static int each_table(const char *prefix, bool remove, bool all, bench_error *err)
 {
 	static char out[1 << 16];
 	json_error_t jerr;
@@ -88,15 +91,27 @@ int net_nat_cleanup_stale(bool all, bench_error *err)
 	json_array_foreach(items, i, item) {
 		const char *name = json_string_value(json_object_get(json_object_get(item, "table"), "name"));
 
-		if (!name || strncmp(name, RUN_ID_PREFIX, strlen(RUN_ID_PREFIX)) != 0 || strlen(name) > 60)
+		if (!name || strncmp(name, prefix, strlen(prefix)) != 0 || strlen(name) > 60)
 			continue;
 		if (run_id_owner(name + strlen(RUN_ID_PREFIX)) == RUN_OWNER_UNKNOWN)
 			continue;
-		if (!all && run_id_owner_alive(name))
-			continue;
-		if (net_nat_remove(name, err) == 0)
+		if (!remove)
+			n++;
+		else if ((all || !run_id_owner_alive(name)) && net_nat_remove(name, err) == 0)
 			n++;
 	}
 	json_decref(doc);
 	return n;
+}
+
+int net_nat_cleanup_stale(bool all, bench_error *err)
+{
+	return each_table(RUN_ID_PREFIX, true, all, err);
+}
+
+int net_nat_count(const char *prefix, bench_error *err)
+{
+	if (strncmp(prefix, RUN_ID_PREFIX, strlen(RUN_ID_PREFIX)) != 0)
+		return bench_fail(err, 0, "network: '%.40s' is not a name bench makes", prefix);
+	return each_table(prefix, false, false, err);
 }

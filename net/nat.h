@@ -16,5 +16,7 @@ int net_nat_remove(const char *table, bench_error *err);
 /* Removes the tables of runs that are over (all: also of runs going);
  * returns how many, or -1. */
 int net_nat_cleanup_stale(bool all, bench_error *err);
+/* How many of bench's tables start with prefix ("bench-<pid>-"), or -1. */
+int net_nat_count(const char *prefix, bench_error *err);
 
 #endif

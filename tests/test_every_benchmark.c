@@ -29,6 +29,8 @@ static const struct {
 			 "--victims", "cpu", "--aggressors", "cpu", "--probe-pause-ms", "100", NULL } },
 	/* Storms of 1 and 2; a VM storm of one. */
 	{ "density", { "--storm-max", "2", "--storm-max-vm", "1", NULL } },
+	/* Every mode of every runner, a few transactions and short streams. */
+	{ "network", { "--rr", "50", "--batches", "2", "--stream-ms", "20", NULL } },
 };
 
 static void silent(void *opaque, virErrorPtr e)
