@@ -84,7 +84,7 @@ for ((i = 1; i <= rounds; i++)); do
 	rtt=$(sockperf_rtt)
 	[[ -n $up && -n $down && -n $rtt ]] || die "could not read a tool's figure (iperf3 up '$up', down '$down', sockperf '$rtt')"
 	rm -rf "$tmp/res" "$tmp/b.csv"
-	"$bench" run network --runners container --modes veth --batches 10 --stream-ms 300 --quiet \
+	"$bench" run network --runners container --modes veth --net-base 169.254.252.0 --batches 10 --stream-ms 300 --quiet \
 		--out "$tmp/res" --export-csv "$tmp/b.csv" 2>"$tmp/bench.err" ||
 		die "bench run network failed: $(tail -1 "$tmp/bench.err")"
 	b_up=$(col up.veth.gbps)
