@@ -125,7 +125,7 @@ lint:
 	scripts/check-layers.sh
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --std=c11 \
 	  --suppress=missingIncludeSystem --inline-suppr -D_GNU_SOURCE \
-	  lib container vm runners bench
+	  lib container vm net runners bench
 	clang-tidy --quiet $(LIB_SRC) $(MAIN_SRC) $(AGENT_SRC) -- $(CPPFLAGS) -std=c17 $(PKG_CFLAGS)
 
 install: all

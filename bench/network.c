@@ -218,7 +218,7 @@ static int run_mode(struct network_bench *b, const struct run_options *opts, con
 	s.net = runner_has(ops, RUNNER_CAP_NETWORK) ? &b->net : NULL;
 	snprintf(b->arg_server, sizeof(b->arg_server), "--server=%s", mode == NET_HOST ? "127.0.0.1" : "peer");
 	snprintf(b->arg_port, sizeof(b->arg_port), "--port=%u",
-		 mode == NET_BRIDGE_NAT ? b->net.nat_port : b->net.port);
+		 (unsigned)(mode == NET_BRIDGE_NAT ? b->net.nat_port : b->net.port));
 	snprintf(b->arg_rr, sizeof(b->arg_rr), "--rr=%u", b->rr);
 	snprintf(b->arg_batches, sizeof(b->arg_batches), "--batches=%u", b->batches);
 	snprintf(b->arg_stream, sizeof(b->arg_stream), "--stream-ms=%u", b->stream_ms);

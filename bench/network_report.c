@@ -150,7 +150,8 @@ void network_section_summary(struct doc *d, const struct report_folder *f, const
 		const struct series *s = &f->res.series[i];
 		double h;
 
-		if (s->n == 0 || strncmp(s->metric, "rr1.", 4) != 0 || strcmp(s->metric + strlen(s->metric) - 4, ".tps") ||
+		if (s->n == 0 || strncmp(s->metric, "rr1.", 4) != 0 ||
+		    strcmp(s->metric + strlen(s->metric) - 4, ".tps") != 0 ||
 		    strstr(s->metric, ".lo.") || (baseline && strcmp(s->runner, baseline) == 0))
 			continue;
 		h = results_median(&f->res, baseline, "rr1.host.tps");

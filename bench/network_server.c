@@ -57,7 +57,7 @@ static int bound_socket(uint32_t addr, uint16_t port, int *fd, bench_error *err)
 
 int network_port_reserve(int *fd, uint16_t *port, bench_error *err)
 {
-	struct sockaddr_in sa;
+	struct sockaddr_in sa = { 0 };
 	socklen_t len = sizeof(sa);
 
 	if (bound_socket(0, 0, fd, err) < 0)

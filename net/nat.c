@@ -47,12 +47,13 @@ int net_nat_add(const struct net_plan *p, uint16_t target_port, bench_error *err
 	 * the service listens, and MASQUERADE of what the instance sends
 	 * anywhere but its own bridge. */
 	snprintf(cmd, sizeof(cmd),
-		 "add table ip %1$s\n"
-		 "add chain ip %1$s pre { type nat hook prerouting priority dstnat; }\n"
-		 "add chain ip %1$s post { type nat hook postrouting priority srcnat; }\n"
-		 "add rule ip %1$s pre iifname \"%2$s\" ip daddr %3$s tcp dport %5$u dnat to %3$s:%6$u\n"
-		 "add rule ip %1$s post ip saddr %4$s/30 oifname != \"%2$s\" masquerade\n",
-		 p->nat_table, p->bridge, host, net, p->server_port, target_port);
+		 "add table ip %s\n"
+		 "add chain ip %s pre { type nat hook prerouting priority dstnat; }\n"
+		 "add chain ip %s post { type nat hook postrouting priority srcnat; }\n"
+		 "add rule ip %s pre iifname \"%s\" ip daddr %s tcp dport %u dnat to %s:%u\n"
+		 "add rule ip %s post ip saddr %s/30 oifname != \"%s\" masquerade\n",
+		 p->nat_table, p->nat_table, p->nat_table, p->nat_table, p->bridge, host, (unsigned)p->server_port,
+		 host, (unsigned)target_port, p->nat_table, net, p->bridge);
 	if (run_cmd(cmd, NULL, 0, false, err) < 0) {
 		bench_error ignored;
 
