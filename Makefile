@@ -14,7 +14,7 @@ BUILD     ?= build
 BIN       ?= bin
 CC        ?= cc
 MUSL_CC   ?= musl-gcc
-PKGS      := jansson libarchive hwloc libvirt nettle libseccomp
+PKGS      := jansson libarchive hwloc libvirt nettle libseccomp libmnl libnftables
 GIT_REV   := $(shell git describe --always --dirty --abbrev=12 2>/dev/null || cat GIT_REV 2>/dev/null || echo unknown)
 
 WARN      := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla
@@ -29,14 +29,14 @@ LDLIBS    += $(PKG_LIBS) -lm
 SAN       := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 # Everything but main() goes into the library that the tests link too.
-# Layers, lowest first: lib/ <- container/, vm/, oci/ <- runners/ <- bench/harness/ <- bench/.
-LIB_SRC   := $(filter-out bench/main.c,$(wildcard lib/*.c container/*.c vm/*.c oci/*.c runners/*.c bench/harness/*.c bench/*.c))
+# Layers, lowest first: lib/ <- container/, vm/, oci/, net/ <- runners/ <- bench/harness/ <- bench/.
+LIB_SRC   := $(filter-out bench/main.c,$(wildcard lib/*.c container/*.c vm/*.c oci/*.c net/*.c runners/*.c bench/harness/*.c bench/*.c))
 MAIN_SRC  := bench/main.c
 AGENT_SRC := $(wildcard bench/agent/*.c)
 TEST_SRC  := $(wildcard tests/*.c)
 # Misbehaving workloads (static, like the agent) for the fault tests.
 FIXTURES  := $(patsubst tests/fixtures/%.c,$(BUILD)/fixtures/%,$(wildcard tests/fixtures/*.c))
-HDRS      := $(wildcard lib/*.h runners/*.h container/*.h vm/*.h oci/*.h bench/*.h bench/harness/*.h bench/agent/*.h tests/*.h)
+HDRS      := $(wildcard lib/*.h runners/*.h container/*.h vm/*.h oci/*.h net/*.h bench/*.h bench/harness/*.h bench/agent/*.h tests/*.h)
 
 REL_OBJ   := $(patsubst %.c,$(BUILD)/release/%.o,$(LIB_SRC) $(MAIN_SRC))
 SAN_LIB   := $(patsubst %.c,$(BUILD)/asan/%.o,$(LIB_SRC))
@@ -126,7 +126,7 @@ lint:
 	scripts/check-layers.sh
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --std=c11 \
 	  --suppress=missingIncludeSystem --inline-suppr -D_GNU_SOURCE \
-	  lib container vm oci runners bench
+	  lib container vm oci net runners bench
 	clang-tidy --quiet $(LIB_SRC) $(MAIN_SRC) $(AGENT_SRC) -- $(CPPFLAGS) -std=c17 $(PKG_CFLAGS)
 
 install: all

@@ -6,6 +6,7 @@
  * them. */
 extern const struct benchmark benchmark_startup, benchmark_syscall, benchmark_isolation, benchmark_density;
 extern const struct benchmark benchmark_cpu, benchmark_memory;
+extern const struct benchmark benchmark_network;
 
 const struct benchmark *const benchmark_table[] = {
 	&benchmark_startup,
@@ -14,5 +15,6 @@ const struct benchmark *const benchmark_table[] = {
 	&benchmark_density,
 	&benchmark_cpu,
 	&benchmark_memory,
+	&benchmark_network,
 	NULL,
 };

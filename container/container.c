@@ -302,7 +302,8 @@ static pid_t start_child(struct child_args *args, char *stack, int *pidfd)
 	 *     worst a failure message could name the other side's errno.
 	 * The start-up cost stays that of a vfork (see the figures in the
 	 * commit that made this change). */
-	const int flags = CONTAINER_NAMESPACES | CLONE_VM | CLONE_PIDFD;
+	const int flags = (CONTAINER_NAMESPACES & ~(args->spec->host_network ? CLONE_NEWNET : 0)) | CLONE_VM |
+			  CLONE_PIDFD;
 	const struct cgroup *cg = args->spec->cgroup;
 
 	if (cg->v2_dirfd >= 0 && clone3_works) {

@@ -29,6 +29,7 @@ struct container_spec {
 	int stdin_fd, stdout_fd;     /* become 0 and 1 in the container; stderr is shared */
 	const struct cgroup *cgroup; /* created, limits written, not yet joined */
 	const struct container_profile *profile; /* hardening (profile.h); NULL = plain */
+	bool host_network;           /* no network namespace (hostNetwork: true) */
 };
 
 struct container {

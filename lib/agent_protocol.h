@@ -28,7 +28,9 @@
  *   READY    task, pid, ppid, hostname, kernel (uname release), mono_ns (the
  *            agent's CLOCK_MONOTONIC), boot_ns (CLOCK_BOOTTIME: a VM's kernel
  *            uptime), utsns?, pidns?, mntns? (namespace inode numbers, where
- *            /proc is readable)
+ *            /proc is readable), modules?, modules_ns? (a VM's /init: how
+ *            many kernel modules it loaded before its task, and how long
+ *            that took on CLOCK_BOOTTIME)
  *   STOPPING reason (the agent was told to stop and is about to exit)
  *   ERROR    msg (the agent could not do its task)
  *   DATA     task-specific measurements (later benchmarks)
@@ -62,6 +64,7 @@
 #define BENCH_TASK_AGGRESSOR "aggressor" /* noisy neighbour: hog a resource, bounded */
 #define BENCH_TASK_CPU "cpu"       /* compute kernels in timed batches (DATA) */
 #define BENCH_TASK_MEMORY "memory" /* memory bandwidth, latency, random updates (DATA) */
+#define BENCH_TASK_NETWORK "network"     /* TCP request/response and streams to bench's server (DATA) */
 
 /* How the harness tells an idle agent to stop: SIGTERM, or this line on the
  * agent's standard input (a VM's console). */
@@ -75,6 +78,9 @@
 #define BENCH_CMDLINE_TASK "bench.task="
 #define BENCH_CMDLINE_HOSTNAME "bench.hostname="
 #define BENCH_CMDLINE_ARG "bench.arg" /* bench.arg0=..., bench.arg1=...: the task's arguments */
+#define BENCH_CMDLINE_MODULES "bench.modules=" /* modules /init loads first, in order: "a,b,c" */
+/* Where the initramfs holds them: /lib/modules/<name>.ko. */
+#define BENCH_GUEST_MODULES_DIR "/lib/modules"
 
 #include <stddef.h>
 

@@ -11,6 +11,7 @@
 
 #include "../container/cgroup.h"
 #include "../container/rootfs.h"
+#include "../net/instance.h"
 #include "runner_hooks.h"
 
 /* --- namespaces ----------------------------------------------------------- */
@@ -168,6 +169,7 @@ int container_cleanup(bool all, struct runner_cleanup_counts *removed, bench_err
 	struct cg_layout layout;
 	bench_error ignored = { 0 };
 	int n, rc = 0;
+	unsigned links = 0, tables = 0;
 
 	/* Without a cgroup hierarchy no run made a cgroup. */
 	if (cg_detect(&layout, &ignored) == 0) {
@@ -179,5 +181,9 @@ int container_cleanup(bool all, struct runner_cleanup_counts *removed, bench_err
 	}
 	n = rootfs_cleanup_stale(all, &ignored);
 	runner_cleanup_add(removed, "run folders", n < 0 ? 0u : (unsigned)n);
+	if (net_cleanup_stale(all, &links, &tables, rc < 0 ? &ignored : err) < 0)
+		rc = -1;
+	runner_cleanup_add(removed, "network links", links);
+	runner_cleanup_add(removed, "NAT tables", tables);
 	return rc;
 }

@@ -20,6 +20,7 @@
 #include "container_runner.h"
 #include "../container/rootfs.h"
 #include "runner_hooks.h"
+#include "../net/instance.h"
 
 struct container_runner {
 	struct cg_layout layout;
@@ -35,9 +36,12 @@ struct container_instance {
 	struct container ct;
 	int out;               /* read end of the agent's stdout */
 	struct record_stream rs;
+	struct net_plan net;   /* its link, when run_config.net asks for one */
+	bool net_made;
 };
 
 static void ctr_finish(struct runner *r);
+static int ctr_network(struct runner *r, struct instance *in, struct container_instance *ci, bench_error *err);
 
 static int ctr_prepare(struct runner *r, bench_error *err)
 {
@@ -128,17 +132,40 @@ static int ctr_launch(struct runner *r, struct instance *in, bench_error *err)
 		.stdout_fd = pipefd[1],
 		.cgroup = &ci->cg,
 		.profile = &cr->profile,
+		.host_network = r->cfg->net && r->cfg->net->mode == NET_HOST,
 	};
 	rc = container_start(&ci->ct, &spec, in->t_launch_ns + (uint64_t)r->cfg->timeout_ms * 1000000u, err);
 	close(pipefd[1]);
 	if (rc < 0)
 		return -1;
 	in->host_pid = ci->ct.init.pid;
+	if (ctr_network(r, in, ci, err) < 0)
+		return -1;
 	instance_add_phase(in, "cgroup", t_cgroup - in->t_launch_ns);
 	instance_add_phase(in, "clone", ci->ct.t_child - ci->ct.t_clone);
 	instance_add_phase(in, "join", ci->ct.t_joined - ci->ct.t_child);
 	instance_add_phase(in, "rootfs", ci->ct.t_rootfs - ci->ct.t_joined);
 	instance_add_phase(in, "exec", ci->ct.t_exec - ci->ct.t_rootfs);
+	return 0;
+}
+
+/* The instance's link, made from the host into its namespace after the
+ * clone (the agent waits for it); timed as a phase of its own. */
+static int ctr_network(struct runner *r, struct instance *in, struct container_instance *ci, bench_error *err)
+{
+	const struct net_config *net = r->cfg->net;
+	uint64_t t0 = clock_now_ns();
+
+	if (!net || net->mode == NET_NONE || net->mode == NET_HOST)
+		return 0;
+	if (net_plan_make(net, r->cfg->run_id, in->seq, &ci->net, err) < 0)
+		return bench_error_prefix(err, "container");
+	ci->net_made = true;
+	if (net_instance_up(&ci->net, ci->ct.init.pid, net->port, err) < 0) {
+		ci->net_made = false;
+		return bench_error_prefix(err, "container");
+	}
+	instance_add_measure(in, "network", clock_now_ns() - t0);
 	return 0;
 }
 
@@ -190,6 +217,8 @@ static void ctr_destroy(struct runner *r, struct instance *in)
 	if (!ci)
 		return;
 	container_kill(&ci->ct);
+	if (ci->net_made)
+		net_instance_down(&ci->net);
 	cg_destroy(&ci->cg, NULL);
 	if (ci->out >= 0)
 		close(ci->out);
@@ -279,13 +308,15 @@ static int ctr_cgroup_cpu_throttled(struct runner *r, const struct instance *in,
 	}
 	return bench_fail(err, 0, "container: cpu.stat has neither throttled_usec nor throttled_time");
 }
+static const enum net_mode container_net_modes[] = { NET_VETH, NET_BRIDGE, NET_BRIDGE_NAT, NET_HOST, NET_NONE };
 
 const struct runner_ops container_runner_ops = {
 	.name = "container",
 	.needs_root = true,
 	.summary = "clone into new UTS, PID, mount, IPC, net and cgroup namespaces; cgroup limits; pivot_root",
 	.caps = RUNNER_CAP_HOST_PIDS | RUNNER_CAP_CGROUP | RUNNER_CAP_PROFILES | RUNNER_CAP_NAMESPACES |
-		RUNNER_CAP_LIMITS,
+		RUNNER_CAP_LIMITS | RUNNER_CAP_NETWORK,
+	.net_modes = container_net_modes,
 	.prepare = ctr_prepare,
 	.launch = ctr_launch,
 	.wait_ready = ctr_wait_ready,

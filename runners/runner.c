@@ -69,7 +69,7 @@ const char *runner_cap_name(unsigned cap_bit_index)
 {
 	static const char *const names[RUNNER_NCAPS] = { "baseline", "host_pids", "cgroup", "guest_kernel",
 							  "profiles", "namespaces", "limits", "host_disk",
-							  "user_kernel" };
+							  "user_kernel", "disk", "network" };
 
 	return cap_bit_index < RUNNER_NCAPS ? names[cap_bit_index] : NULL;
 }

@@ -37,6 +37,7 @@
 #include <sys/types.h>
 
 #include "../lib/error.h"
+#include "../net/plan.h"
 #include "record.h"
 
 #define RUNNER_PHASES_MAX 8
@@ -62,6 +63,8 @@ struct run_config {
 				     (namespaces and cgroups only), "hardened"
 				     (masked paths, fewer capabilities,
 				     no_new_privs, seccomp) */
+	const struct net_config *net; /* RUNNER_CAP_NETWORK: each instance's
+					 link (net/plan.h); NULL = none */
 };
 
 /* What the agent is asked to do: argv[1..] on a host or in a container, the
@@ -70,6 +73,10 @@ struct agent_task {
 	const char *name;                          /* BENCH_TASK_* */
 	int nargs;
 	const char *args[RUNNER_TASK_ARGS_MAX];    /* further arguments */
+	/* RUNNER_CAP_DISK: a preallocated host file the runner gives the
+	 * instance as its disk; the runner adds one argument,
+	 * "disk=PATH", where the agent finds it.  NULL: none. */
+	const char *disk;
 };
 
 /* A phase of starting one instance: its name and how long it took. */
@@ -128,8 +135,13 @@ enum runner_cap {
 					      answered by a kernel in user
 					      space (gVisor's Sentry), not by
 					      the host's kernel nor a guest's */
+	RUNNER_CAP_DISK = 1u << 9,         /* attaches a host file as the
+					      instance's disk (agent_task.disk) */
+	RUNNER_CAP_NETWORK = 1u << 10,     /* gives each instance a network link
+					      of its own (run_config.net), in
+					      the modes ops->net_modes lists */
 };
-#define RUNNER_NCAPS 9
+#define RUNNER_NCAPS 11
 
 /* "baseline", "host_pids", ...: the names written into results. */
 const char *runner_cap_name(unsigned cap_bit_index);
@@ -210,6 +222,9 @@ struct runner_ops {
 	/* This machine's cgroup layout in words ("v1", "v2", ...) for the
 	 * results' metadata; NULL when it cannot be told. */
 	const char *(*cgroup_layout)(void);
+	/* RUNNER_CAP_NETWORK: the modes (enum net_mode) it can give an
+	 * instance, ending with NET_NONE. */
+	const enum net_mode *net_modes;
 };
 
 struct runner {

@@ -15,6 +15,7 @@
 
 #include "../vm/accel.h"
 #include "../vm/cleanup.h"
+#include "../net/instance.h"
 #include "runner_hooks.h"
 
 #define DEFAULT_CACHE_DIR "/var/cache/bench"
@@ -152,12 +153,17 @@ const struct runner_check vm_doctor_checks[] = {
 
 int vm_cleanup(bool all, struct runner_cleanup_counts *removed, bench_error *err)
 {
-	unsigned folders = 0;
+	unsigned folders = 0, links = 0, tables = 0;
 	int n = vm_cleanup_stale(NULL, all, &folders, err);
 
 	runner_cleanup_add(removed, "run folders", folders);
 	if (n < 0)
 		return -1;
 	runner_cleanup_add(removed, "libvirt domains", (unsigned)n);
+	/* Taps and bridges, once the domains that held them are gone. */
+	if (net_cleanup_stale(all, &links, &tables, err) < 0)
+		return -1;
+	runner_cleanup_add(removed, "network links", links);
+	runner_cleanup_add(removed, "NAT tables", tables);
 	return 0;
 }

@@ -30,7 +30,11 @@
  * and one measure that overlaps them (not stacked with the phases):
  *   guest_uptime     the guest kernel's CLOCK_BOOTTIME at READY (READY's
  *                    boot_ns): the kernel's own view of its boot, so kernel
- *                    time and host-side overhead can be told apart */
+ *                    time and host-side overhead can be told apart
+ *   modules          a guest with devices (a disk, a NIC): the time its
+ *                    /init took to load their drivers' modules (READY's
+ *                    modules_ns), part of boot; absent where none were
+ *                    loaded (no device, or drivers built in) */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -57,13 +61,20 @@
 #include "../vm/cpu_model.h"
 #include "../vm/domain_xml.h"
 #include "../vm/guest_cmdline.h"
+#include "../vm/guest_modules.h"
 #include "../vm/initramfs.h"
 #include "../vm/kernel_cache.h"
+#include "../net/instance.h"
 #include "runner_hooks.h"
 
 #define VM_DEFAULT_URI "qemu:///system"
 #define VM_DEFAULT_MEMORY_MIB 256
 #define VM_MIN_MEMORY_MIB 64
+/* A disk (agent_task.disk): the guest's first virtio disk, with the host's
+ * page cache bypassed and Linux native AIO (what cache=none pairs with on
+ * every QEMU; io_uring is not in every build). */
+#define VM_GUEST_DISK "/dev/vda"
+#define VM_DISK_IO "native"
 
 struct vm_runner {
 	virConnectPtr conn;
@@ -81,6 +92,12 @@ struct vm_runner {
 	unsigned long libvirt_version;  /* of libvirtd, major * 1e6 + minor * 1e3 + micro */
 	unsigned long qemu_version;     /* 0 when unknown */
 	char machine[8];                /* "pc" or "q35" */
+	/* Per set of guest drivers (enum guest_driver bits, the index): the
+	 * modules to load and the initramfs that carries them, made by the
+	 * first launch that needs them (launches run one at a time). */
+	struct guest_modules modules[4];
+	char initrd_modules[4][4096];
+	unsigned drivers_used;          /* every set asked for, for describe */
 };
 
 struct vm_instance {
@@ -90,6 +107,8 @@ struct vm_instance {
 	char sock[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	struct record_stream rs;  /* over con: first byte and READY times */
 	uint64_t t_resumed_ns;
+	struct net_plan net;      /* its tap, when run_config.net asks for one */
+	bool net_made;
 };
 
 static void vm_silent_error(void *opaque, virErrorPtr e)
@@ -223,15 +242,83 @@ static int vm_prepare(struct runner *r, bench_error *err)
 	return -1;
 }
 
+/* The guest drivers an instance's devices need (enum guest_driver). */
+static unsigned instance_drivers(const struct instance *in)
+{
+	unsigned d = 0;
+
+	if (in->task.disk)
+		d |= GUEST_DRIVER_BLK;
+	if (in->runner && in->runner->cfg->net && in->runner->cfg->net->mode != NET_NONE)
+		d |= GUEST_DRIVER_NET;
+	return d;
+}
+
+/* The initramfs for an instance: the agent's alone, or, for a guest with
+ * devices whose drivers the kernel has as modules, one that also carries
+ * them; *mods gets the modules /init must load. */
+static int instance_initrd(struct vm_runner *v, const char *agent_path, unsigned drivers, const char **initrd,
+			   const struct guest_modules **mods, bench_error *err)
+{
+	static const struct guest_modules none;
+	char sha[INITRAMFS_SHA256_HEX];
+
+	*initrd = v->initrd;
+	*mods = &none;
+	if (drivers == 0)
+		return 0;
+	if (drivers >= sizeof(v->modules) / sizeof(v->modules[0]))
+		return bench_fail(err, EINVAL, "vm: unknown guest drivers %#x", drivers);
+	if (!v->initrd_modules[drivers][0]) {
+		struct guest_modules *m = &v->modules[drivers];
+
+		if (guest_modules_resolve(&v->kernel, drivers, m, err) < 0 ||
+		    initramfs_get_modules(agent_path, vm_cache_dir(), m->names,
+					  (const char (*)[4200])m->paths, m->n, v->initrd_modules[drivers],
+					  sizeof(v->initrd_modules[drivers]), sha, err) < 0)
+			return bench_error_prefix(err, "vm");
+	}
+	v->drivers_used |= drivers;
+	*initrd = v->initrd_modules[drivers];
+	*mods = &v->modules[drivers];
+	return 0;
+}
+
+/* The instance's tap (and bridge), made before the domain that opens it;
+ * the guest's address goes to the agent as one more argument. */
+static int vm_network(struct runner *r, struct instance *in, struct vm_instance *vi, char *cmdline, size_t len,
+		      bench_error *err)
+{
+	const struct net_config *net = r->cfg->net;
+	char addr[16];
+	size_t used = strlen(cmdline);
+
+	if (!net || net->mode == NET_NONE)
+		return 0;
+	if (net->mode != NET_TAP && net->mode != NET_TAP_BRIDGE)
+		return bench_fail_usage(err, "vm: network mode %s is not one a VM has", net_mode_name(net->mode));
+	if (net_plan_make(net, r->cfg->run_id, in->seq, &vi->net, err) < 0 ||
+	    net_instance_up(&vi->net, 0, net->port, err) < 0)
+		return bench_error_prefix(err, "vm");
+	vi->net_made = true;
+	net_addr_str(vi->net.inst_addr, addr, sizeof(addr));
+	if ((size_t)snprintf(cmdline + used, len - used, " " BENCH_CMDLINE_ARG "%d=--net=%s/%u",
+			     in->task.nargs + (in->task.disk ? 1 : 0), addr, vi->net.prefix) >= len - used)
+		return bench_fail_usage(err, "vm: the task's arguments do not fit on a kernel command line");
+	return 0;
+}
+
 static int vm_launch(struct runner *r, struct instance *in, bench_error *err)
 {
 	struct vm_runner *v = r->priv;
 	struct vm_instance *vi;
 	struct vm_domain_spec spec;
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	char cmdline[512];
+	char cmdline[1024];
 	char *xml;
 	uint64_t t_created;
+	const char *initrd;
+	const struct guest_modules *mods;
 
 	in->t_launch_ns = clock_now_ns();
 	vi = calloc(1, sizeof(*vi));
@@ -245,7 +332,22 @@ static int vm_launch(struct runner *r, struct instance *in, bench_error *err)
 		return bench_fail(err, ENAMETOOLONG, "vm: console socket path");
 	if (vm_guest_cmdline(in->task.name, in->task.args, in->task.nargs, in->seq, cmdline, sizeof(cmdline), err) < 0)
 		return bench_error_prefix(err, "vm");
+	{
+		size_t len = strlen(cmdline);
 
+		if (instance_initrd(v, r->cfg->agent_path, instance_drivers(in), &initrd, &mods, err) < 0)
+			return -1;
+		/* The disk is the guest's first virtio disk; its drivers load
+		 * first (bench.modules=). */
+		if (in->task.disk)
+			len += (size_t)snprintf(cmdline + len, sizeof(cmdline) - len, " " BENCH_CMDLINE_ARG "%d=disk=%s",
+						in->task.nargs, VM_GUEST_DISK);
+		if (len >= sizeof(cmdline) || guest_modules_cmdline(mods, cmdline, sizeof(cmdline), &len) < 0)
+			return bench_fail_usage(err, "vm: the task's arguments do not fit on a kernel command line");
+	}
+
+	if (vm_network(r, in, vi, cmdline, sizeof(cmdline), err) < 0)
+		return -1;
 	spec = (struct vm_domain_spec){
 		.name = vi->name,
 		.memory_mib = v->memory_mib,
@@ -253,12 +355,16 @@ static int vm_launch(struct runner *r, struct instance *in, bench_error *err)
 		.cpus = v->cpus,
 		.ncpus = v->ncpus,
 		.kernel = v->kernel.path,
-		.initrd = v->initrd,
+		.initrd = initrd,
 		.cmdline = cmdline,
 		.accel = v->accel,
 		.console_socket = vi->sock,
 		.run_id = r->cfg->run_id,
 		.machine = v->machine,
+		.disk = in->task.disk,
+		.disk_io = VM_DISK_IO,
+		.tap = vi->net_made ? vi->net.host_if : NULL,
+		.vhost = access("/dev/vhost-net", R_OK | W_OK) == 0,
 	};
 	xml = vm_domain_xml(&spec, err);
 	if (!xml)
@@ -358,6 +464,16 @@ static int vm_wait_ready(struct runner *r, struct instance *in, bench_error *err
 	instance_add_phase(in, "firmware_kernel", vi->rs.t_first_byte_ns - vi->t_resumed_ns);
 	instance_add_phase(in, "boot", in->t_ready_ns - vi->rs.t_first_byte_ns);
 	instance_add_measure(in, "guest_uptime", boot_ns);
+	if (record_get(&in->ready, "modules_ns")) {
+		uint64_t mod_ns;
+
+		if (record_get_u64(&in->ready, "modules_ns", &mod_ns, err) < 0)
+			return bench_error_prefix(err, "vm");
+		if (mod_ns > boot_ns)
+			return bench_fail(err, 0, "vm: guest %s took %" PRIu64 " ns to load modules, longer than "
+					  "its %" PRIu64 " ns of uptime", vi->name, mod_ns, boot_ns);
+		instance_add_measure(in, "modules", mod_ns);
+	}
 	in->host_pid = qemu_pid(vi->name);
 	return 0;
 }
@@ -472,6 +588,9 @@ static void vm_destroy(struct runner *r, struct instance *in)
 	 * that never started. */
 	if (vi->sock[0])
 		unlink(vi->sock);
+	/* After the domain, which held the tap open. */
+	if (vi->net_made)
+		net_instance_down(&vi->net);
 	free(vi);
 	in->priv = NULL;
 }
@@ -493,6 +612,29 @@ static void vm_finish(struct runner *r)
 static void version_string(unsigned long v, char *out, size_t outsz)
 {
 	snprintf(out, outsz, "%lu.%lu.%lu", v / 1000000, v / 1000 % 1000, v % 1000);
+}
+
+/* Whether the virtio drivers came built in or as modules that /init
+ * loaded (the "modules" measure), per set of drivers used. */
+static json_t *drivers_json(const struct vm_runner *v)
+{
+	static const char *const sets[] = { "", "blk", "net", "blk+net" };
+	json_t *d = json_object();
+
+	for (unsigned i = 1; i < sizeof(v->modules) / sizeof(v->modules[0]); i++) {
+		json_t *set, *names;
+
+		if (!v->initrd_modules[i][0])
+			continue;
+		set = json_object();
+		names = json_array();
+		for (unsigned j = 0; j < v->modules[i].n; j++)
+			json_array_append_new(names, json_string(v->modules[i].names[j]));
+		json_object_set_new(set, "kind", json_string(guest_modules_kind(&v->modules[i])));
+		json_object_set_new(set, "loaded_by_init", names);
+		json_object_set_new(d, sets[i], set);
+	}
+	return d;
 }
 
 static void vm_describe(struct runner *r, void *json_object)
@@ -527,6 +669,15 @@ static void vm_describe(struct runner *r, void *json_object)
 	json_object_set_new(o, "console", json_string("unix socket chardev"));
 	json_object_set_new(o, "kernel_cmdline", json_string(VM_CMDLINE_BASE));
 	json_object_set_new(o, "libvirt_uri", json_string(v->uri));
+	if (v->drivers_used)
+		json_object_set_new(o, "guest_drivers", drivers_json(v));
+	if (v->drivers_used & GUEST_DRIVER_NET)
+		json_object_set_new(o, "nic", json_string(access("/dev/vhost-net", R_OK | W_OK) == 0
+								  ? "virtio-net on a tap, vhost-net"
+								  : "virtio-net on a tap, QEMU's own backend (no "
+								    "/dev/vhost-net)"));
+	if (v->drivers_used & GUEST_DRIVER_BLK)
+		json_object_set_new(o, "disk", json_string("virtio-blk, raw, cache=none, io=" VM_DISK_IO));
 	if (v->libvirt_version) {
 		version_string(v->libvirt_version, ver, sizeof(ver));
 		json_object_set_new(o, "libvirt_version", json_string(ver));
@@ -537,11 +688,14 @@ static void vm_describe(struct runner *r, void *json_object)
 	}
 }
 
+static const enum net_mode vm_net_modes[] = { NET_TAP, NET_TAP_BRIDGE, NET_NONE };
+
 const struct runner_ops vm_runner_ops = {
 	.name = "vm",
 	.needs_root = true,
 	.summary = "the agent as /init of a libvirt QEMU guest (KVM, or TCG emulation where KVM cannot boot)",
-	.caps = RUNNER_CAP_GUEST_KERNEL | RUNNER_CAP_LIMITS,
+	.caps = RUNNER_CAP_GUEST_KERNEL | RUNNER_CAP_LIMITS | RUNNER_CAP_DISK | RUNNER_CAP_NETWORK,
+	.net_modes = vm_net_modes,
 	.default_runs = 5,
 	.prepare = vm_prepare,
 	.launch = vm_launch,

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 rank() {
 	case "$1" in
 	lib) echo 0 ;;
-	container | vm | oci) echo 1 ;;
+	container | vm | oci | net) echo 1 ;;
 	runners) echo 2 ;;
 	bench/harness) echo 3 ;;
 	bench | bench/agent) echo 4 ;;
@@ -18,7 +18,7 @@ rank() {
 }
 
 bad=0
-for f in lib/*.[ch] container/*.[ch] vm/*.[ch] oci/*.[ch] runners/*.[ch] bench/harness/*.[ch] bench/*.[ch] bench/agent/*.[ch]; do
+for f in lib/*.[ch] container/*.[ch] vm/*.[ch] oci/*.[ch] net/*.[ch] runners/*.[ch] bench/harness/*.[ch] bench/*.[ch] bench/agent/*.[ch]; do
 	[ -e "$f" ] || continue
 	dir=$(dirname "$f")
 	from=$(rank "$dir")

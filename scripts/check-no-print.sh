@@ -26,7 +26,7 @@ bench/isolation.c                 the noisy-neighbour progress lines, like the p
 '
 
 status=0
-for f in $(find lib container vm runners bench -name '*.c' -not -path 'bench/agent/*' | sort); do
+for f in $(find lib container vm net runners bench -name '*.c' -not -path 'bench/agent/*' | sort); do
 	if printf '%s\n' "$allowed" | awk '{print $1}' | grep -qxF "$f"; then
 		continue
 	fi

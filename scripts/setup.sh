@@ -26,6 +26,11 @@ PACKAGES=(
 	jq
 	ansible
 	containerd
+	fio
+	libmnl-dev
+	libnftables-dev
+	iperf3
+	sockperf
 )
 KERNEL_META=linux-image-cloud-amd64
 CACHE_DIR=${BENCH_CACHE_DIR:-/var/cache/bench}
@@ -227,7 +232,40 @@ fi
 RELEASE=${KPKG#linux-image-}
 DEST=$KERNEL_DIR/$RELEASE
 
-if [[ -s $DEST/vmlinuz && -f $DEST/release && $(<"$DEST/release") == "$RELEASE" ]]; then
+# The virtio drivers Debian's cloud kernel builds as modules (=m), in load
+# order; the guest's /init loads those a VM's devices need (vm/guest_modules.c
+# names the same list).
+GUEST_MODULES=(virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk
+	failover net_failover virtio_net)
+modules_cached() {
+	local m
+	[[ -f $DEST/modules/release && $(<"$DEST/modules/release") == "$RELEASE" ]] || return 1
+	for m in "${GUEST_MODULES[@]}"; do
+		[[ -s $DEST/modules/$m.ko || -f $DEST/modules/$m.builtin ]] || return 1
+	done
+}
+# Copies the modules of the unpacked package $1 into folder $2: each as
+# <name>.ko (uncompressed in this package), or <name>.builtin where the
+# package has it built in.
+copy_modules() {
+	local m f
+	mkdir -p "$2"
+	for m in "${GUEST_MODULES[@]}"; do
+		f=$(find "$1/lib/modules/$RELEASE" -name "$m.ko" -print -quit)
+		if [[ -n $f ]]; then
+			cp "$f" "$2/$m.ko"
+		elif grep -q "/$m.ko\$" "$1/lib/modules/$RELEASE/modules.builtin" 2>/dev/null; then
+			: >"$2/$m.builtin"
+		else
+			die "$KPKG holds neither $m.ko nor a built-in $m"
+		fi
+	done
+	printf '%s\n' "$RELEASE" >"$2/release"
+	chmod 0755 "$2"
+	chmod 0644 "$2"/*
+}
+
+if [[ -s $DEST/vmlinuz && -f $DEST/release && $(<"$DEST/release") == "$RELEASE" ]] && modules_cached; then
 	say "guest kernel: $RELEASE cached in $DEST"
 else
 	say "guest kernel: fetching $KPKG"
@@ -257,9 +295,17 @@ else
 	printf '%s\n' "$(dpkg-deb -f "$deb" Version)" >"$stage/package-version"
 	chmod 0755 "$stage"
 	chmod 0644 "$stage"/*
-	rm -rf -- "$DEST"
-	mv -- "$stage" "$DEST"
-	say "guest kernel: $RELEASE unpacked into $DEST"
+	copy_modules "$work/x" "$stage/modules"
+	if [[ -s $DEST/vmlinuz && -f $DEST/release && $(<"$DEST/release") == "$RELEASE" ]]; then
+		# Only the modules were missing: add them beside the kernel that
+		# running VMs may be booting, which stays where it is.
+		rm -rf -- "$DEST/modules"
+		mv -- "$stage/modules" "$DEST/modules"
+	else
+		rm -rf -- "$DEST"
+		mv -- "$stage" "$DEST"
+	fi
+	say "guest kernel: $RELEASE and its virtio modules unpacked into $DEST"
 fi
 if [[ $(readlink "$KERNEL_DIR/current" 2>/dev/null || true) != "$RELEASE" ]]; then
 	ln -sfnT "$RELEASE" "$KERNEL_DIR/current"

@@ -31,6 +31,8 @@ static const struct {
 	{ "density", { "--storm-max", "2", "--storm-max-vm", "1", NULL } },
 	{ "cpu", { "--batches", "2", "--target-ms", "2", NULL } },
 	{ "memory", { "--batches", "2", "--target-ms", "2", "--memory", "128", NULL } },
+	/* Every mode of every runner, a few transactions and short streams. */
+	{ "network", { "--rr", "50", "--batches", "2", "--stream-ms", "20", NULL } },
 };
 
 static void silent(void *opaque, virErrorPtr e)

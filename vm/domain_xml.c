@@ -191,6 +191,23 @@ char *vm_domain_xml(const struct vm_domain_spec *spec, bench_error *err)
 	} else {
 		sbuf_printf(&b, "    <serial type='pty'><target port='0'/></serial>\n");
 	}
+	if (spec->disk) {
+		/* raw, no host page cache (O_DIRECT on the host file): what
+		 * the guest's O_DIRECT measures is the file, not host RAM. */
+		sbuf_printf(&b, "    <disk type='file' device='disk'>\n      <driver name='qemu' type='raw' "
+				"cache='none' io='");
+		sbuf_escaped(&b, "disk io mode", spec->disk_io ? spec->disk_io : "native");
+		sbuf_printf(&b, "'/>\n      <source file='");
+		sbuf_escaped(&b, "disk path", spec->disk);
+		sbuf_printf(&b, "'/>\n      <target dev='vda' bus='virtio'/>\n    </disk>\n");
+	}
+	if (spec->tap) {
+		/* bench made the tap (managed='no'): libvirt only opens it. */
+		sbuf_printf(&b, "    <interface type='ethernet'>\n      <target dev='");
+		sbuf_escaped(&b, "tap name", spec->tap);
+		sbuf_printf(&b, "' managed='no'/>\n      <model type='virtio'/>\n      <driver name='%s'/>\n"
+				"    </interface>\n", spec->vhost ? "vhost" : "qemu");
+	}
 	/* libvirt adds the <console> that aliases serial port 0 itself. */
 	sbuf_printf(&b, "    <controller type='usb' model='none'/>\n");
 	sbuf_printf(&b, "    <memballoon model='none'/>\n");

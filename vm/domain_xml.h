@@ -5,6 +5,7 @@
 #ifndef BENCH_VM_DOMAIN_XML_H
 #define BENCH_VM_DOMAIN_XML_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "../lib/error.h"
@@ -36,6 +37,12 @@ struct vm_domain_spec {
 	const char *console_socket;
 	const char *run_id;         /* the mark's run id; NULL: no mark */
 	const char *machine;        /* "pc" (NULL) or "q35" */
+	const char *disk;           /* a host file as a virtio-blk disk (vda, raw,
+				       cache=none); NULL: no disk */
+	const char *disk_io;        /* its io= mode: "native" (NULL) or "io_uring" */
+	const char *tap;            /* a tap the caller made, as a virtio-net NIC
+				       (<interface type='ethernet'>); NULL: none */
+	bool vhost;                 /* that NIC through vhost-net (/dev/vhost-net) */
 };
 
 /* Builds the XML; returns a malloc'd string, or NULL with *err.  Every

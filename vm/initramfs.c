@@ -12,6 +12,8 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "../lib/agent_protocol.h"
+
 /* An agent larger than this is not the agent. */
 #define AGENT_MAX_BYTES (64u << 20)
 
@@ -38,25 +40,30 @@ void initramfs_sha256_hex(const void *data, size_t len, char hex[INITRAMFS_SHA25
 	hex[2 * SHA256_DIGEST_SIZE] = '\0';
 }
 
-static int read_all(const char *path, char **out, size_t *outlen, bench_error *err)
+/* A guest module larger than this is not one of the virtio modules. */
+#define MODULE_MAX_BYTES (4u << 20)
+
+/* Reads a whole regular file of 1..max bytes (what: "agent", "module" in
+ * messages; flags: O_NOFOLLOW or 0). */
+static int read_file_max(const char *path, const char *what, int flags, size_t max, char **out, size_t *outlen,
+			 bench_error *err)
 {
 	struct stat st;
 	char *buf;
 	size_t got = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | flags);
 
 	if (fd < 0)
-		return bench_fail(err, errno, "agent %s", path);
+		return bench_fail(err, errno, "%s %s", what, path);
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
-	    (unsigned long long)st.st_size > AGENT_MAX_BYTES) {
+	    (unsigned long long)st.st_size > max) {
 		close(fd);
-		return bench_fail(err, 0, "agent %s: not a regular file of 1 byte to %u MiB", path,
-				  AGENT_MAX_BYTES >> 20);
+		return bench_fail(err, 0, "%s %s: not a regular file of 1 byte to %zu MiB", what, path, max >> 20);
 	}
 	buf = malloc((size_t)st.st_size);
 	if (!buf) {
 		close(fd);
-		return bench_fail(err, ENOMEM, "agent %s", path);
+		return bench_fail(err, ENOMEM, "%s %s", what, path);
 	}
 	while (got < (size_t)st.st_size) {
 		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
@@ -68,7 +75,7 @@ static int read_all(const char *path, char **out, size_t *outlen, bench_error *e
 
 			free(buf);
 			close(fd);
-			return bench_fail(err, e, "agent %s: short read", path);
+			return bench_fail(err, e, "%s %s: short read", what, path);
 		}
 		got += (size_t)n;
 	}
@@ -76,6 +83,11 @@ static int read_all(const char *path, char **out, size_t *outlen, bench_error *e
 	*out = buf;
 	*outlen = got;
 	return 0;
+}
+
+static int read_all(const char *path, char **out, size_t *outlen, bench_error *err)
+{
+	return read_file_max(path, "agent", 0, AGENT_MAX_BYTES, out, outlen, err);
 }
 
 static int add_entry(struct archive *a, const char *name, mode_t type, mode_t perm, dev_t rdev,
@@ -105,6 +117,12 @@ static int add_entry(struct archive *a, const char *name, mode_t type, mode_t pe
 }
 
 int initramfs_write(const void *agent, size_t len, const char *out_path, bench_error *err)
+{
+	return initramfs_write_modules(agent, len, NULL, 0, out_path, err);
+}
+
+int initramfs_write_modules(const void *agent, size_t len, const struct initramfs_file *modules, unsigned nmodules,
+			    const char *out_path, bench_error *err)
 {
 	char tmp[4096];
 	struct archive *a;
@@ -141,6 +159,20 @@ int initramfs_write(const void *agent, size_t len, const char *out_path, bench_e
 	    add_entry(a, "proc", AE_IFDIR, 0555, 0, NULL, 0, err) != 0 ||
 	    add_entry(a, "init", AE_IFREG, 0755, 0, agent, len, err) != 0)
 		goto out;
+	if (nmodules > 0 && (add_entry(a, "lib", AE_IFDIR, 0755, 0, NULL, 0, err) != 0 ||
+			     add_entry(a, BENCH_GUEST_MODULES_DIR + 1, AE_IFDIR, 0755, 0, NULL, 0, err) != 0))
+		goto out;
+	for (unsigned i = 0; i < nmodules; i++) {
+		char name[128];
+
+		if (snprintf(name, sizeof(name), "%s/%s.ko", BENCH_GUEST_MODULES_DIR + 1, modules[i].name) >=
+		    (int)sizeof(name)) {
+			bench_fail(err, ENAMETOOLONG, "initramfs: module %s", modules[i].name);
+			goto out;
+		}
+		if (add_entry(a, name, AE_IFREG, 0644, 0, modules[i].data, modules[i].len, err) != 0)
+			goto out;
+	}
 	if (archive_write_close(a) != ARCHIVE_OK) {
 		bench_fail(err, 0, "initramfs: %s", archive_error_string(a));
 		goto out;
@@ -209,6 +241,63 @@ int initramfs_get(const char *agent_path, const char *cache_dir, char *path, siz
 	}
 	if (mkdir_p(dir, err) != 0 || initramfs_write(agent, len, path, err) != 0)
 		rc = -1;
+	free(agent);
+	return rc;
+}
+
+int initramfs_get_modules(const char *agent_path, const char *cache_dir, const char *const *names,
+			  const char (*paths)[4200], unsigned n, char *path, size_t pathsz,
+			  char sha_hex[INITRAMFS_SHA256_HEX], bench_error *err)
+{
+	struct initramfs_file files[INITRAMFS_MODULES_MAX];
+	char dir[4096], set_hex[INITRAMFS_SHA256_HEX];
+	char *agent = NULL;
+	size_t len = 0;
+	struct sha256_ctx ctx;
+	uint8_t digest[SHA256_DIGEST_SIZE];
+	struct stat st;
+	int rc = -1;
+
+	if (n == 0)
+		return initramfs_get(agent_path, cache_dir, path, pathsz, sha_hex, err);
+	if (n > INITRAMFS_MODULES_MAX)
+		return bench_fail(err, E2BIG, "initramfs: %u modules, at most %u", n, INITRAMFS_MODULES_MAX);
+	if (!agent_path)
+		return bench_fail(err, 0, "vm: no agent binary given");
+	memset(files, 0, sizeof(files));
+	if (read_all(agent_path, &agent, &len, err) != 0)
+		return -1;
+	initramfs_sha256_hex(agent, len, sha_hex);
+	/* The archive's name: a hash of the agent and of every module's name
+	 * and bytes, so that a new agent or kernel gets a new archive. */
+	sha256_init(&ctx);
+	sha256_update(&ctx, len, (const uint8_t *)agent);
+	for (unsigned i = 0; i < n; i++) {
+		char *data = NULL;
+		size_t dlen = 0;
+
+		if (read_file_max(paths[i], "guest kernel module", O_NOFOLLOW, MODULE_MAX_BYTES, &data, &dlen, err) != 0)
+			goto out;
+		files[i] = (struct initramfs_file){ .name = names[i], .data = data, .len = dlen };
+		sha256_update(&ctx, strlen(names[i]) + 1, (const uint8_t *)names[i]);
+		sha256_update(&ctx, dlen, (const uint8_t *)data);
+	}
+	sha256_digest(&ctx, sizeof(digest), digest);
+	initramfs_sha256_hex(digest, sizeof(digest), set_hex);
+	if (snprintf(dir, sizeof(dir), "%s/initramfs", cache_dir) >= (int)sizeof(dir) ||
+	    snprintf(path, pathsz, "%s/%s-modules.cpio", dir, set_hex) >= (int)pathsz) {
+		bench_fail(err, ENAMETOOLONG, "initramfs in %s", cache_dir);
+		goto out;
+	}
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size > len) {
+		rc = 0;
+		goto out;
+	}
+	if (mkdir_p(dir, err) == 0 && initramfs_write_modules(agent, len, files, n, path, err) == 0)
+		rc = 0;
+out:
+	for (unsigned i = 0; i < n; i++)
+		free((void *)files[i].data);
 	free(agent);
 	return rc;
 }

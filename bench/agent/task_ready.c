@@ -8,6 +8,7 @@
 #include "../../lib/agent_protocol.h"
 #include "agent_util.h"
 #include "emit.h"
+#include "guest_modules_load.h"
 #include "tasks.h"
 
 /* The inode of a namespace ("uts:[4026531838]" -> 4026531838), 0 when
@@ -48,6 +49,10 @@ int agent_ready(int out, const char *task)
 	emit_str(&e, "kernel", uts.release);
 	emit_u64(&e, "mono_ns", mono);
 	emit_u64(&e, "boot_ns", boot);
+	if (agent_modules_loaded.loaded > 0) {
+		emit_u64(&e, "modules", agent_modules_loaded.loaded);
+		emit_u64(&e, "modules_ns", agent_modules_loaded.ns);
+	}
 	for (size_t i = 0; i < sizeof(namespaces) / sizeof(namespaces[0]); i++) {
 		unsigned long long ino = ns_inode(namespaces[i]);
 		char key[16];

@@ -21,6 +21,7 @@ int task_run(const char *name, struct task_ctx *ctx)
 		{ BENCH_TASK_AGGRESSOR, task_aggressor },
 		{ BENCH_TASK_CPU, task_cpu },
 		{ BENCH_TASK_MEMORY, task_memory },
+		{ BENCH_TASK_NETWORK, task_network },
 	};
 	char msg[128];
 

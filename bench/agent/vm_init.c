@@ -13,6 +13,7 @@
 
 #include "../../lib/agent_protocol.h"
 #include "emit.h"
+#include "guest_modules_load.h"
 #include "tasks.h"
 
 int cmdline_value(const char *cmdline, const char *key, char *out, unsigned outsz)
@@ -55,6 +56,7 @@ void vm_init_main(void)
 	char cmdline[2048] = "";
 	char task[64] = "";
 	char hostname[65] = "";
+	char modules[256] = "";
 	static char args[VM_INIT_ARGS_MAX][64];
 	static char *argv[VM_INIT_ARGS_MAX + 1];
 	struct task_ctx ctx = { .out = 1, .in = 0 };
@@ -88,6 +90,16 @@ void vm_init_main(void)
 	}
 	if (cmdline_value(cmdline, BENCH_CMDLINE_HOSTNAME, hostname, sizeof(hostname)) == 0)
 		sethostname(hostname, strlen(hostname));
+	/* The drivers of the guest's devices, before the task that uses them
+	 * (timed: READY's modules_ns). */
+	if (cmdline_value(cmdline, BENCH_CMDLINE_MODULES, modules, sizeof(modules)) == 0) {
+		char msg[200];
+
+		if (guest_modules_load(modules, msg, sizeof(msg)) != 0) {
+			emit_error(1, msg);
+			power_off();
+		}
+	}
 	/* The task's arguments: bench.arg0=, bench.arg1=, ... in order. */
 	for (int i = 0; i < VM_INIT_ARGS_MAX; i++) {
 		char key[32];

@@ -53,7 +53,8 @@ int cmd_cleanup(int argc, char **argv)
 			all = true;
 		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
 			puts("usage: bench cleanup [--all]\n"
-			     "Removes the cgroups, run folders, libvirt domains and QEMU processes that an interrupted run left.\n"
+			     "Removes the cgroups, run folders, libvirt domains, QEMU processes, network links\n"
+			     "and NAT tables that an interrupted run left.\n"
 			     "Those of a bench that is still running are kept unless --all is given, which also\n"
 			     "removes the saved guests of --vm-start restore.");
 			return 0;

@@ -114,6 +114,7 @@ int schedule_run(struct schedule *s, bench_error *err)
 
 	snprintf(cfg.cpus, sizeof(cfg.cpus), "%s", s->opts->cpus);
 	cfg.profile = s->profile;
+	cfg.net = s->net;
 	/* Fail before the first sample rather than after the host runner's. */
 	for (int i = 0; i < s->opts->nrunners; i++) {
 		const struct runner_ops *ops = runner_find(s->opts->runners[i]);

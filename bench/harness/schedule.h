@@ -15,6 +15,7 @@ struct schedule {
 	const char *agent_path;
 	const char *run_id;
 	const char *profile;       /* the container runner's profile; NULL = plain */
+	const struct net_config *net; /* RUNNER_CAP_NETWORK runners' links; NULL = none */
 	const char *task;          /* the agent's task, e.g. BENCH_TASK_READY */
 	int task_nargs;            /* and its arguments */
 	const char *task_args[RUNNER_TASK_ARGS_MAX];

@@ -1,0 +1,101 @@
+#!/bin/bash
+# Checks the container runner's network figures against outside tools over
+# the same kind of link: a veth pair into a network namespace this script
+# makes (link-local /30, no route out), iperf3 for the streams both ways
+# and sockperf ping-pong for the 1-byte-class request/response latency
+# (sockperf's smallest message is 14 bytes, and it reports half the round
+# trip: doubled here).  A benchmark script, not a test: it prints each
+# figure and the ratio bench/tool; on a quiet machine they agree within 10%.
+#
+#   bench/network_compare.sh [SECONDS] [ROUNDS]   (defaults: 3 s per tool run, 3 rounds)
+#
+# Uses bin/bench and bin/bench-agent (BENCH_BIN / BENCH_AGENT override).
+# Everything it makes is named bcmp<pid> and removed on exit.
+set -euo pipefail
+
+secs=${1:-3}
+rounds=${2:-3}
+here=$(cd "$(dirname "$0")/.." && pwd)
+bench=${BENCH_BIN:-$here/bin/bench}
+export BENCH_AGENT=${BENCH_AGENT:-$here/bin/bench-agent}
+
+die() { echo "network_compare: $*" >&2; exit 1; }
+
+[[ $(id -u) -eq 0 ]] || die "needs root (network namespaces)"
+[[ -x $bench ]] || die "$bench not built (make)"
+for t in iperf3 sockperf ip awk; do
+	command -v "$t" >/dev/null || die "$t missing (make setup)"
+done
+
+ns=bcmp$$
+host_if=bcmp$$h
+host=169.254.253.1
+peer=169.254.253.2
+tmp=$(mktemp -d /tmp/bench-net-compare.XXXXXX)
+pids=()
+cleanup() {
+	local p
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+	ip link del "$host_if" 2>/dev/null || true
+	ip netns del "$ns" 2>/dev/null || true
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# The same link as bench's veth mode: a veth pair, the host end addressed,
+# the other end in a namespace with its loopback up.
+ip netns add "$ns"
+ip link add "$host_if" type veth peer name eth0 netns "$ns"
+ip addr add "$host/30" dev "$host_if"
+ip link set "$host_if" up
+ip -n "$ns" link set lo up
+ip -n "$ns" addr add "$peer/30" dev eth0
+ip -n "$ns" link set eth0 up
+
+# As in bench: the server on the host side, the client in the namespace.
+port=$((20000 + $$ % 20000))
+timeout $(((secs + 30) * 3 * rounds)) iperf3 -s -B "$host" -p "$port" >/dev/null 2>&1 &
+pids+=($!)
+timeout $(((secs + 30) * 3 * rounds)) sockperf server --tcp -i "$host" -p $((port + 1)) >/dev/null 2>&1 &
+pids+=($!)
+sleep 1
+iperf() { # extra args; prints Gbit/s received
+	ip netns exec "$ns" timeout $((secs + 15)) iperf3 -c "$host" -p "$port" -t "$secs" -O 1 -J "$@" |
+		awk -F'[:,]' '/"sum_received"/ { f = 1 } f && /"bits_per_second"/ { printf "%.3f\n", $2 / 1e9; exit }'
+}
+# "sockperf: ---> percentile 50.000 =   12.345" (usec, half the round trip)
+sockperf_rtt() {
+	ip netns exec "$ns" timeout $((secs + 15)) sockperf ping-pong --tcp -i "$host" -p $((port + 1)) -t "$secs" \
+		-m 14 2>&1 | awk '/percentile 50.000/ { printf "%.3f\n", $NF * 2; exit }'
+}
+# The median of the numbers on stdin, one a line.
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# The median of one series' samples (runner,metric,unit,index,value).
+col() { awk -F, -v m="$1" 'NR > 1 && $2 == m { print $5 }' "$tmp/b.csv" | median; }
+ratio() { awk -v b="$1" -v t="$2" 'BEGIN { printf "%.3f", b / t }'; }
+
+# Tool and bench alternate, round by round, so that a change in the
+# machine's load falls on both.
+printf 'round %-30s %10s %10s %10s\n' "figure (veth into a namespace)" "bench" "tool" "bench/tool"
+for ((i = 1; i <= rounds; i++)); do
+	up=$(iperf)
+	down=$(iperf -R)
+	rtt=$(sockperf_rtt)
+	[[ -n $up && -n $down && -n $rtt ]] || die "could not read a tool's figure (iperf3 up '$up', down '$down', sockperf '$rtt')"
+	rm -rf "$tmp/res" "$tmp/b.csv"
+	"$bench" run network --runners container --modes veth --net-base 169.254.252.0 --batches 10 --stream-ms 300 --quiet \
+		--out "$tmp/res" --export-csv "$tmp/b.csv" 2>"$tmp/bench.err" ||
+		die "bench run network failed: $(tail -1 "$tmp/bench.err")"
+	b_up=$(col up.veth.gbps)
+	b_down=$(col down.veth.gbps)
+	b_rtt=$(col rr1.veth.lat_us)
+	[[ -n $b_up && -n $b_down && -n $b_rtt ]] || die "no figure in bench's results ($tmp/b.csv)"
+	printf '%5d %-30s %10.3f %10.3f %10s\n' "$i" "stream up, Gbit/s (iperf3)" "$b_up" "$up" "$(ratio "$b_up" "$up")"
+	printf '%5d %-30s %10.3f %10.3f %10s\n' "$i" "stream down, Gbit/s (iperf3 -R)" "$b_down" "$down" "$(ratio "$b_down" "$down")"
+	printf '%5d %-30s %10.3f %10.3f %10s\n' "$i" "round trip p50, us (sockperf)" "$b_rtt" "$rtt" "$(ratio "$b_rtt" "$rtt")"
+	echo "$(ratio "$b_up" "$up") $(ratio "$b_down" "$down") $(ratio "$b_rtt" "$rtt")" >>"$tmp/ratios"
+done
+printf 'median ratios bench/tool: up %s, down %s, round trip %s (%d rounds; load average %s)\n' \
+	"$(awk '{ print $1 }' "$tmp/ratios" | median)" "$(awk '{ print $2 }' "$tmp/ratios" | median)" \
+	"$(awk '{ print $3 }' "$tmp/ratios" | median)" "$rounds" "$(cut -d' ' -f1 /proc/loadavg)"
