@@ -5,11 +5,13 @@
 /* Each is defined in its own file (bench/<name>.c); nothing else names
  * them. */
 extern const struct benchmark benchmark_startup, benchmark_syscall, benchmark_isolation, benchmark_density;
+extern const struct benchmark benchmark_storage;
 
 const struct benchmark *const benchmark_table[] = {
 	&benchmark_startup,
 	&benchmark_syscall,
 	&benchmark_isolation,
 	&benchmark_density,
+	&benchmark_storage,
 	NULL,
 };

@@ -29,6 +29,8 @@ struct container_spec {
 	int stdin_fd, stdout_fd;     /* become 0 and 1 in the container; stderr is shared */
 	const struct cgroup *cgroup; /* created, limits written, not yet joined */
 	const struct container_profile *profile; /* hardening (profile.h); NULL = plain */
+	const char *bind_dir;        /* a host folder bind-mounted read-write at
+					ROOTFS_DISK_DIR (a hostPath volume); NULL = none */
 };
 
 struct container {

@@ -62,6 +62,7 @@
 #define BENCH_TASK_PROBE "probe"     /* read the isolation channels (DATA) */
 #define BENCH_TASK_VICTIM "victim"   /* noisy neighbour: work in timed windows (DATA) */
 #define BENCH_TASK_AGGRESSOR "aggressor" /* noisy neighbour: hog a resource, bounded */
+#define BENCH_TASK_STORAGE "storage"     /* time O_DIRECT I/O patterns on disk=PATH (DATA) */
 
 /* How the harness tells an idle agent to stop: SIGTERM, or this line on the
  * agent's standard input (a VM's console). */

@@ -154,7 +154,7 @@ void runner_check_fix(struct runner_check_result *res, const char *fmt, ...)
 
 /* What a runner's cleanup removed, by kind ("cgroups", "run folders",
  * "libvirt domains"); `bench cleanup` adds up the same kinds. */
-#define RUNNER_CLEANUP_KINDS_MAX 4
+#define RUNNER_CLEANUP_KINDS_MAX 8
 struct runner_cleanup_count {
 	const char *kind;
 	unsigned n;

@@ -19,6 +19,7 @@ int task_run(const char *name, struct task_ctx *ctx)
 		{ BENCH_TASK_PROBE, task_probe },
 		{ BENCH_TASK_VICTIM, task_victim },
 		{ BENCH_TASK_AGGRESSOR, task_aggressor },
+		{ BENCH_TASK_STORAGE, task_storage },
 	};
 	char msg[128];
 

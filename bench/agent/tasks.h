@@ -21,6 +21,7 @@ int task_syscall(struct task_ctx *ctx);
 int task_probe(struct task_ctx *ctx);
 int task_victim(struct task_ctx *ctx);
 int task_aggressor(struct task_ctx *ctx);
+int task_storage(struct task_ctx *ctx);
 
 /* Runs the task called name; an unknown name is an ERROR record and 2. */
 int task_run(const char *name, struct task_ctx *ctx);
