@@ -19,6 +19,7 @@ PACKAGES=(
 	clang-tidy git ca-certificates tini libpng-dev chromium
 	clang libclang-rt-14-dev
 	fio
+	jq
 )
 KERNEL_META=linux-image-cloud-amd64
 CACHE_DIR=${BENCH_CACHE_DIR:-/var/cache/bench}

@@ -29,6 +29,8 @@ static const struct {
 			 "--victims", "cpu", "--aggressors", "cpu", "--probe-pause-ms", "100", NULL } },
 	/* Storms of 1 and 2; a VM storm of one. */
 	{ "density", { "--storm-max", "2", "--storm-max-vm", "1", NULL } },
+	/* A small file, every pattern for a moment. */
+	{ "storage", { "--scratch-size", "8", "--ramp-ms", "20", "--duration-ms", "150", NULL } },
 };
 
 static void silent(void *opaque, virErrorPtr e)

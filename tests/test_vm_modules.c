@@ -183,6 +183,9 @@ Test(vm_modules, guest_loads_them_with_a_disk)
 									    "blk"),
 							   "kind")),
 			 "modules");
+	cr_expect_eq(json_array_size(json_object_get(json_object_get(json_object_get(meta, "guest_drivers"), "blk"),
+						     "loaded_by_init")),
+		     6);
 	fprintf(stderr, "vm_modules: 6 modules loaded in %.1f ms (TCG: emulation)\n",
 		(double)in.measures[found].ns / 1e6);
 	json_decref(meta);

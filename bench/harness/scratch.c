@@ -113,6 +113,34 @@ int scratch_create(struct scratch *s, const char *dir, const char *run_id, uint6
 	return 0;
 }
 
+int scratch_use_file(struct scratch *s, const char *dir, const char *run_id, const char *file, bench_error *err)
+{
+	struct stat st;
+
+	memset(s, 0, sizeof(*s));
+	if (lstat(file, &st) != 0)
+		return bench_fail(err, errno, "--scratch-file %.200s", file);
+	if (!S_ISREG(st.st_mode) || st.st_size < (off_t)(2u << 20))
+		return bench_fail_usage(err, "--scratch-file %.200s: not a regular file of at least 2 MiB (a link is "
+					"not followed)", file);
+	if (file[0] != '/' || strlen(file) >= sizeof(s->file))
+		return bench_fail_usage(err, "--scratch-file: '%.64s' is not an absolute path", file);
+	if ((size_t)snprintf(s->run_dir, sizeof(s->run_dir), "%s/" RUN_ID_PREFIX "%s", dir, run_id) >=
+	    sizeof(s->run_dir))
+		return bench_fail(err, ENAMETOOLONG, "scratch folder in %.64s", dir);
+	if (mkdir_p(dir, 0755, err) < 0)
+		return -1;
+	if (mkdir(s->run_dir, 0755) != 0) {
+		int e = errno;
+
+		s->run_dir[0] = '\0';
+		return bench_fail(err, e, "scratch folder %s/" RUN_ID_PREFIX "%s", dir, run_id);
+	}
+	snprintf(s->file, sizeof(s->file), "%s", file);
+	s->bytes = (uint64_t)st.st_size & ~(uint64_t)((1u << 20) - 1);
+	return 0;
+}
+
 int scratch_overlay(struct scratch *s, bench_error *err)
 {
 	static const char *const parts[] = { "ovl", "ovl/lower", "ovl/upper", "ovl/work", "ovl/merged" };

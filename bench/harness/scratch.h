@@ -30,6 +30,12 @@ struct scratch {
  * of never-written blocks would not touch the disk). */
 int scratch_create(struct scratch *s, const char *dir, const char *run_id, uint64_t bytes, bench_error *err);
 
+/* scratch_create for a file that exists (the user's, e.g. on another
+ * file system, or the one fio is run on): it is used as it is, its size
+ * rounded down to whole MiB, and never removed; the run folder is still
+ * made in dir (for the overlay). */
+int scratch_use_file(struct scratch *s, const char *dir, const char *run_id, const char *file, bench_error *err);
+
 /* Mounts an overlay (lower, upper and work folders in the run folder, so on
  * the same file system) and writes a file of the same size through it: the
  * file lands on the upper layer. */
