@@ -99,7 +99,7 @@ static int set_size(void *ctx, const char *value, bench_error *err)
 static int set_ramp(void *ctx, const char *value, bench_error *err)
 {
 	struct storage_bench *b = ctx;
-	unsigned long long v;
+	unsigned long long v = 0;
 
 	if (parse_ull("--ramp-ms", value, 0, 600000, &v, err) < 0)
 		return -1;
@@ -111,7 +111,7 @@ static int set_ramp(void *ctx, const char *value, bench_error *err)
 static int set_duration(void *ctx, const char *value, bench_error *err)
 {
 	struct storage_bench *b = ctx;
-	unsigned long long v;
+	unsigned long long v = 0;
 
 	if (parse_ull("--duration-ms", value, 10, 3600000, &v, err) < 0)
 		return -1;

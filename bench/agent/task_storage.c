@@ -55,16 +55,16 @@ static const struct pattern {
 struct worker {
 	pthread_t th;
 	const struct pattern *p;
-	int fd;
 	unsigned long long size;           /* bytes of the disk used */
 	unsigned long long t_measure, t_end;
 	unsigned long long seed, next_off; /* random state; next sequential offset */
 	unsigned long long ops;            /* in the measured window */
 	unsigned long long bytes;
-	unsigned *lat;                     /* ns, measured ops (LAT_MAX kept) */
+	unsigned *lat;                     /* ns, measured ops (lat_max kept) */
+	void *buf;
+	int fd;
 	unsigned nlat, lat_max;
 	int err;                           /* errno of a failed I/O */
-	void *buf;
 };
 
 static unsigned long long xorshift(unsigned long long *s)
