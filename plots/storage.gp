@@ -11,6 +11,7 @@
 #   outfile   the image to write
 #   term      "pngcairo" or "svg"
 #   rows      row names, space-separated (host first)
+#   hascdf    1 when the CDF files hold points (a QD1 pattern was measured)
 #   plottitle
 # Data files: storage.dat (pattern, then per row ratio, low, high; NaN where
 # not measured); storage_cdf_randread_qd1.dat and
@@ -68,9 +69,16 @@ set yrange [0:100]
 set xrange [*:*]
 set key bottom right
 set title "QD1 4 KiB latency CDF: reads solid, writes dashed" font ",12"
+if (!hascdf) {
+	unset logscale x
+	set xrange [0:1]
+	set label 2 "no QD1 pattern measured" at 0.5, 50 center
+	plot NaN notitle
+} else {
 plot for [i = 1:nrows] sprintf("%s/storage_cdf_randread_qd1.dat", datadir) index (i - 1) \
 	using 1:2 with linespoints pt 7 ps 0.5 lt i title word(rows, i), \
      for [i = 1:nrows] sprintf("%s/storage_cdf_randwrite_qd1.dat", datadir) index (i - 1) \
 	using 1:2 with linespoints pt 7 ps 0.5 lt i dt 2 notitle
+}
 
 unset multiplot
