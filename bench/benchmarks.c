@@ -7,6 +7,7 @@
 extern const struct benchmark benchmark_startup, benchmark_syscall, benchmark_isolation, benchmark_density;
 extern const struct benchmark benchmark_cpu, benchmark_memory;
 extern const struct benchmark benchmark_network;
+extern const struct benchmark benchmark_storage;
 
 const struct benchmark *const benchmark_table[] = {
 	&benchmark_startup,
@@ -16,5 +17,6 @@ const struct benchmark *const benchmark_table[] = {
 	&benchmark_cpu,
 	&benchmark_memory,
 	&benchmark_network,
+	&benchmark_storage,
 	NULL,
 };

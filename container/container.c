@@ -1,4 +1,5 @@
 #include "container.h"
+#include "rootfs.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -46,7 +47,7 @@ enum child_step {
 	STEP_PDEATHSIG, STEP_JOIN_CGROUP, STEP_CGROUP_NS, STEP_HOSTNAME, STEP_PROPAGATION,
 	STEP_BIND_ROOT, STEP_READONLY_ROOT, STEP_CHDIR, STEP_PROC, STEP_DEV, STEP_DEV_NODES,
 	STEP_PIVOT_ROOT, STEP_DETACH_OLD_ROOT, STEP_STDIO, STEP_EXEC, STEP_MASK, STEP_READONLY, STEP_CAPS,
-	STEP_NNP, STEP_SECCOMP, STEP_COUNT
+	STEP_NNP, STEP_SECCOMP, STEP_BIND_DISK, STEP_COUNT
 };
 
 static const char *const step_names[STEP_COUNT] = {
@@ -55,6 +56,7 @@ static const char *const step_names[STEP_COUNT] = {
 	"enter its root", "mount /proc", "mount /dev", "make the device nodes in /dev", "pivot_root",
 	"detach the old root", "set up stdin/stdout", "exec the workload", "mask /proc paths",
 	"make /proc paths read-only", "drop capabilities", "set no_new_privs", "load its seccomp filter",
+	"bind its disk folder",
 };
 
 /* The device nodes a container gets, as OCI runtimes give them. */
@@ -125,6 +127,11 @@ static __attribute__((noreturn)) void child_main(const struct container_spec *sp
 	if (symlink("/proc/self/fd", "dev/fd") != 0)
 		child_fail(sync_fd, &rep, STEP_DEV_NODES);
 	umask(022);
+	/* A volume from the host: read-write, no devices, no set-uid. */
+	if (spec->bind_dir && (mount(spec->bind_dir, ROOTFS_DISK_DIR + 1, NULL, MS_BIND, NULL) != 0 ||
+			       mount(NULL, ROOTFS_DISK_DIR + 1, NULL, MS_REMOUNT | MS_BIND | MS_NOSUID | MS_NODEV,
+				     NULL) != 0))
+		child_fail(sync_fd, &rep, STEP_BIND_DISK);
 	/* pivot_root(".", ".") stacks the old root under the new one; the
 	 * detaching umount then removes it (as runc and crun do). */
 	if (syscall(SYS_pivot_root, ".", ".") != 0)

@@ -30,6 +30,8 @@ struct container_spec {
 	const struct cgroup *cgroup; /* created, limits written, not yet joined */
 	const struct container_profile *profile; /* hardening (profile.h); NULL = plain */
 	bool host_network;           /* no network namespace (hostNetwork: true) */
+	const char *bind_dir;        /* a host folder bind-mounted read-write at
+					ROOTFS_DISK_DIR (a hostPath volume); NULL = none */
 };
 
 struct container {

@@ -51,7 +51,7 @@ static int copy_file(const char *from, const char *to, mode_t mode, bench_error 
 
 int rootfs_prepare(struct rootfs *fs, const char *run_id, const char *agent_path, bench_error *err)
 {
-	static const char *const dirs[] = { "proc", "dev" };
+	static const char *const dirs[] = { "proc", "dev", ROOTFS_DISK_DIR + 1 };
 	char path[PATH_MAX + 32];
 
 	int rc, tries = 0;

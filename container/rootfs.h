@@ -1,5 +1,5 @@
 /* The root file system every container of a run shares: a small tmpfs
- * holding only the agent and the empty mount points /proc and /dev.  It is made once
+ * holding only the agent and the empty mount points /proc, /dev and /disk.  It is made once
  * per run (so a start does not pay for it) and mounted read-only in each
  * container, so one container cannot change what the next one sees. */
 #ifndef BENCH_ROOTFS_H
@@ -15,6 +15,9 @@
 
 /* The agent's path inside the container. */
 #define ROOTFS_AGENT_PATH "/bench-agent"
+
+/* The empty mount point of a disk's folder (container_spec.bind_dir). */
+#define ROOTFS_DISK_DIR "/disk"
 
 struct rootfs {
 	char run_dir[PATH_MAX];  /* <base>/bench-<run id> */

@@ -65,6 +65,7 @@
 #define BENCH_TASK_CPU "cpu"       /* compute kernels in timed batches (DATA) */
 #define BENCH_TASK_MEMORY "memory" /* memory bandwidth, latency, random updates (DATA) */
 #define BENCH_TASK_NETWORK "network"     /* TCP request/response and streams to bench's server (DATA) */
+#define BENCH_TASK_STORAGE "storage"     /* time O_DIRECT I/O patterns on disk=PATH (DATA) */
 
 /* How the harness tells an idle agent to stop: SIGTERM, or this line on the
  * agent's standard input (a VM's console). */

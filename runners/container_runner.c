@@ -92,8 +92,8 @@ static int ctr_launch(struct runner *r, struct instance *in, bench_error *err)
 {
 	struct container_runner *cr = r->priv;
 	struct container_instance *ci;
-	const char *argv[RUNNER_TASK_ARGS_MAX + 3];
-	char name[64], hostname[64];
+	const char *argv[RUNNER_TASK_ARGS_MAX + 4];
+	char name[64], hostname[64], disk_dir[4096], disk_arg[300];
 	struct container_spec spec;
 	uint64_t t_cgroup;
 	int pipefd[2], argc = 0, rc;
@@ -122,6 +122,23 @@ static int ctr_launch(struct runner *r, struct instance *in, bench_error *err)
 	argv[argc++] = in->task.name;
 	for (int i = 0; i < in->task.nargs && i < RUNNER_TASK_ARGS_MAX; i++)
 		argv[argc++] = in->task.args[i];
+	/* The disk: its folder bind-mounted read-write, as a Kubernetes
+	 * hostPath volume is; the agent finds the file under ROOTFS_DISK_DIR. */
+	disk_dir[0] = '\0';
+	if (in->task.disk) {
+		const char *slash = strrchr(in->task.disk, '/');
+
+		if (!slash || slash == in->task.disk || (size_t)(slash - in->task.disk) >= sizeof(disk_dir) ||
+		    (size_t)snprintf(disk_arg, sizeof(disk_arg), "disk=" ROOTFS_DISK_DIR "/%s", slash + 1) >=
+			    sizeof(disk_arg)) {
+			close(pipefd[1]);
+			return bench_fail(err, 0, "container: disk %.200s is not an absolute file path of a sane length",
+					  in->task.disk);
+		}
+		memcpy(disk_dir, in->task.disk, (size_t)(slash - in->task.disk));
+		disk_dir[slash - in->task.disk] = '\0';
+		argv[argc++] = disk_arg;
+	}
 	argv[argc] = NULL;
 	snprintf(hostname, sizeof(hostname), "bench-ctr-%u", in->seq);
 	spec = (struct container_spec){
@@ -133,6 +150,7 @@ static int ctr_launch(struct runner *r, struct instance *in, bench_error *err)
 		.cgroup = &ci->cg,
 		.profile = &cr->profile,
 		.host_network = r->cfg->net && r->cfg->net->mode == NET_HOST,
+		.bind_dir = disk_dir[0] ? disk_dir : NULL,
 	};
 	rc = container_start(&ci->ct, &spec, in->t_launch_ns + (uint64_t)r->cfg->timeout_ms * 1000000u, err);
 	close(pipefd[1]);
@@ -315,7 +333,7 @@ const struct runner_ops container_runner_ops = {
 	.needs_root = true,
 	.summary = "clone into new UTS, PID, mount, IPC, net and cgroup namespaces; cgroup limits; pivot_root",
 	.caps = RUNNER_CAP_HOST_PIDS | RUNNER_CAP_CGROUP | RUNNER_CAP_PROFILES | RUNNER_CAP_NAMESPACES |
-		RUNNER_CAP_LIMITS | RUNNER_CAP_NETWORK,
+		RUNNER_CAP_LIMITS | RUNNER_CAP_NETWORK | RUNNER_CAP_DISK,
 	.net_modes = container_net_modes,
 	.prepare = ctr_prepare,
 	.launch = ctr_launch,

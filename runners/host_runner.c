@@ -76,7 +76,8 @@ static int host_launch(struct runner *r, struct instance *in, bench_error *err)
 	struct host_runner *hr = r->priv;
 	struct host_instance *h;
 	struct host_spawn_spec spec;
-	const char *argv[RUNNER_TASK_ARGS_MAX + 3];
+	const char *argv[RUNNER_TASK_ARGS_MAX + 4];
+	char disk_arg[4200];
 	int pipefd[2], pidfd, argc = 0;
 	bool born_in_cgroup;
 	pid_t pid;
@@ -108,6 +109,12 @@ static int host_launch(struct runner *r, struct instance *in, bench_error *err)
 	argv[argc++] = in->task.name;
 	for (int i = 0; i < in->task.nargs && i < RUNNER_TASK_ARGS_MAX; i++)
 		argv[argc++] = in->task.args[i];
+	/* The disk is the host's file itself. */
+	if (in->task.disk) {
+		if ((size_t)snprintf(disk_arg, sizeof(disk_arg), "disk=%s", in->task.disk) >= sizeof(disk_arg))
+			return bench_fail(err, ENAMETOOLONG, "host: disk path");
+		argv[argc++] = disk_arg;
+	}
 	argv[argc] = NULL;
 	spec = (struct host_spawn_spec){
 		.path = r->cfg->agent_path,
@@ -208,7 +215,7 @@ const struct runner_ops host_runner_ops = {
 	.name = "host",
 	.summary = "the agent as a plain process (posix_spawn): the floor and the control",
 	.cleanup = host_cleanup,
-	.caps = RUNNER_CAP_BASELINE | RUNNER_CAP_HOST_PIDS | RUNNER_CAP_HOST_DISK,
+	.caps = RUNNER_CAP_BASELINE | RUNNER_CAP_HOST_PIDS | RUNNER_CAP_HOST_DISK | RUNNER_CAP_DISK,
 	.prepare = host_prepare,
 	.launch = host_launch,
 	.wait_ready = host_wait_ready,

@@ -93,11 +93,12 @@ struct vm_runner {
 	unsigned long qemu_version;     /* 0 when unknown */
 	char machine[8];                /* "pc" or "q35" */
 	/* Per set of guest drivers (enum guest_driver bits, the index): the
-	 * modules to load and the initramfs that carries them, made by the
-	 * first launch that needs them (launches run one at a time). */
+	 * modules to load (found in prepare, or why not) and the initramfs
+	 * that carries them, made by the first launch that needs them
+	 * (launches run one at a time). */
 	struct guest_modules modules[4];
+	char modules_err[4][256];
 	char initrd_modules[4][4096];
-	unsigned drivers_used;          /* every set asked for, for describe */
 };
 
 struct vm_instance {
@@ -195,6 +196,14 @@ static int prepare(struct runner *r, bench_error *err)
 	if (kernel_cache_find(vm_cache_dir(), &v->kernel, err) < 0 ||
 	    initramfs_get(cfg->agent_path, vm_cache_dir(), v->initrd, sizeof(v->initrd), v->agent_sha256, err) < 0)
 		return bench_error_prefix(err, "vm");
+	/* What a guest with devices would load: told in describe, refused
+	 * only by a launch that needs it. */
+	for (unsigned d = 1; d < sizeof(v->modules) / sizeof(v->modules[0]); d++) {
+		bench_error merr = { 0 };
+
+		if (guest_modules_resolve(&v->kernel, d, &v->modules[d], &merr) < 0)
+			snprintf(v->modules_err[d], sizeof(v->modules_err[d]), "%.255s", merr.msg);
+	}
 
 	if (cfg->cpus[0])
 		snprintf(cpulist, sizeof(cpulist), "%s", cfg->cpus);
@@ -269,16 +278,16 @@ static int instance_initrd(struct vm_runner *v, const char *agent_path, unsigned
 		return 0;
 	if (drivers >= sizeof(v->modules) / sizeof(v->modules[0]))
 		return bench_fail(err, EINVAL, "vm: unknown guest drivers %#x", drivers);
+	if (v->modules_err[drivers][0])
+		return bench_fail(err, 0, "vm: %s", v->modules_err[drivers]);
 	if (!v->initrd_modules[drivers][0]) {
 		struct guest_modules *m = &v->modules[drivers];
 
-		if (guest_modules_resolve(&v->kernel, drivers, m, err) < 0 ||
-		    initramfs_get_modules(agent_path, vm_cache_dir(), m->names,
+		if (initramfs_get_modules(agent_path, vm_cache_dir(), m->names,
 					  (const char (*)[4200])m->paths, m->n, v->initrd_modules[drivers],
 					  sizeof(v->initrd_modules[drivers]), sha, err) < 0)
 			return bench_error_prefix(err, "vm");
 	}
-	v->drivers_used |= drivers;
 	*initrd = v->initrd_modules[drivers];
 	*mods = &v->modules[drivers];
 	return 0;
@@ -624,14 +633,18 @@ static json_t *drivers_json(const struct vm_runner *v)
 	for (unsigned i = 1; i < sizeof(v->modules) / sizeof(v->modules[0]); i++) {
 		json_t *set, *names;
 
-		if (!v->initrd_modules[i][0])
-			continue;
 		set = json_object();
+		if (v->modules_err[i][0]) {
+			json_object_set_new(set, "unavailable", json_string(v->modules_err[i]));
+			json_object_set_new(d, sets[i], set);
+			continue;
+		}
 		names = json_array();
 		for (unsigned j = 0; j < v->modules[i].n; j++)
 			json_array_append_new(names, json_string(v->modules[i].names[j]));
 		json_object_set_new(set, "kind", json_string(guest_modules_kind(&v->modules[i])));
 		json_object_set_new(set, "loaded_by_init", names);
+		json_object_set_new(set, "built_in", json_integer(v->modules[i].builtin));
 		json_object_set_new(d, sets[i], set);
 	}
 	return d;
@@ -669,15 +682,13 @@ static void vm_describe(struct runner *r, void *json_object)
 	json_object_set_new(o, "console", json_string("unix socket chardev"));
 	json_object_set_new(o, "kernel_cmdline", json_string(VM_CMDLINE_BASE));
 	json_object_set_new(o, "libvirt_uri", json_string(v->uri));
-	if (v->drivers_used)
-		json_object_set_new(o, "guest_drivers", drivers_json(v));
-	if (v->drivers_used & GUEST_DRIVER_NET)
+	json_object_set_new(o, "guest_drivers", drivers_json(v));
+	if (r->cfg->net && r->cfg->net->mode != NET_NONE)
 		json_object_set_new(o, "nic", json_string(access("/dev/vhost-net", R_OK | W_OK) == 0
 								  ? "virtio-net on a tap, vhost-net"
 								  : "virtio-net on a tap, QEMU's own backend (no "
 								    "/dev/vhost-net)"));
-	if (v->drivers_used & GUEST_DRIVER_BLK)
-		json_object_set_new(o, "disk", json_string("virtio-blk, raw, cache=none, io=" VM_DISK_IO));
+	json_object_set_new(o, "disk", json_string("virtio-blk, raw, cache=none, io=" VM_DISK_IO " (when given one)"));
 	if (v->libvirt_version) {
 		version_string(v->libvirt_version, ver, sizeof(ver));
 		json_object_set_new(o, "libvirt_version", json_string(ver));

@@ -33,6 +33,8 @@ static const struct {
 	{ "memory", { "--batches", "2", "--target-ms", "2", "--memory", "128", NULL } },
 	/* Every mode of every runner, a few transactions and short streams. */
 	{ "network", { "--rr", "50", "--batches", "2", "--stream-ms", "20", NULL } },
+	/* A small file, every pattern for a moment. */
+	{ "storage", { "--scratch-size", "8", "--ramp-ms", "20", "--duration-ms", "150", NULL } },
 };
 
 static void silent(void *opaque, virErrorPtr e)

@@ -134,7 +134,7 @@ Test(vm_modules, xml_disk_is_raw_uncached)
 }
 
 /* One boot: a guest given a disk loads its drivers (the "modules"
- * measure) before READY. */
+ * measure) before READY, and its storage task sees the disk. */
 Test(vm_modules, guest_loads_them_with_a_disk)
 {
 	char run_id[64], disk[] = "/var/tmp/bench-test-disk.XXXXXX";
@@ -146,6 +146,7 @@ Test(vm_modules, guest_loads_them_with_a_disk)
 	virConnectPtr c;
 	json_t *meta = json_object();
 	int fd, found = -1;
+	bool seen_disk = false;
 
 	if (geteuid() != 0)
 		cr_skip_test("vm: needs root (qemu:///system)");
@@ -166,10 +167,29 @@ Test(vm_modules, guest_loads_them_with_a_disk)
 				   .timeout_ms = 60000, .accel = "auto" };
 	r = (struct runner){ .ops = &vm_runner_ops, .cfg = &cfg };
 	cr_assert_eq(vm_runner_ops.prepare(&r, &err), 0, "%s", err.msg);
-	instance_init(&in, &r, 0, BENCH_TASK_READY);
+	/* The storage task reads the disk the guest sees: its size must be
+	 * the file's. */
+	instance_init(&in, &r, 0, BENCH_TASK_STORAGE);
+	in.task.args[in.task.nargs++] = "patterns=seqread";
+	in.task.args[in.task.nargs++] = "ramp_ms=0";
+	in.task.args[in.task.nargs++] = "run_ms=100";
 	in.task.disk = disk;
 	cr_assert_eq(vm_runner_ops.launch(&r, &in, &err), 0, "%s", err.msg);
 	cr_assert_eq(vm_runner_ops.wait_ready(&r, &in, &err), 0, "%s", err.msg);
+	for (;;) {
+		struct agent_record rec;
+
+		cr_assert_eq(vm_runner_ops.collect(&r, &in, &rec, 60000, &err), 0, "%s", err.msg);
+		cr_assert_str_neq(rec.type, BENCH_REC_ERROR, "%s", record_get(&rec, "msg"));
+		if (strcmp(rec.type, BENCH_REC_DONE) == 0)
+			break;
+		if (strcmp(record_get(&rec, "kind"), "disk") == 0) {
+			cr_expect_str_eq(record_get(&rec, "path"), "/dev/vda");
+			cr_expect_str_eq(record_get(&rec, "bytes"), "16777216", "the guest's disk is not the file");
+			seen_disk = true;
+		}
+	}
+	cr_expect(seen_disk, "the guest reported no disk");
 	cr_expect_eq(vm_runner_ops.stop(&r, &in, &err), 0, "%s", err.msg);
 	vm_runner_ops.destroy(&r, &in);
 	for (int i = 0; i < in.nmeasures; i++)
@@ -183,6 +203,9 @@ Test(vm_modules, guest_loads_them_with_a_disk)
 									    "blk"),
 							   "kind")),
 			 "modules");
+	cr_expect_eq(json_array_size(json_object_get(json_object_get(json_object_get(meta, "guest_drivers"), "blk"),
+						     "loaded_by_init")),
+		     6);
 	fprintf(stderr, "vm_modules: 6 modules loaded in %.1f ms (TCG: emulation)\n",
 		(double)in.measures[found].ns / 1e6);
 	json_decref(meta);

@@ -90,6 +90,11 @@ bool util_stop_requested(struct task_ctx *ctx)
 	return memmem(buf, (size_t)n, "STOP", 4) != NULL;
 }
 
+bool util_stop_signalled(void)
+{
+	return stop_signal != 0;
+}
+
 const char *util_stop_wait(struct task_ctx *ctx)
 {
 	sigset_t block, wait_mask;

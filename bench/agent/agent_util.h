@@ -29,6 +29,9 @@ void util_stop_install(void);
  * non-blocking poll). */
 bool util_stop_requested(struct task_ctx *ctx);
 
+/* True once SIGTERM or SIGINT came (any thread may ask). */
+bool util_stop_signalled(void);
+
 /* Sleeps until util_stop_requested would say true; what stopped it:
  * "SIGTERM", "SIGINT" or "stop-line". */
 const char *util_stop_wait(struct task_ctx *ctx);

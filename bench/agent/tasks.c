@@ -22,6 +22,7 @@ int task_run(const char *name, struct task_ctx *ctx)
 		{ BENCH_TASK_CPU, task_cpu },
 		{ BENCH_TASK_MEMORY, task_memory },
 		{ BENCH_TASK_NETWORK, task_network },
+		{ BENCH_TASK_STORAGE, task_storage },
 	};
 	char msg[128];
 

@@ -24,6 +24,7 @@ int task_aggressor(struct task_ctx *ctx);
 int task_cpu(struct task_ctx *ctx);
 int task_memory(struct task_ctx *ctx);
 int task_network(struct task_ctx *ctx);
+int task_storage(struct task_ctx *ctx);
 
 /* Runs the task called name; an unknown name is an ERROR record and 2. */
 int task_run(const char *name, struct task_ctx *ctx);

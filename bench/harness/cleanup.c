@@ -6,6 +6,7 @@
 
 #include "../../runners/runner.h"
 #include "cleanup.h"
+#include "scratch.h"
 
 int cleanup_dead_runs(const char *const *runners, int nrunners, bool all, struct runner_cleanup_counts *removed,
 		      bench_error *err)
@@ -25,6 +26,17 @@ int cleanup_dead_runs(const char *const *runners, int nrunners, bool all, struct
 			*err = one;
 			rc = -1;
 		}
+	}
+	/* Scratch disks (bench run storage) belong to no runner. */
+	{
+		bench_error one = { 0 };
+		unsigned n = 0;
+
+		if (scratch_cleanup(scratch_default_dir(), all, &n, &one) < 0 && rc == 0) {
+			*err = one;
+			rc = -1;
+		}
+		runner_cleanup_add(removed, "scratch folders", n);
 	}
 	return rc;
 }
@@ -53,8 +65,8 @@ int cmd_cleanup(int argc, char **argv)
 			all = true;
 		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
 			puts("usage: bench cleanup [--all]\n"
-			     "Removes the cgroups, run folders, libvirt domains, QEMU processes, network links\n"
-			     "and NAT tables that an interrupted run left.\n"
+			     "Removes the cgroups, run folders, libvirt domains, QEMU processes, network links,\n"
+			     "NAT tables and scratch disks that an interrupted run left.\n"
 			     "Those of a bench that is still running are kept unless --all is given, which also\n"
 			     "removes the saved guests of --vm-start restore.");
 			return 0;

@@ -83,6 +83,7 @@ static int run_runner(struct schedule *s, const struct runner_ops *ops, const st
 		instance_init(&in, &r, (unsigned)i, s->task);
 		in.task.nargs = s->task_nargs;
 		memcpy(in.task.args, s->task_args, sizeof(in.task.args));
+		in.task.disk = s->task_disk;
 		rc = interrupt_check(err);
 		if (rc == 0)
 			rc = run_one(s, &r, &in, i >= warmup, err);

@@ -19,6 +19,7 @@ struct schedule {
 	const char *task;          /* the agent's task, e.g. BENCH_TASK_READY */
 	int task_nargs;            /* and its arguments */
 	const char *task_args[RUNNER_TASK_ARGS_MAX];
+	const char *task_disk;     /* agent_task.disk of every instance; NULL = none */
 	struct results *res;
 	/* Called for every instance (warm-ups too: measured is false) once it
 	 * is READY and before it is stopped: where a benchmark collects the

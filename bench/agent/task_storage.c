@@ -1,0 +1,334 @@
+/* storage: time I/O on the disk the runner gave (disk=PATH: the host's
+ * file, a bind-mounted file, a guest's virtio block device), O_DIRECT so
+ * that no page cache is measured.  One pattern after another, each with a
+ * ramp that is not counted and a measured window:
+ *   randread_qd1, randwrite_qd1    4 KiB at random offsets, one at a time:
+ *                                  latency percentiles
+ *   randread_qd32, randwrite_qd32  4 KiB, 32 threads each with one I/O in
+ *                                  flight (queue depth 32): IOPS
+ *   seqread, seqwrite              1 MiB in order, one at a time: MB/s
+ * Records: DATA kind=disk (its size), DATA kind=pattern per pattern, DONE.
+ *
+ * Arguments (key=value): disk=PATH, patterns=a,b,..., ramp_ms=, run_ms=,
+ * size_mib= (the part of the disk used; default all of it). */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../../lib/agent_protocol.h"
+#include "agent_util.h"
+#include "emit.h"
+#include "tasks.h"
+
+/* <linux/fs.h>'s, which musl's headers do not carry. */
+#ifndef BLKGETSIZE64
+#define BLKGETSIZE64 _IOR(0x12, 114, size_t)
+#endif
+
+#define SMALL_BS 4096u
+#define LARGE_BS (1u << 20)
+#define QD_MAX 32u
+/* Latencies kept per pattern (split among its threads): beyond this the
+ * percentiles are of the first ones (a QD1 pattern of 10 s at 100k IOPS is
+ * 1M). */
+#define LAT_MAX (1u << 21)
+
+static const struct pattern {
+	const char *name;
+	int write;
+	int random;
+	unsigned bs;
+	unsigned qd;
+} patterns[] = {
+	{ "randread_qd1", 0, 1, SMALL_BS, 1 },   { "randwrite_qd1", 1, 1, SMALL_BS, 1 },
+	{ "randread_qd32", 0, 1, SMALL_BS, 32 }, { "randwrite_qd32", 1, 1, SMALL_BS, 32 },
+	{ "seqread", 0, 0, LARGE_BS, 1 },        { "seqwrite", 1, 0, LARGE_BS, 1 },
+};
+#define NPATTERNS (sizeof(patterns) / sizeof(patterns[0]))
+
+struct worker {
+	pthread_t th;
+	const struct pattern *p;
+	unsigned long long size;           /* bytes of the disk used */
+	unsigned long long t_measure, t_end;
+	unsigned long long seed, next_off; /* random state; next sequential offset */
+	unsigned long long ops;            /* in the measured window */
+	unsigned long long bytes;
+	unsigned *lat;                     /* ns, measured ops (lat_max kept) */
+	void *buf;
+	int fd;
+	unsigned nlat, lat_max;
+	int err;                           /* errno of a failed I/O */
+};
+
+static unsigned long long xorshift(unsigned long long *s)
+{
+	unsigned long long x = *s;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	*s = x;
+	return x;
+}
+
+static void *worker_run(void *arg)
+{
+	struct worker *w = arg;
+	const struct pattern *p = w->p;
+	unsigned long long blocks = w->size / p->bs;
+
+	for (;;) {
+		unsigned long long t0 = util_now_ns(), t1, off;
+		ssize_t n;
+
+		if (t0 >= w->t_end || util_stop_signalled())
+			break;
+		if (p->random) {
+			off = (xorshift(&w->seed) % blocks) * p->bs;
+		} else {
+			off = w->next_off;
+			w->next_off = (w->next_off + p->bs) % (blocks * p->bs);
+		}
+		n = p->write ? pwrite(w->fd, w->buf, p->bs, (off_t)off) : pread(w->fd, w->buf, p->bs, (off_t)off);
+		if (n != (ssize_t)p->bs) {
+			w->err = n < 0 ? errno : EIO;
+			break;
+		}
+		t1 = util_now_ns();
+		if (t0 < w->t_measure)
+			continue;
+		if (t1 > w->t_end) /* an op that ended past the window is not counted */
+			break;
+		w->ops++;
+		w->bytes += p->bs;
+		if (w->nlat < w->lat_max)
+			w->lat[w->nlat++] = t1 - t0 > 0xffffffffull ? 0xffffffffu : (unsigned)(t1 - t0);
+	}
+	return NULL;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static unsigned pct(const unsigned *sorted, size_t n, double p)
+{
+	size_t i;
+
+	if (n == 0)
+		return 0;
+	i = (size_t)(p / 100.0 * (double)(n - 1) + 0.5);
+	return sorted[i < n ? i : n - 1];
+}
+
+/* Runs one pattern and emits its DATA record; 0, or -1 with msg. */
+static int run_pattern(struct task_ctx *ctx, const struct pattern *p, int fd, unsigned long long size, long ramp_ms,
+		       long run_ms, char *msg, size_t msgsz)
+{
+	struct worker w[QD_MAX];
+	unsigned long long t0 = util_now_ns(), ops = 0, bytes = 0;
+	double window_s = (double)run_ms / 1e3;
+	unsigned *all = NULL;
+	size_t nall = 0;
+	int rc = -1;
+	struct emit e;
+
+	memset(w, 0, sizeof(w));
+	for (unsigned i = 0; i < p->qd; i++) {
+		w[i].p = p;
+		w[i].fd = fd;
+		w[i].size = size;
+		w[i].t_measure = t0 + (unsigned long long)ramp_ms * 1000000ull;
+		w[i].t_end = w[i].t_measure + (unsigned long long)run_ms * 1000000ull;
+		w[i].seed = 0x9E3779B97F4A7C15ull ^ (t0 + i * 7919ull);
+		w[i].next_off = (size / p->qd / p->bs) * p->bs * i;
+		/* The same number kept in all: a guest's memory is small. */
+		w[i].lat_max = LAT_MAX / p->qd;
+		w[i].lat = malloc(w[i].lat_max * sizeof(unsigned));
+		if (!w[i].lat || posix_memalign(&w[i].buf, 4096, p->bs) != 0) {
+			snprintf(msg, msgsz, "storage: out of memory");
+			goto out;
+		}
+		/* Written data that is not all zeros, different per thread. */
+		for (unsigned k = 0; k < p->bs / 8; k++)
+			((unsigned long long *)w[i].buf)[k] = xorshift(&w[i].seed);
+	}
+	if (p->qd == 1) {
+		worker_run(&w[0]);
+	} else {
+		unsigned started = 0;
+
+		for (; started < p->qd; started++)
+			if (pthread_create(&w[started].th, NULL, worker_run, &w[started]) != 0)
+				break;
+		for (unsigned i = 0; i < started; i++)
+			pthread_join(w[i].th, NULL);
+		if (started < p->qd) {
+			snprintf(msg, msgsz, "storage: cannot start thread %u of %u", started, p->qd);
+			goto out;
+		}
+	}
+	for (unsigned i = 0; i < p->qd; i++) {
+		if (w[i].err) {
+			snprintf(msg, msgsz, "storage: %s at %s: %s", p->write ? "write" : "read", p->name,
+				 strerror(w[i].err));
+			goto out;
+		}
+		ops += w[i].ops;
+		bytes += w[i].bytes;
+		nall += w[i].nlat;
+	}
+	all = malloc((nall ? nall : 1) * sizeof(unsigned));
+	if (!all) {
+		snprintf(msg, msgsz, "storage: out of memory");
+		goto out;
+	}
+	nall = 0;
+	for (unsigned i = 0; i < p->qd; i++) {
+		memcpy(all + nall, w[i].lat, w[i].nlat * sizeof(unsigned));
+		nall += w[i].nlat;
+	}
+	qsort(all, nall, sizeof(unsigned), cmp_u32);
+	emit_begin(&e, BENCH_REC_DATA);
+	emit_str(&e, "kind", "pattern");
+	emit_str(&e, "pattern", p->name);
+	emit_u64(&e, "bs", p->bs);
+	emit_u64(&e, "qd", p->qd);
+	emit_u64(&e, "ops", ops);
+	emit_u64(&e, "window_ms", (unsigned long long)run_ms);
+	/* Milli-units: IOPS and MB/s with three decimals, as integers. */
+	emit_u64(&e, "iops_milli", (unsigned long long)((double)ops / window_s * 1e3));
+	emit_u64(&e, "mbps_milli", (unsigned long long)((double)bytes / 1e6 / window_s * 1e3));
+	{
+		static const struct {
+			const char *key;
+			double p;
+		} q[] = { { "p1_ns", 1 },   { "p5_ns", 5 },   { "p10_ns", 10 }, { "p25_ns", 25 },
+			  { "p50_ns", 50 }, { "p75_ns", 75 }, { "p90_ns", 90 }, { "p95_ns", 95 },
+			  { "p99_ns", 99 }, { "p999_ns", 99.9 } };
+
+		for (size_t i = 0; i < sizeof(q) / sizeof(q[0]); i++)
+			emit_u64(&e, q[i].key, pct(all, nall, q[i].p));
+		emit_u64(&e, "max_ns", nall ? all[nall - 1] : 0);
+	}
+	if (emit_end(&e, ctx->out) != 0) {
+		snprintf(msg, msgsz, "storage: cannot write a record");
+		goto out;
+	}
+	rc = 0;
+out:
+	for (unsigned i = 0; i < p->qd; i++) {
+		free(w[i].lat);
+		free(w[i].buf);
+	}
+	free(all);
+	return rc;
+}
+
+/* The disk's size: a block device's, or a file's. */
+static int disk_size(int fd, unsigned long long *size)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) != 0)
+		return -1;
+	if (S_ISBLK(st.st_mode))
+		return ioctl(fd, BLKGETSIZE64, size);
+	if (!S_ISREG(st.st_mode)) {
+		errno = EINVAL;
+		return -1;
+	}
+	*size = (unsigned long long)st.st_size;
+	return 0;
+}
+
+static bool pattern_wanted(const char *list, const char *name)
+{
+	size_t len = strlen(name);
+
+	if (!list || strcmp(list, "all") == 0)
+		return true;
+	for (const char *p = list; *p;) {
+		size_t n = strcspn(p, ",");
+
+		if (n == len && strncmp(p, name, n) == 0)
+			return true;
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return false;
+}
+
+int task_storage(struct task_ctx *ctx)
+{
+	const char *disk = util_arg(ctx, "disk");
+	const char *list = util_arg(ctx, "patterns");
+	long ramp_ms = util_arg_long(ctx, "ramp_ms", 0, 600000, 2000);
+	long run_ms = util_arg_long(ctx, "run_ms", 10, 3600000, 10000);
+	long size_mib = util_arg_long(ctx, "size_mib", 0, 1L << 30, 0);
+	unsigned long long size = 0;
+	char msg[200];
+	struct emit e;
+	int fd;
+
+	util_stop_install();
+	if (!disk) {
+		emit_error(ctx->out, "storage: no disk=PATH (the runner gives the disk)");
+		return 2;
+	}
+	fd = open(disk, O_RDWR | O_DIRECT | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0 || disk_size(fd, &size) != 0) {
+		snprintf(msg, sizeof(msg), "storage: %.100s: %s (O_DIRECT)", disk, strerror(errno));
+		emit_error(ctx->out, msg);
+		if (fd >= 0)
+			close(fd);
+		return 1;
+	}
+	if (size_mib > 0 && (unsigned long long)size_mib << 20 < size)
+		size = (unsigned long long)size_mib << 20;
+	size -= size % LARGE_BS;
+	if (size < 2ull * LARGE_BS) {
+		snprintf(msg, sizeof(msg), "storage: %.100s holds %llu bytes, at least 2 MiB are needed", disk, size);
+		emit_error(ctx->out, msg);
+		close(fd);
+		return 1;
+	}
+	if (agent_ready(ctx->out, BENCH_TASK_STORAGE) != 0)
+		goto fail;
+	emit_begin(&e, BENCH_REC_DATA);
+	emit_str(&e, "kind", "disk");
+	emit_str(&e, "path", disk);
+	emit_u64(&e, "bytes", size);
+	if (emit_end(&e, ctx->out) != 0)
+		goto fail;
+	for (size_t i = 0; i < NPATTERNS; i++) {
+		if (!pattern_wanted(list, patterns[i].name))
+			continue;
+		if (util_stop_requested(ctx))
+			break;
+		if (run_pattern(ctx, &patterns[i], fd, size, ramp_ms, run_ms, msg, sizeof(msg)) != 0) {
+			emit_error(ctx->out, msg);
+			goto fail;
+		}
+	}
+	emit_begin(&e, BENCH_REC_DONE);
+	emit_str(&e, "task", BENCH_TASK_STORAGE);
+	if (emit_end(&e, ctx->out) != 0)
+		goto fail;
+	close(fd);
+	return 0;
+fail:
+	close(fd);
+	return 1;
+}

@@ -1,0 +1,206 @@
+/* bench run storage: the agent's task on a real file, the options, and
+ * `bench cleanup` after a run killed with SIGKILL in the middle of its
+ * overlayfs row (its scratch file and overlay mount are the leftovers). */
+#include <criterion/criterion.h>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../lib/agent_protocol.h"
+#include "cli_run.h"
+#include "helpers.h"
+
+/* Runs the agent's storage task with args; its stdout in out. */
+static int agent_storage(const char *const *args, char *out, size_t outsz)
+{
+	char path[] = "/tmp/bench-test-storage-out-XXXXXX";
+	const char *argv[16] = { test_agent(), BENCH_TASK_STORAGE };
+	int fd = mkstemp(path), n = 2, st;
+	pid_t pid;
+
+	cr_assert_geq(fd, 0);
+	for (; *args && n < 15; args++)
+		argv[n++] = *args;
+	argv[n] = NULL;
+	pid = fork();
+	if (pid == 0) {
+		dup2(fd, 1);
+		execv(argv[0], (char *const *)argv);
+		_exit(98);
+	}
+	waitpid(pid, &st, 0);
+	slurp(path, out, outsz);
+	close(fd);
+	unlink(path);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+Test(storage, agent_times_a_file)
+{
+	char file[] = "/var/tmp/bench-test-storage-XXXXXX", disk[128], out[8192];
+	int fd = mkstemp(file);
+	const char *args[] = { disk, "patterns=randread_qd1,seqwrite", "ramp_ms=0", "run_ms=100", NULL };
+	char *p;
+
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(ftruncate(fd, 4 << 20), 0);
+	close(fd);
+	snprintf(disk, sizeof(disk), "disk=%s", file);
+	cr_assert_eq(agent_storage(args, out, sizeof(out)), 0, "%s", out);
+	unlink(file);
+	cr_expect_not_null(strstr(out, "BENCH/1 READY task=storage"), "%s", out);
+	cr_expect_not_null(strstr(out, "kind=disk"), "%s", out);
+	p = strstr(out, "pattern=randread_qd1 ");
+	cr_assert_not_null(p, "%s", out);
+	cr_expect_null(strstr(p, "ops=0 "), "no read completed: %s", out);
+	cr_expect_not_null(strstr(out, "pattern=seqwrite "), "%s", out);
+	cr_expect_null(strstr(out, "pattern=randwrite_qd1"), "a pattern not asked for ran: %s", out);
+	cr_expect_not_null(strstr(out, "BENCH/1 DONE"), "%s", out);
+}
+
+Test(storage, agent_refuses_what_is_not_a_disk)
+{
+	char out[2048];
+	const char *none[] = { "run_ms=50", NULL };
+	const char *missing[] = { "disk=/nonexistent/bench-disk", "run_ms=50", NULL };
+	const char *tiny[] = { "disk=/proc/self/status", "run_ms=50", NULL };
+
+	cr_expect_eq(agent_storage(none, out, sizeof(out)), 2);
+	cr_expect_not_null(strstr(out, "BENCH/1 ERROR"), "%s", out);
+	cr_expect_eq(agent_storage(missing, out, sizeof(out)), 1);
+	cr_expect_not_null(strstr(out, "BENCH/1 ERROR"), "%s", out);
+	cr_expect_null(strstr(out, "READY"), "%s", out);
+	cr_expect_neq(agent_storage(tiny, out, sizeof(out)), 0);
+	cr_expect_null(strstr(out, "READY"), "%s", out);
+}
+
+Test(storage, bad_options_are_one_line)
+{
+	static const char *const bad[][6] = {
+		{ "run", "storage", "--patterns", "randread_qd7", NULL },
+		{ "run", "storage", "--scratch-size", "1", NULL },
+		{ "run", "storage", "--scratch", "relative/dir", NULL },
+		{ "run", "storage", "--duration-ms", "x", NULL },
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct cli_run r;
+
+		run_bench(&r, NULL, bad[i]);
+		cr_expect_eq(r.status, 2, "%s %s: exit %d", bad[i][2], bad[i][3], r.status);
+		cr_expect_eq(r.err_lines, 1, "%s %s: %s", bad[i][2], bad[i][3], r.err);
+	}
+}
+
+/* The scratch folders of bench process pid in dir, counted. */
+static int scratch_folders(const char *dir, pid_t pid)
+{
+	char prefix[32];
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+
+	if (!d)
+		return 0;
+	snprintf(prefix, sizeof(prefix), "bench-%d-", (int)pid);
+	while ((de = readdir(d)) != NULL)
+		n += strncmp(de->d_name, prefix, strlen(prefix)) == 0;
+	closedir(d);
+	return n;
+}
+
+/* True when a mount point under dir is in the host's mount table. */
+static bool mounted_under(const char *dir)
+{
+	char line[4096];
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	bool found = false;
+
+	cr_assert_not_null(f);
+	while (fgets(line, sizeof(line), f))
+		found |= strstr(line, dir) != NULL;
+	fclose(f);
+	return found;
+}
+
+Test(storage, cleanup_after_sigkill, .timeout = 120)
+{
+	char state[] = "/var/tmp/bench-test-state-XXXXXX", scratch[256], outdir[64];
+	const char *bin = getenv("BENCH_BIN");
+	pid_t pid;
+	int st, waited = 0;
+	struct cli_run c;
+	static const char *const cleanup[] = { "cleanup", NULL };
+
+	SKIP_UNLESS_ROOT();
+	if (!bin)
+		cr_skip_test("BENCH_BIN is not set (run through 'make test')");
+	cr_assert_not_null(mkdtemp(state));
+	snprintf(scratch, sizeof(scratch), "%s/scratch", state);
+	setenv("BENCH_STATE_DIR", state, 1);
+	temp_dir(outdir);
+	pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(null, 1);
+		dup2(null, 2);
+		execl(bin, bin, "run", "storage", "--runners", "container", "--runs", "1", "--scratch-size", "8",
+		      "--patterns", "seqread", "--ramp-ms", "0", "--duration-ms", "20000", "--quiet", "--out", outdir,
+		      (char *)NULL);
+		_exit(98);
+	}
+	/* Until the overlayfs row runs: its file is there, and the mount. */
+	for (;;) {
+		char probe[512];
+		struct timespec ts = { 0, 50000000 };
+
+		snprintf(probe, sizeof(probe), "%s/bench-%d-", scratch, (int)pid);
+		if (scratch_folders(scratch, pid) == 1) {
+			DIR *d = opendir(scratch);
+			struct dirent *de;
+			bool ovl = false;
+
+			while (d && (de = readdir(d)) != NULL) {
+				char f[1024];
+
+				snprintf(f, sizeof(f), "%s/%s/ovl/merged/disk.img", scratch, de->d_name);
+				ovl |= access(f, F_OK) == 0;
+			}
+			if (d)
+				closedir(d);
+			if (ovl)
+				break;
+		}
+		cr_assert(waitpid(pid, &st, WNOHANG) == 0, "bench ended before its overlay row");
+		cr_assert_lt(waited++, 1200, "no overlay row within 60 s");
+		nanosleep(&ts, NULL);
+	}
+	{
+		struct timespec ts = { 0, 300000000 };
+
+		nanosleep(&ts, NULL); /* into the row: the container runs */
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+	cr_expect_eq(scratch_folders(scratch, pid), 1, "the killed run's scratch folder is there");
+	cr_expect(mounted_under(scratch), "the killed run's overlay is still mounted");
+
+	run_bench(&c, NULL, cleanup);
+	cr_expect_eq(c.status, 0, "%s", c.err);
+	cr_expect_not_null(strstr(c.out, "scratch folders removed: 1"), "%s", c.out);
+	cr_expect_eq(scratch_folders(scratch, pid), 0, "bench cleanup left the scratch folder");
+	cr_expect(!mounted_under(scratch), "bench cleanup left the overlay mounted");
+	expect_nothing_left(pid);
+	unsetenv("BENCH_STATE_DIR");
+	nftw(outdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	nftw(state, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
