@@ -190,7 +190,7 @@ static int run_runner(const struct run_options *opts, const struct density_opts 
 				progress_tick(&bar, sr.ready_ms / sizes[i]);
 		}
 	progress_done(&bar);
-	ops->finish(&r);
+	runner_finish(&r);
 	return rc;
 }
 

@@ -43,13 +43,18 @@ static int measure(struct runner *r, const struct proc_table *t, const struct in
 	const char *name = r->ops->name;
 	struct proc_usage u;
 
-	if (proc_tree_usage(t, in->host_pid, &u, err) < 0)
-		return bench_error_prefix(err, "%s: measuring instance %u", name, in->seq);
-	if (add(res, name, "mem.pss", "MiB", kib_to_mib(u.mem.pss_kib), err) < 0 ||
-	    add(res, name, "mem.rss", "MiB", kib_to_mib(u.mem.rss_kib), err) < 0 ||
-	    add(res, name, "proc.processes", "count", u.processes, err) < 0 ||
-	    add(res, name, "proc.threads", "count", u.threads, err) < 0)
-		return -1;
+	/* A runner may give no host process (a remote guest, a sandbox whose
+	 * pid it could not tell): its cgroup and the host's memory still
+	 * measure it. */
+	if (in->host_pid > 0) {
+		if (proc_tree_usage(t, in->host_pid, &u, err) < 0)
+			return bench_error_prefix(err, "%s: measuring instance %u", name, in->seq);
+		if (add(res, name, "mem.pss", "MiB", kib_to_mib(u.mem.pss_kib), err) < 0 ||
+		    add(res, name, "mem.rss", "MiB", kib_to_mib(u.mem.rss_kib), err) < 0 ||
+		    add(res, name, "proc.processes", "count", u.processes, err) < 0 ||
+		    add(res, name, "proc.threads", "count", u.threads, err) < 0)
+			return -1;
+	}
 	if (runner_has(r->ops, RUNNER_CAP_CGROUP) && r->ops->cgroup_memory) {
 		uint64_t bytes = 0;
 
@@ -177,7 +182,7 @@ int density_storm(struct runner *r, unsigned n, unsigned seq0, struct results *r
 			out->gone_ms = ns_to_ms(t_gone - t_stop);
 	}
 	for (unsigned i = 0; i < launched; i++)
-		ops->destroy(r, &ins[i]);
+		runner_destroy(r, &ins[i]);
 	free(ins);
 	if (rc < 0) {
 		explain_fd_limit(err);

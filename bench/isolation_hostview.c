@@ -90,7 +90,9 @@ int iso_hostview_collect(const char *runner, pid_t host_pid, struct iso_hostview
 	 * can list; a guest is one QEMU process to the host. */
 	if (!runner_has(ops, RUNNER_CAP_NAMESPACES)) {
 		snprintf(hv->what, sizeof(hv->what), "%s",
-			 runner_has(ops, RUNNER_CAP_GUEST_KERNEL) ? "the QEMU process only" : "the agent process");
+			 runner_has(ops, RUNNER_CAP_GUEST_KERNEL)  ? "the QEMU process only"
+			 : runner_has(ops, RUNNER_CAP_USER_KERNEL) ? "the gVisor sandbox process only"
+								   : "the agent process");
 		add_process(hv, host_pid);
 		return 0;
 	}

@@ -147,7 +147,7 @@ static void end(struct noisy *ny, struct instance *in)
 	bench_error ignored;
 
 	ny->r.ops->stop(&ny->r, in, &ignored);
-	ny->r.ops->destroy(&ny->r, in);
+	runner_destroy(&ny->r, in);
 }
 
 static int one_victim(struct noisy *ny, const char *victim, const char *const *aggressors, int naggr,
@@ -162,7 +162,7 @@ static int one_victim(struct noisy *ny, const char *victim, const char *const *a
 	long max_ms = (long)ny->window_ms * (k + 4) * (naggr + 2) + (long)naggr * NOISY_BOOT_ALLOWANCE_MS;
 
 	if (start(ny, &v, BENCH_TASK_VICTIM, victim, max_ms, vbuf, err) < 0) {
-		ny->r.ops->destroy(&ny->r, &v);
+		runner_destroy(&ny->r, &v);
 		return bench_error_prefix(err, "noisy neighbour: victim %s", victim);
 	}
 	/* The first window warms caches and clocks up. */
@@ -191,7 +191,7 @@ static int one_victim(struct noisy *ny, const char *victim, const char *const *a
 		}
 		if (start(ny, &ag, BENCH_TASK_AGGRESSOR, aggressors[a],
 			  (long)ny->window_ms * (k + 4) + NOISY_BOOT_ALLOWANCE_MS, abuf, &aerr) < 0) {
-			ny->r.ops->destroy(&ny->r, &ag);
+			runner_destroy(&ny->r, &ag);
 			if (interrupt_check(err) < 0)
 				goto fail;
 			results_meta_note(ny->res->meta, "Noisy neighbour: %s could not start the %s aggressor: %s.",
@@ -221,7 +221,7 @@ static int one_victim(struct noisy *ny, const char *victim, const char *const *a
 	end(ny, &v);
 	return 0;
 fail:
-	ny->r.ops->destroy(&ny->r, &v);
+	runner_destroy(&ny->r, &v);
 	return -1;
 }
 
@@ -265,6 +265,6 @@ int iso_noisy_run(const struct run_options *opts, const struct iso_noisy_opts *n
 	for (int i = 0; i < nv && rc == 0; i++)
 		rc = one_victim(&ny, victims[i], aggressors, na, &bar, err);
 	progress_done(&bar);
-	ny.r.ops->finish(&ny.r);
+	runner_finish(&ny.r);
 	return rc;
 }

@@ -238,7 +238,6 @@ static int run_network(void *ctx, const struct run_options *o, struct session *s
 {
 	struct network_bench *b = ctx;
 	int hold_port = -1, hold_nat = -1, rc = 0;
-	json_t *skipped = json_array();
 
 	b->run_id = ss->run_id;
 	b->net.base = b->base;
@@ -257,15 +256,16 @@ static int run_network(void *ctx, const struct run_options *o, struct session *s
 			for (const enum net_mode *m = ops->net_modes; m && *m != NET_NONE && rc == 0; m++)
 				if (!b->modes_given || b->wanted[*m])
 					rc = run_mode(b, o, ops->name, *m, ss->agent, &ss->res, err);
-		} else if (runner_has(ops, RUNNER_CAP_NAMESPACES) || runner_has(ops, RUNNER_CAP_GUEST_KERNEL)) {
-			/* Its own stack, but no link bench can give it. */
-			json_array_append_new(skipped, json_string(ops->name));
-		} else {
+		} else if (runner_has(ops, RUNNER_CAP_BASELINE)) {
 			rc = run_mode(b, o, ops->name, NET_HOST, ss->agent, &ss->res, err);
+		} else {
+			/* Its own stack (namespaces, a guest's, gVisor's), but no
+			 * link bench can give it. */
+			results_meta_not_measured(ss->res.meta, ops->name,
+						  "it has a network stack of its own, but bench cannot give it a link");
 		}
 	}
 out:
-	json_object_set_new(ss->res.meta, "network_not_measured", skipped);
 	if (hold_port >= 0)
 		close(hold_port);
 	if (hold_nat >= 0)

@@ -386,8 +386,7 @@ static int run_storage(void *ctx, const struct run_options *o, struct session *s
 		const struct runner_ops *ops = runner_find(o->runners[i]);
 
 		if (!ops || !runner_has(ops, RUNNER_CAP_DISK)) {
-			results_meta_note(ss->res.meta, "storage: runner %s cannot be given a disk: not measured",
-					  o->runners[i]);
+			results_meta_not_measured(ss->res.meta, o->runners[i], "bench cannot give it a disk");
 			continue;
 		}
 		rc = run_row(b, o, ss, o->runners[i], b->sc.file, "", err);

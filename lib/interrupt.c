@@ -7,6 +7,21 @@
 
 volatile sig_atomic_t bench_interrupted;
 
+/* Per thread: destroy() runs on several threads at once (density's storms),
+ * and only the thread tearing down may look past the flag. */
+static _Thread_local int teardown_depth;
+
+void interrupt_teardown_begin(void)
+{
+	teardown_depth++;
+}
+
+void interrupt_teardown_end(void)
+{
+	if (teardown_depth > 0)
+		teardown_depth--;
+}
+
 static void on_signal(int sig)
 {
 	bench_interrupted = sig;
@@ -28,7 +43,7 @@ void interrupt_install(void)
 
 int interrupt_check(bench_error *err)
 {
-	if (!bench_interrupted)
+	if (!bench_interrupted || teardown_depth > 0)
 		return 0;
 	bench_fail(err, 0, "interrupted by signal %d", (int)bench_interrupted);
 	err->exit_code = BENCH_EXIT_INTERRUPTED;

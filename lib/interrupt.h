@@ -16,7 +16,15 @@ extern volatile sig_atomic_t bench_interrupted;
  * return EINTR); SIGPIPE is ignored. */
 void interrupt_install(void);
 
-/* -1 with "interrupted" in *err when the flag is set, else 0. */
+/* Between these two calls, on this thread, the flag is not seen: a
+ * teardown (a runtime's "delete", a ctr call) that a Ctrl-C cut short would
+ * leave its container behind, so it runs to its own deadline instead.
+ * They nest. */
+void interrupt_teardown_begin(void);
+void interrupt_teardown_end(void);
+
+/* -1 with "interrupted" in *err when the flag is set (outside a teardown),
+ * else 0. */
 int interrupt_check(bench_error *err);
 
 /* poll(2) until deadline_ns (clock_now_ns() scale) that a Ctrl-C cannot

@@ -28,3 +28,16 @@ void results_meta_note(json_t *meta, const char *fmt, ...)
 			return;
 	json_array_append_new(notes, json_string(text));
 }
+
+void results_meta_not_measured(json_t *meta, const char *runner, const char *why)
+{
+	json_t *skipped = json_object_get(meta, "not_measured");
+
+	if (!json_is_object(skipped)) {
+		skipped = json_object();
+		if (json_object_set_new(meta, "not_measured", skipped) < 0)
+			return;
+	}
+	json_object_set_new(skipped, runner, json_string(why));
+	results_meta_note(meta, "%s: not measured: %s", runner, why);
+}

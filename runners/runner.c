@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "../lib/interrupt.h"
+
 void instance_init(struct instance *in, struct runner *r, unsigned seq, const char *task)
 {
 	memset(in, 0, sizeof(*in));
@@ -77,4 +79,18 @@ const char *runner_cap_name(unsigned cap_bit_index)
 bool runner_has(const struct runner_ops *ops, unsigned caps)
 {
 	return ops && (ops->caps & caps) == caps;
+}
+
+void runner_destroy(struct runner *r, struct instance *in)
+{
+	interrupt_teardown_begin();
+	r->ops->destroy(r, in);
+	interrupt_teardown_end();
+}
+
+void runner_finish(struct runner *r)
+{
+	interrupt_teardown_begin();
+	r->ops->finish(r);
+	interrupt_teardown_end();
 }

@@ -167,7 +167,7 @@ void runner_check_fix(struct runner_check_result *res, const char *fmt, ...)
 
 /* What a runner's cleanup removed, by kind ("cgroups", "run folders",
  * "libvirt domains"); `bench cleanup` adds up the same kinds. */
-#define RUNNER_CLEANUP_KINDS_MAX 8
+#define RUNNER_CLEANUP_KINDS_MAX 16
 struct runner_cleanup_count {
 	const char *kind;
 	unsigned n;
@@ -240,6 +240,13 @@ const struct runner_ops *runner_find(const char *name);
 
 /* True when the runner has every bit of caps. */
 bool runner_has(const struct runner_ops *ops, unsigned caps);
+
+/* ops->destroy and ops->finish, as every caller must make them: a Ctrl-C
+ * that came before does not cut their own waits short (a runtime's
+ * "delete", a ctr call), since a teardown stopped half-way leaves what it
+ * was removing behind. */
+void runner_destroy(struct runner *r, struct instance *in);
+void runner_finish(struct runner *r);
 
 /* Records a phase of in (ignored past RUNNER_PHASES_MAX). */
 void instance_add_phase(struct instance *in, const char *name, uint64_t ns);

@@ -122,6 +122,10 @@ static void expect_results(const char *dir, const char *name, const char *list)
 		json_t *item;
 		bool seen = false;
 
+		/* A runner the benchmark said, with its reason, it cannot measure. */
+		if (json_is_string(json_object_get(json_object_get(json_object_get(doc, "meta"), "not_measured"), runner)))
+			continue;
+
 		json_array_foreach(results, i, item) {
 			const char *r = json_string_value(json_object_get(item, "runner"));
 

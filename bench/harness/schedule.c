@@ -56,7 +56,7 @@ static int run_one(struct schedule *s, struct runner *r, struct instance *in, bo
 		rc = s->after_ready(s->ctx, r, in, measured, s->res, err);
 	if (rc == 0)
 		rc = ops->stop(r, in, err);
-	ops->destroy(r, in);
+	runner_destroy(r, in);
 	return rc;
 }
 
@@ -93,7 +93,7 @@ static int run_runner(struct schedule *s, const struct runner_ops *ops, const st
 			progress_tick(&bar, ns_to_ms(in.t_ready_ns - in.t_launch_ns));
 	}
 	progress_done(&bar);
-	ops->finish(&r);
+	runner_finish(&r);
 	return rc;
 }
 
