@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "../lib/run_id.h"
+#include "../lib/process_sweep.h"
 #include "containerd_ctr.h"
 #include "containerd_runner.h"
 #include "runner_hooks.h"
@@ -44,9 +45,16 @@ void ctd_remove_container(const char *sock, const char *name)
 	const char *const del_task[] = { "tasks", "delete", "--force", name, NULL };
 	const char *const del_ctr[] = { "containers", "delete", name, NULL };
 
+	char needle[128];
+
 	call_quietly(sock, kill_task);
 	call_quietly(sock, del_task);
 	call_quietly(sock, del_ctr);
+	/* A ctr killed while containerd was still creating the task leaves a
+	 * shim (and its runc init) that no container record leads to any more:
+	 * it names the container on its command line. */
+	snprintf(needle, sizeof(needle), "-id %s ", name);
+	process_sweep(needle);
 }
 
 /* Removes every file of a run folder (spec and pid files: no folders but

@@ -13,6 +13,7 @@
 
 #include "../container/cgroup.h"
 #include "../lib/clock.h"
+#include "../lib/process_sweep.h"
 #include "../lib/run_id.h"
 #include "../oci/oci_spec.h"
 #include "oci_cli_exec.h"
@@ -94,6 +95,14 @@ static unsigned clean_run_folder(const struct oci_cli_runtime *rt, const char *b
 	}
 	if (d)
 		closedir(d);
+	/* A sandbox whose create a SIGKILL cut off is one the runtime's delete
+	 * no longer knows; its processes still name the run's folder. */
+	{
+		char needle[PATH_MAX + 320];
+
+		snprintf(needle, sizeof(needle), "%s/", dir);
+		process_sweep(needle);
+	}
 	oci_tree_remove(dir);
 	return n;
 }

@@ -367,7 +367,7 @@ int oci_cli_launch(struct runner *r, struct instance *in, bench_error *err)
 	close(pipefd[1]);
 	t_created = clock_now_ns();
 	if (oc->rt->init_is_host_process) {
-		pid_t pid;
+		pid_t pid = 0;
 
 		if (read_pid_file(oi, &pid, err) < 0 || child_track(&oi->init, pid, err) < 0)
 			return bench_error_prefix(err, "%s", oc->rt->name);
@@ -377,7 +377,7 @@ int oci_cli_launch(struct runner *r, struct instance *in, bench_error *err)
 		 * carries the workload, which is what it costs the host.  Only
 		 * density reads it, and goes without it when there is none. */
 		bench_error ignored = { 0 };
-		pid_t pid;
+		pid_t pid = 0;
 
 		if (read_pid_file(oi, &pid, &ignored) == 0)
 			in->host_pid = pid;
