@@ -245,7 +245,7 @@ static double estimate(const struct workload_bench *w, const struct run_options 
 		if (suite_emulated(ops->name))
 			one = c->emulated_setup_s + (batches + 2) * c->emulated_round_s;
 		else
-			one = 0.2 + (batches + 1) * variants * target_s;
+			one = 0.2 + (batches + 1) * (variants * target_s + c->native_round_extra_s);
 		total += (runs + (o->warmup > 0 ? o->warmup : 0)) * (suite_start_s(ops->name) + one);
 	}
 	return total;

@@ -65,6 +65,9 @@ struct workload_cost {
 	/* Under emulation (TCG) a repetition outlasts a batch: the seconds
 	 * of one batch of every kernel, and of the run's own set-up. */
 	double emulated_round_s, emulated_setup_s;
+	/* Elsewhere a batch lasts --target-ms, but for kernels whose one
+	 * repetition is longer: their extra seconds per batch of all. */
+	double native_round_extra_s;
 };
 
 /* The seconds w's runs take with o as they are (the descriptor's
