@@ -13,6 +13,7 @@
 #include "harness/benchmark.h"
 #include "harness/progress.h"
 #include "harness/run_output.h"
+#include "harness/schedule.h"
 #include "harness/session.h"
 #include "startup.h"
 #include "harness/stats.h"
@@ -337,15 +338,7 @@ static int run_density(void *ctx, const struct run_options *o, struct session *s
 	unsigned seq = 0;
 	int rc = 0;
 
-	c->cfg = (struct run_config){
-		.agent_path = ss->agent, .run_id = ss->run_id, .ncpus = o->ncpus, .memory_mib = o->memory_mib,
-		.pids_max = o->pids_max, .timeout_ms = o->timeout_ms, .libvirt_uri = o->libvirt_uri,
-		.accel = o->accel,
-		.vm_machine = o->vm_machine,
-		.vm_start = o->vm_start,
-		.gvisor_platform = o->gvisor_platform,
-	};
-	snprintf(c->cfg.cpus, sizeof(c->cfg.cpus), "%s", o->cpus);
+	c->cfg = run_config_from_options(o, ss->agent, ss->run_id, NULL);
 	for (int i = 0; i < o->nrunners && rc == 0; i++) {
 		const struct runner_ops *ops = runner_find(o->runners[i]);
 

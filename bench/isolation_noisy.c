@@ -10,6 +10,7 @@
 #include "../lib/clock.h"
 #include "../lib/interrupt.h"
 #include "harness/progress.h"
+#include "harness/schedule.h"
 #include "../lib/run_id.h"
 #include "harness/stats.h"
 #include "isolation.h"
@@ -244,15 +245,7 @@ int iso_noisy_run(const struct run_options *opts, const struct iso_noisy_opts *n
 	ny.r.ops = runner_find(runner);
 	if (!ny.r.ops)
 		return bench_fail_usage(err, "unknown runner '%s'", runner);
-	ny.cfg = (struct run_config){
-		.agent_path = agent, .run_id = run_id, .ncpus = opts->ncpus, .memory_mib = opts->memory_mib,
-		.pids_max = opts->pids_max, .timeout_ms = opts->timeout_ms, .libvirt_uri = opts->libvirt_uri,
-		.accel = opts->accel, .profile = profile,
-		.vm_machine = opts->vm_machine,
-		.vm_start = opts->vm_start,
-		.gvisor_platform = opts->gvisor_platform,
-	};
-	snprintf(ny.cfg.cpus, sizeof(ny.cfg.cpus), "%s", opts->cpus);
+	ny.cfg = run_config_from_options(opts, agent, run_id, profile);
 	ny.r.cfg = &ny.cfg;
 	/* A guest's victim is slow (TCG here): it gets windows of its own. */
 	ny.window_ms = runner_has(ny.r.ops, RUNNER_CAP_GUEST_KERNEL) ? no->vm_window_ms : no->window_ms;

@@ -15,6 +15,7 @@
 #include "harness/run_output.h"
 #include "harness/schedule.h"
 #include "harness/session.h"
+#include "harness/suite.h"
 #include "../net/instance.h"
 #include "network.h"
 
@@ -313,6 +314,75 @@ static bool finish_network(void *ctx, const struct run_options *o, struct sessio
 	return true;
 }
 
+/* ---- bench run all ------------------------------------------------------ */
+
+/* One path's four patterns (RR_BATCH_MS in the agent caps a batch at 3 s).
+ * A transaction takes about 0.1 ms here (10000 per second), 3 ms to a TCG
+ * guest (about 300 per second, measured on this 2-core host). */
+static double network_path_s(const struct network_bench *b, bool emulated)
+{
+	unsigned warm = b->rr / 10 + 1; /* the agent's unmeasured transactions */
+	double tx_s = emulated ? 3e-3 : 1e-4, batch_s = b->rr * tx_s;
+
+	return 2 * (warm * tx_s + b->batches * (batch_s < 3.0 ? batch_s : 3.0)) +
+	       2 * (b->batches + 1) * b->stream_ms / 1e3;
+}
+
+static double network_estimate(const struct network_bench *b, const struct run_options *o)
+{
+	int runs = (o->runs > 0 ? o->runs : NETWORK_DEFAULT_RUNS) + (o->warmup > 0 ? o->warmup : 0);
+	double total = 0;
+
+	for (int i = 0; i < o->nrunners; i++) {
+		const struct runner_ops *ops = runner_find(o->runners[i]);
+		bool emulated = suite_emulated(o->runners[i]);
+		/* Per instance: its start, its link and server (a TCG guest's
+		 * agent also waits for its address), then its paths. */
+		double one = suite_start_s(o->runners[i]) + (emulated ? 3.0 : 0.3);
+
+		if (runner_has(ops, RUNNER_CAP_NETWORK)) {
+			for (const enum net_mode *m = ops->net_modes; m && *m != NET_NONE; m++)
+				if (!b->modes_given || b->wanted[*m])
+					total += runs * (one + (*m == NET_HOST ? 1 : 2) * network_path_s(b, emulated));
+		} else if (ops && !runner_has(ops, RUNNER_CAP_NAMESPACES) && !runner_has(ops, RUNNER_CAP_GUEST_KERNEL)) {
+			total += runs * (one + network_path_s(b, false));
+		}
+	}
+	return total;
+}
+
+/* Fewer and shorter batches first (a TCG guest's are cut at 3 s anyway),
+ * at last each runner's first mode only. */
+static double fit_network(void *ctx, struct run_options *o, double budget_s)
+{
+	static const struct {
+		unsigned rr, batches, stream_ms;
+	} steps[] = {
+		{ NETWORK_DEFAULT_RR, NETWORK_DEFAULT_BATCHES, NETWORK_DEFAULT_STREAM_MS },
+		{ 500, NETWORK_DEFAULT_BATCHES, NETWORK_DEFAULT_STREAM_MS },
+		{ 500, 3, NETWORK_DEFAULT_STREAM_MS },
+		{ 200, 3, 100 },
+	};
+	struct network_bench *b = ctx;
+
+	for (size_t i = 0; budget_s > 0 && i < sizeof(steps) / sizeof(steps[0]); i++) {
+		b->rr = steps[i].rr;
+		b->batches = steps[i].batches;
+		b->stream_ms = steps[i].stream_ms;
+		if (network_estimate(b, o) <= budget_s)
+			return network_estimate(b, o);
+	}
+	for (int i = 0; budget_s > 0 && i < o->nrunners; i++) {
+		const struct runner_ops *ops = runner_find(o->runners[i]);
+
+		if (runner_has(ops, RUNNER_CAP_NETWORK) && ops->net_modes && ops->net_modes[0] != NET_NONE) {
+			b->wanted[ops->net_modes[0]] = true;
+			b->modes_given = true;
+		}
+	}
+	return network_estimate(b, o);
+}
+
 const struct benchmark benchmark_network = {
 	.name = "network",
 	.summary = "TCP request/response latency and stream throughput over each runner's network link",
@@ -335,4 +405,5 @@ const struct benchmark benchmark_network = {
 	.report_table = network_section_table,
 	.report_summary = network_section_summary,
 	.summary_rank = 60,
+	.fit_budget = fit_network,
 };

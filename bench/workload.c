@@ -8,6 +8,7 @@
 #include "../lib/json_notes.h"
 #include "harness/schedule.h"
 #include "harness/stats.h"
+#include "harness/suite.h"
 #include "host_ratio.h"
 
 /* Agent runs and batches: a runner that starts in seconds (a VM: its
@@ -221,6 +222,53 @@ int workload_run(struct workload_bench *w, const struct run_options *o, struct s
 			return -1;
 	}
 	return 0;
+}
+
+/* ---- bench run all ------------------------------------------------------ */
+
+static double estimate(const struct workload_bench *w, const struct run_options *o, const struct workload_cost *c)
+{
+	unsigned variants = c->kernels_both * (o->ncpus > 1 ? 2 : 1) + c->kernels_one;
+	double target_s = (w->target_ms ? w->target_ms : TARGET_MS) / 1e3, total = 0;
+
+	for (int i = 0; i < o->nrunners; i++) {
+		const struct runner_ops *ops = runner_find(o->runners[i]);
+		bool slow = ops && ops->default_runs != 0;
+		int runs = o->runs > 0 ? o->runs : w->quick ? 1 : slow ? RUNS_SLOW : RUNS_FAST;
+		unsigned batches = w->batches ? w->batches : w->quick ? BATCHES_QUICK : slow ? BATCHES_SLOW : BATCHES_FAST;
+		double one;
+
+		if (!ops)
+			continue;
+		/* Each kernel: a warm-up repetition and the growing ones, about
+		 * one batch more; under TCG each repetition outlasts a batch. */
+		if (suite_emulated(ops->name))
+			one = c->emulated_setup_s + (batches + 2) * c->emulated_round_s;
+		else
+			one = 0.2 + (batches + 1) * (variants * target_s + c->native_round_extra_s);
+		total += (runs + (o->warmup > 0 ? o->warmup : 0)) * (suite_start_s(ops->name) + one);
+	}
+	return total;
+}
+
+double workload_fit_budget(struct workload_bench *w, struct run_options *o, double budget_s,
+			   const struct workload_cost *c)
+{
+	/* The defaults, then fewer runs and batches, at last --quick's. */
+	static const struct {
+		int runs;
+		unsigned batches;
+	} steps[] = { { -1, 0 }, { 2, 5 }, { 1, 5 }, { 1, BATCHES_QUICK } };
+	bool runs_free = o->runs < 0;
+
+	for (size_t i = 0; budget_s > 0 && i < sizeof(steps) / sizeof(steps[0]); i++) {
+		if (runs_free)
+			o->runs = steps[i].runs;
+		w->batches = steps[i].batches;
+		if (estimate(w, o, c) <= budget_s)
+			break;
+	}
+	return estimate(w, o, c);
 }
 
 /* ---- conclusions -------------------------------------------------------- */

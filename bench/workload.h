@@ -58,6 +58,25 @@ int workload_run(struct workload_bench *w, const struct run_options *o, struct s
 bool workload_finish(struct workload_bench *w, const struct run_options *o, struct session *ss,
 		     struct run_output_hooks *hooks);
 
+/* What one agent run of a workload benchmark costs, for `bench run all`. */
+struct workload_cost {
+	unsigned kernels_both;   /* kernels measured on one thread and on one per CPU */
+	unsigned kernels_one;    /* kernels measured on one thread only */
+	/* Under emulation (TCG) a repetition outlasts a batch: the seconds
+	 * of one batch of every kernel, and of the run's own set-up. */
+	double emulated_round_s, emulated_setup_s;
+	/* Elsewhere a batch lasts --target-ms, but for kernels whose one
+	 * repetition is longer: their extra seconds per batch of all. */
+	double native_round_extra_s;
+};
+
+/* The seconds w's runs take with o as they are (the descriptor's
+ * fit_budget with budget_s 0); with budget_s > 0, first fewer runs (o->runs,
+ * unless given) and batches (w->batches), down to --quick's, until they fit
+ * it. */
+double workload_fit_budget(struct workload_bench *w, struct run_options *o, double budget_s,
+			   const struct workload_cost *c);
+
 /* Median and ratio table of a prefix's series, for the terminal. */
 void workload_print(const struct results *res, const char *prefix, FILE *out);
 

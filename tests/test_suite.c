@@ -9,6 +9,7 @@
 #include <jansson.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../bench/benchmarks.h"
@@ -104,6 +105,49 @@ Test(suite, a_smaller_budget_gives_a_smaller_plan_and_quick_is_smallest)
 
 		run_bench(&day, NULL, a_day);
 		cr_expect_eq(planned_s(day.err), planned_s(full.err));
+	}
+}
+
+/* The whole plan with the defaults fits the default budget: every
+ * benchmark counts what it takes and shrinks to its share. */
+Test(suite, the_default_plan_fits_the_default_budget)
+{
+	struct cli_run r;
+	const char *args[] = { "run", "all", "--dry-run", NULL };
+
+	run_bench(&r, NULL, args);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_expect_leq(planned_s(r.err), SUITE_DEFAULT_BUDGET_S, "%s%s", r.err, r.out);
+}
+
+/* Every benchmark has a fit_budget (none is a guess of SUITE_GUESS_S),
+ * and a tenth of what its defaults take makes it take less. */
+Test(suite, every_benchmark_estimates_itself_and_shrinks_to_a_smaller_budget)
+{
+	for (const struct benchmark *const *t = benchmark_table; *t; t++) {
+		const struct benchmark *b = *t;
+		char *argv[] = { (char *)b->name, NULL };
+		struct run_options o, sized;
+		bench_error err = { 0 };
+		void *ctx = b->ctx_size ? calloc(1, b->ctx_size) : NULL;
+		double full, small;
+
+		cr_assert_not_null(b->fit_budget, "%s has no fit_budget: the suite guesses it", b->name);
+		if (b->init)
+			b->init(ctx);
+		memset(&o, 0, sizeof(o));
+		cr_assert_eq(run_options_parse(1, argv, &o, b->options, ctx, &err), 0, "%s: %s", b->name, err.msg);
+		sized = o;
+		full = b->fit_budget(ctx, &o, 0);
+		cr_expect_gt(full, 0, "%s: an estimate of %g s", b->name, full);
+		if (b->ctx_size)
+			memset(ctx, 0, b->ctx_size);
+		if (b->init)
+			b->init(ctx);
+		small = b->fit_budget(ctx, &sized, full / 10);
+		cr_expect_lt(small, full, "%s: %g s with a budget of %g s, %g s with its defaults", b->name, small,
+			     full / 10, full);
+		free(ctx);
 	}
 }
 

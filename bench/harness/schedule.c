@@ -10,6 +10,28 @@
 #include "../../lib/interrupt.h"
 #include "progress.h"
 
+struct run_config run_config_from_options(const struct run_options *o, const char *agent, const char *run_id,
+					  const char *profile)
+{
+	struct run_config cfg = {
+		.agent_path = agent,
+		.run_id = run_id,
+		.ncpus = o->ncpus,
+		.memory_mib = o->memory_mib,
+		.pids_max = o->pids_max,
+		.timeout_ms = o->timeout_ms,
+		.libvirt_uri = o->libvirt_uri,
+		.accel = o->accel,
+		.vm_machine = o->vm_machine,
+		.vm_start = o->vm_start,
+		.gvisor_platform = o->gvisor_platform,
+		.profile = profile,
+	};
+
+	snprintf(cfg.cpus, sizeof(cfg.cpus), "%s", o->cpus);
+	return cfg;
+}
+
 int schedule_runs_for(const struct run_options *opts, const struct runner_ops *ops)
 {
 	int runs = ops->default_runs ? (int)ops->default_runs : OPTIONS_DEFAULT_RUNS;
@@ -99,22 +121,8 @@ static int run_runner(struct schedule *s, const struct runner_ops *ops, const st
 
 int schedule_run(struct schedule *s, bench_error *err)
 {
-	struct run_config cfg = {
-		.agent_path = s->agent_path,
-		.run_id = s->run_id,
-		.ncpus = s->opts->ncpus,
-		.memory_mib = s->opts->memory_mib,
-		.pids_max = s->opts->pids_max,
-		.timeout_ms = s->opts->timeout_ms,
-		.libvirt_uri = s->opts->libvirt_uri,
-		.accel = s->opts->accel,
-		.vm_machine = s->opts->vm_machine,
-		.vm_start = s->opts->vm_start,
-		.gvisor_platform = s->opts->gvisor_platform,
-	};
+	struct run_config cfg = run_config_from_options(s->opts, s->agent_path, s->run_id, s->profile);
 
-	snprintf(cfg.cpus, sizeof(cfg.cpus), "%s", s->opts->cpus);
-	cfg.profile = s->profile;
 	cfg.net = s->net;
 	/* Fail before the first sample rather than after the host runner's. */
 	for (int i = 0; i < s->opts->nrunners; i++) {

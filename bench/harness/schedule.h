@@ -31,6 +31,12 @@ struct schedule {
 	void *ctx;
 };
 
+/* The run_config every runner gets from the run's options: agent, run id
+ * and the container profile (NULL = plain) besides; net is left NULL.  The
+ * one place an option reaches the runners, so a new one is added here. */
+struct run_config run_config_from_options(const struct run_options *o, const char *agent, const char *run_id,
+					  const char *profile);
+
 /* How many measured runs and warm-ups a runner gets. */
 int schedule_runs_for(const struct run_options *opts, const struct runner_ops *ops);
 int schedule_warmup_for(const struct run_options *opts, const struct runner_ops *ops);

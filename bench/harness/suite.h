@@ -94,6 +94,10 @@ double suite_plan_remaining_s(const struct suite_plan *p, int from);
  * in several), and how many of that runner's starts fit budget_s when each
  * also costs extra_s, at least min and at most max. */
 double suite_start_s(const char *runner);
+/* Does runner's workload run under emulation here: a guest kernel without
+ * a usable /dev/kvm (QEMU's TCG), where compute, memory and I/O take many
+ * times as long as on the host? */
+bool suite_emulated(const char *runner);
 int suite_fit_count(double budget_s, double each_s, int min, int max);
 /* A schedule's seconds with o (each runner's runs and warm-ups, each a
  * start and extra_s of work); and, unless --runs was given, the share of

@@ -17,6 +17,11 @@
  * estimate sees (a loaded host, a slow disk). */
 #define SUITE_BUDGET_USE 0.85
 
+bool suite_emulated(const char *runner)
+{
+	return runner_has(runner_find(runner), RUNNER_CAP_GUEST_KERNEL) && access("/dev/kvm", R_OK | W_OK) != 0;
+}
+
 double suite_start_s(const char *runner)
 {
 	const struct runner_ops *ops = runner_find(runner);
@@ -25,7 +30,7 @@ double suite_start_s(const char *runner)
 	 * under TCG's emulation (measured on a 2-core host: 5 to 7 s from
 	 * launch to gone, with the launch's own work). */
 	if (runner_has(ops, RUNNER_CAP_GUEST_KERNEL))
-		return access("/dev/kvm", R_OK | W_OK) == 0 ? 1.5 : 5.0;
+		return suite_emulated(runner) ? 5.0 : 1.5;
 	/* A container: clone, cgroup, pivot_root, teardown; a host
 	 * process: a fork and an exec. */
 	return runner_has(ops, RUNNER_CAP_CGROUP) ? 0.15 : 0.05;
