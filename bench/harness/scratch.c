@@ -3,7 +3,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 #include <unistd.h>
 
 #include "../../lib/run_id.h"
+#include "../../lib/tree_remove.h"
 
 #define FILL_CHUNK (1u << 20)
 
@@ -163,17 +163,6 @@ int scratch_overlay(struct scratch *s, bench_error *err)
 	return fill_file(s->overlay_file, s->bytes, err);
 }
 
-static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	if (type == FTW_DP)
-		rmdir(path);
-	else
-		unlink(path);
-	return 0;
-}
-
 /* Unmounts <run_dir>/ovl/merged if mounted, then removes the folder
  * without following a link or crossing into another mount. */
 static void remove_run_dir(const char *run_dir)
@@ -182,7 +171,7 @@ static void remove_run_dir(const char *run_dir)
 
 	snprintf(merged, sizeof(merged), "%.4280s/ovl/merged", run_dir);
 	umount2(merged, MNT_DETACH | UMOUNT_NOFOLLOW);
-	nftw(run_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+	tree_remove(run_dir);
 }
 
 void scratch_remove(struct scratch *s)
