@@ -60,8 +60,9 @@ int vm_guest_load(const struct run_config *cfg, const char *who, struct vm_guest
 	g->ncpus = (unsigned)n;
 	g->memory_mib = cfg->memory_mib ? cfg->memory_mib : VM_GUEST_DEFAULT_MEMORY_MIB;
 	if (g->memory_mib < VM_GUEST_MIN_MEMORY_MIB)
-		return bench_fail_usage(err, "%s: %u MiB of memory is too little to boot the guest kernel (at least %u)",
-					who, g->memory_mib, VM_GUEST_MIN_MEMORY_MIB);
+		return bench_fail_usage(err,
+					"%s: %u MiB of memory is too little to boot the guest kernel (at least %u)", who,
+					g->memory_mib, VM_GUEST_MIN_MEMORY_MIB);
 	return 0;
 }
 

@@ -171,7 +171,8 @@ static int prepare(struct runner *r, bench_error *err)
 	}
 
 	/* The console sockets' folder (vm_cleanup_stale tells leftovers). */
-	if (vm_guest_run_dir(cfg->run_id, "vm", "vm", "console socket folder", v->sock_dir, sizeof(v->sock_dir), err) < 0)
+	if (vm_guest_run_dir(cfg->run_id, "vm", "vm", "console socket folder", v->sock_dir, sizeof(v->sock_dir),
+			     err) < 0)
 		return -1;
 
 	v->conn = virConnectOpen(v->uri);
