@@ -455,11 +455,7 @@ static bool finish_storage(void *ctx, const struct run_options *o, struct sessio
 {
 	(void)ctx;
 	(void)o;
-	if (!run_output_has_samples(&ss->res))
-		return false;
-	hooks->ctx = &ss->res;
-	hooks->print = print_table;
-	return true;
+	return run_output_print_after(&ss->res, print_table, hooks);
 }
 
 /* ---- bench run all ------------------------------------------------------ */

@@ -3,7 +3,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 #include <unistd.h>
 
 #include "../lib/run_id.h"
+#include "../lib/tree_remove.h"
 
 static const char *base_dir(void)
 {
@@ -96,24 +96,6 @@ fail:
 	return -1;
 }
 
-static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	if (type == FTW_DP)
-		rmdir(path);
-	else
-		unlink(path);
-	return 0;
-}
-
-static void remove_tree(const char *dir)
-{
-	/* FTW_PHYS: never follow a link out of the folder; FTW_MOUNT: never
-	 * cross into a file system mounted below it. */
-	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
-}
-
 /* Detaches the tmpfs a run folder's rootfs holds, if it holds one. */
 static void unmount_rootfs(const char *run_dir)
 {
@@ -130,7 +112,7 @@ void rootfs_remove(struct rootfs *fs)
 	if (fs->mounted)
 		unmount_rootfs(fs->run_dir);
 	fs->mounted = false;
-	remove_tree(fs->run_dir);
+	tree_remove(fs->run_dir);
 	fs->run_dir[0] = '\0';
 	fs->path[0] = '\0';
 	rmdir(base_dir()); /* only when no other run uses it */
@@ -154,7 +136,7 @@ int rootfs_cleanup_stale(bool all, bench_error *err)
 			continue;
 		snprintf(dir, sizeof(dir), "%s/%s", base_dir(), de->d_name);
 		unmount_rootfs(dir);
-		remove_tree(dir);
+		tree_remove(dir);
 		removed++;
 	}
 	closedir(d);

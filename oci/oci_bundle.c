@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <sys/sendfile.h>
@@ -11,6 +10,7 @@
 #include <unistd.h>
 
 #include "../lib/sha256_file.h"
+#include "../lib/tree_remove.h"
 
 static int copy_agent(const char *from, const char *to, bench_error *err)
 {
@@ -94,21 +94,9 @@ int oci_bundle_write(const char *dir, const json_t *spec, char sha256[65], bench
 	return 0;
 }
 
-static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	if (type == FTW_DP)
-		rmdir(path);
-	else
-		unlink(path);
-	return 0;
-}
-
 void oci_tree_remove(const char *dir)
 {
 	if (!dir || !dir[0])
 		return;
-	/* FTW_PHYS: never follow a link out; FTW_MOUNT: never cross a mount. */
-	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+	tree_remove(dir); /* never follows a link out nor crosses a mount */
 }

@@ -17,6 +17,7 @@
 #include <stdbool.h>
 
 #include "runner.h"
+#include "../container/cgroup.h"
 
 struct oci_cli_runtime {
 	const char *name;           /* "runc": the runner's name too */
@@ -66,5 +67,41 @@ int oci_cli_cleanup(const struct oci_cli_runtime *rt, bool all, struct runner_cl
 /* `bench doctor`: the binary is there (else one line naming the package and
  * `apt-get install -y <package>`), and its version. */
 void oci_cli_doctor_binary(const void *rt, struct runner_check_result *res);
+
+/* Defines `const struct runner_ops id##_runner_ops`, named #id: the calls
+ * above bound to the runtime rt (a static const struct oci_cli_runtime),
+ * with its summary and caps.  A runtime's file is then its table, and
+ * this. */
+#define OCI_CLI_RUNNER(id, rt, summary_text, runner_caps)                                              \
+	static int id##_prepare(struct runner *r, bench_error *err)                                     \
+	{                                                                                              \
+		return oci_cli_prepare(r, &(rt), err);                                                 \
+	}                                                                                              \
+	static int id##_cleanup(bool all, struct runner_cleanup_counts *removed, bench_error *err)      \
+	{                                                                                              \
+		return oci_cli_cleanup(&(rt), all, removed, err);                                      \
+	}                                                                                              \
+	static const struct runner_check id##_doctor_checks[] = {                                      \
+		{ #id, oci_cli_doctor_binary, &(rt) },                                                 \
+		{ NULL, NULL, NULL },                                                                  \
+	};                                                                                             \
+	const struct runner_ops id##_runner_ops = {                                                    \
+		.name = #id,                                                                           \
+		.summary = (summary_text),                                                             \
+		.caps = (runner_caps),                                                                 \
+		.needs_root = true,                                                                    \
+		.prepare = id##_prepare,                                                               \
+		.launch = oci_cli_launch,                                                              \
+		.wait_ready = oci_cli_wait_ready,                                                      \
+		.collect = oci_cli_collect,                                                            \
+		.stop = oci_cli_stop,                                                                  \
+		.destroy = oci_cli_destroy,                                                            \
+		.finish = oci_cli_finish,                                                              \
+		.describe = oci_cli_describe,                                                          \
+		.doctor = id##_doctor_checks,                                                          \
+		.cleanup = id##_cleanup,                                                               \
+		.cgroup_memory = oci_cli_cgroup_memory,                                                \
+		.cgroup_layout = cg_detect_describe,                                                   \
+	}
 
 #endif

@@ -20,7 +20,6 @@
  * all the same and removes its folder, $TMPDIR/bench-<run id>-qemu.XXXXXX
  * (console and QMP sockets, QEMU's log). */
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <jansson.h>
 #include <sched.h>
@@ -41,6 +40,7 @@
 #include "record_stream.h"
 #include "runner.h"
 #include "runner_hooks.h"
+#include "vm_guest.h"
 #include "../vm/accel.h"
 #include "../vm/cpu_model.h"
 #include "../vm/domain_xml.h"
@@ -53,22 +53,12 @@
 #include "../vm/snapshot_cache.h"
 #include "../vm/tsc.h"
 
-#define QEMU_DEFAULT_MEMORY_MIB 256
-#define QEMU_MIN_MEMORY_MIB 64
 #define SUN_PATH_MAX sizeof(((struct sockaddr_un *)0)->sun_path)
 
 struct qemu_runner {
 	char binary[4096];
-	struct accel_facts facts;
-	enum vm_accel accel;
-	char accel_reason[200];
+	struct vm_guest g;      /* the guest, as the vm runner's */
 	enum vm_machine machine;
-	struct guest_kernel kernel;
-	char initrd[4096];
-	char agent_sha256[INITRAMFS_SHA256_HEX];
-	unsigned cpus[VM_CPUS_MAX];
-	unsigned ncpus;
-	unsigned memory_mib;
 	char dir[128];
 	char qemu_version[64];  /* from QMP query-version at the first launch */
 	long tsc_khz;           /* > 0: tsc_early_khz= for the guest (microvm
@@ -91,27 +81,10 @@ struct qemu_instance {
 	bool restored;            /* started from the saved guest */
 };
 
-static int online_cpus(char *out, size_t outsz, bench_error *err)
-{
-	FILE *f = fopen("/sys/devices/system/cpu/online", "re");
-
-	if (!f)
-		return bench_fail(err, errno, "qemu: /sys/devices/system/cpu/online");
-	if (!fgets(out, (int)outsz, f))
-		out[0] = '\0';
-	fclose(f);
-	out[strcspn(out, "\n")] = '\0';
-	return 0;
-}
-
 static int prepare(struct runner *r, bench_error *err)
 {
 	const struct run_config *cfg = r->cfg;
 	struct qemu_runner *q;
-	char cpulist[sizeof(cfg->cpus)];
-	char tmpl[128];
-	const char *tmpdir = getenv("TMPDIR");
-	int n;
 
 	if (!cfg->run_id || !*cfg->run_id)
 		return bench_fail(err, 0, "qemu: no run id (it names the QEMU processes)");
@@ -123,45 +96,19 @@ static int prepare(struct runner *r, bench_error *err)
 		return bench_error_prefix(err, "qemu");
 	if (vm_machine_parse(cfg->vm_machine ? cfg->vm_machine : "pc", &q->machine, err) < 0)
 		return -1;
-	accel_probe(&q->facts);
-	if (accel_choose(cfg->accel, &q->facts, &q->accel, err) < 0)
+	if (vm_guest_accel(cfg, &q->g, err) < 0)
 		return -1;
-	if (q->machine == VM_MACHINE_MICROVM && q->accel == VM_ACCEL_TCG) {
+	if (q->machine == VM_MACHINE_MICROVM && q->g.accel == VM_ACCEL_TCG) {
 		q->tsc_khz = vm_host_tsc_khz(err);
 		if (q->tsc_khz <= 0)
 			return bench_error_prefix(err, "qemu: --vm-machine microvm cannot work under TCG here: its guest "
 						  "kernel has no clock to calibrate its TSC against and hangs, and "
 						  "bench cannot tell it the rate");
 	}
-	if (!cfg->accel || strcmp(cfg->accel, "auto") == 0)
-		snprintf(q->accel_reason, sizeof(q->accel_reason), "%s", q->facts.why);
-	else
-		snprintf(q->accel_reason, sizeof(q->accel_reason), "--accel %s", cfg->accel);
-	if (kernel_cache_find(vm_cache_dir(), &q->kernel, err) < 0 ||
-	    initramfs_get(cfg->agent_path, vm_cache_dir(), q->initrd, sizeof(q->initrd), q->agent_sha256, err) < 0)
-		return bench_error_prefix(err, "qemu");
-	if (cfg->cpus[0])
-		snprintf(cpulist, sizeof(cpulist), "%s", cfg->cpus);
-	else if (online_cpus(cpulist, sizeof(cpulist), err) < 0)
+	if (vm_guest_load(cfg, "qemu", &q->g, err) < 0)
 		return -1;
-	n = vm_cpulist_parse(cpulist, q->cpus, VM_CPUS_MAX, err);
-	if (n < 0)
-		return bench_error_prefix(err, "qemu");
-	q->ncpus = (unsigned)n;
-	q->memory_mib = cfg->memory_mib ? cfg->memory_mib : QEMU_DEFAULT_MEMORY_MIB;
-	if (q->memory_mib < QEMU_MIN_MEMORY_MIB)
-		return bench_fail_usage(err, "qemu: %u MiB of memory is too little to boot the guest kernel (at least %u)",
-					q->memory_mib, QEMU_MIN_MEMORY_MIB);
-	/* The run's folder, named after the run so that `bench cleanup` can
-	 * tell leftovers (qemu_remove_stale_folders). */
-	snprintf(tmpl, sizeof(tmpl), "%s/" RUN_ID_PREFIX "%s-qemu.XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp",
-		 cfg->run_id);
-	if (strlen(tmpl) > 80) /* sun_path holds 108 bytes */
-		snprintf(tmpl, sizeof(tmpl), "/tmp/" RUN_ID_PREFIX "%s-qemu.XXXXXX", cfg->run_id);
-	if (!mkdtemp(tmpl))
-		return bench_fail(err, errno, "qemu: run folder %s", tmpl);
-	snprintf(q->dir, sizeof(q->dir), "%s", tmpl);
-	return 0;
+	/* The run's folder (qemu_remove_stale_folders tells leftovers). */
+	return vm_guest_run_dir(cfg->run_id, "qemu", "qemu", "run folder", q->dir, sizeof(q->dir), err);
 }
 
 static void qemu_finish(struct runner *r);
@@ -219,7 +166,7 @@ static int pin_vcpus(struct qemu_runner *q, struct qemu_instance *qi, uint64_t d
 	json_t *ret = NULL;
 	int tids[VM_CPUS_MAX], n;
 
-	if (q->ncpus == 0)
+	if (q->g.ncpus == 0)
 		return 0;
 	if (qmp_execute(&qi->qmp, "query-cpus-fast", NULL, &ret, deadline, err) < 0)
 		return qemu_failed(qi, err);
@@ -236,7 +183,7 @@ static int pin_vcpus(struct qemu_runner *q, struct qemu_instance *qi, uint64_t d
 		if (shared)
 			continue;
 		CPU_ZERO(&set);
-		CPU_SET(q->cpus[(unsigned)i % q->ncpus], &set);
+		CPU_SET(q->g.cpus[(unsigned)i % q->g.ncpus], &set);
 		if (sched_setaffinity(tids[i], sizeof(set), &set) != 0)
 			return bench_fail(err, errno, "qemu: pinning vCPU %d (thread %d)", i, tids[i]);
 	}
@@ -258,22 +205,6 @@ static void remember_version(struct qemu_runner *q, struct qemu_instance *qi, ui
 			 (long long)json_integer_value(json_object_get(v, "minor")) % 1000,
 			 (long long)json_integer_value(json_object_get(v, "micro")) % 1000);
 	json_decref(ret);
-}
-
-static int connect_console(struct qemu_instance *qi, bench_error *err)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-
-	qi->con = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (qi->con < 0)
-		return bench_fail(err, errno, "qemu: socket");
-	memcpy(sa.sun_path, qi->console, strlen(qi->console) + 1);
-	if (connect(qi->con, (struct sockaddr *)&sa, sizeof(sa)) != 0)
-		return bench_fail(err, errno, "qemu: connecting to the console of %s at %s", qi->name, qi->console);
-	if (fcntl(qi->con, F_SETFL, O_NONBLOCK) != 0)
-		return bench_fail(err, errno, "qemu: console socket");
-	record_stream_init(&qi->rs, qi->con, CHANNEL_CONSOLE);
-	return 0;
 }
 
 /* The guest's kernel command line: a restored guest's is the saved one's
@@ -322,11 +253,11 @@ static int start_qemu(struct runner *r, struct instance *in, bool incoming, uint
 	spec = (struct qemu_spec){
 		.name = qi->name,
 		.machine = q->machine,
-		.accel = q->accel,
-		.memory_mib = q->memory_mib,
-		.vcpus = q->ncpus,
-		.kernel = q->kernel.path,
-		.initrd = q->initrd,
+		.accel = q->g.accel,
+		.memory_mib = q->g.memory_mib,
+		.vcpus = q->g.ncpus,
+		.kernel = q->g.kernel.path,
+		.initrd = q->g.initrd,
 		.cmdline = cmdline,
 		.console_socket = qi->console,
 		.qmp_socket = qi->qmp_path,
@@ -336,7 +267,7 @@ static int start_qemu(struct runner *r, struct instance *in, bool incoming, uint
 	if (!argv)
 		return bench_fail(err, ENOMEM, "qemu");
 	if (qemu_argv_build(&spec, argv, err) < 0 ||
-	    qemu_spawn(q->binary, argv, q->cpus, q->ncpus, qi->log, &qi->child, err) < 0) {
+	    qemu_spawn(q->binary, argv, q->g.cpus, q->g.ncpus, qi->log, &qi->child, err) < 0) {
 		free(argv);
 		return -1;
 	}
@@ -344,7 +275,7 @@ static int start_qemu(struct runner *r, struct instance *in, bool incoming, uint
 	if (qmp_up(qi, deadline, err) < 0 || pin_vcpus(q, qi, deadline, err) < 0)
 		return -1;
 	/* QEMU made the console socket before its monitor's: it is there. */
-	return connect_console(qi, err);
+	return vm_guest_console_connect("qemu", qi->name, qi->console, &qi->con, &qi->rs, err);
 }
 
 /* Until QEMU's migration (either way) has completed. */
@@ -391,7 +322,7 @@ static int qemu_launch(struct runner *r, struct instance *in, bench_error *err)
 {
 	struct qemu_runner *q = r->priv;
 	struct qemu_instance *qi;
-	int timeout_ms = r->cfg->timeout_ms > 0 ? r->cfg->timeout_ms : 30000;
+	int timeout_ms = vm_guest_timeout_ms(r->cfg);
 	uint64_t deadline, t_created, t_restored;
 
 	in->t_launch_ns = clock_now_ns();
@@ -432,34 +363,15 @@ static int qemu_launch(struct runner *r, struct instance *in, bench_error *err)
 	return 0;
 }
 
-static int console_next(struct qemu_instance *qi, uint64_t deadline_ns, struct agent_record *rec, bench_error *err)
-{
-	if (qi->con < 0)
-		return RECORD_STREAM_EOF;
-	return record_stream_next(&qi->rs, deadline_ns, rec, err);
-}
-
 static int qemu_wait_ready(struct runner *r, struct instance *in, bench_error *err)
 {
 	struct qemu_instance *qi = in->priv;
-	int timeout_ms = r->cfg->timeout_ms > 0 ? r->cfg->timeout_ms : 30000;
-	uint64_t deadline = in->t_launch_ns + (uint64_t)timeout_ms * 1000000u;
 	uint64_t boot_ns;
-	int st;
 
 	if (!qi || qi->con < 0)
 		return bench_fail(err, 0, "qemu: wait_ready without a launched guest");
-	st = console_next(qi, deadline, &in->ready, err);
-	if (st == RECORD_STREAM_ERROR)
-		return bench_error_prefix(err, "qemu: %s", qi->name);
-	if (st == RECORD_STREAM_TIMEOUT)
-		return bench_fail(err, 0, "qemu: no READY within %d ms", timeout_ms);
-	if (st == RECORD_STREAM_EOF)
-		return bench_fail(err, 0, "qemu: guest %s ended before READY (console closed: kernel panic or no /init?)",
-				  qi->name);
-	in->t_ready_ns = qi->rs.t_record_ns;
-	if (record_check_ready(&in->ready, err) < 0)
-		return bench_error_prefix(err, "qemu");
+	if (vm_guest_read_ready("qemu", qi->name, qi->con, &qi->rs, in, vm_guest_timeout_ms(r->cfg), err) < 0)
+		return -1;
 	if (qi->restored) {
 		/* Its kernel has been up since the saved boot: no uptime to
 		 * measure, only how long the agent took to answer. */
@@ -467,17 +379,8 @@ static int qemu_wait_ready(struct runner *r, struct instance *in, bench_error *e
 		in->host_pid = qi->child.pid;
 		return 0;
 	}
-	/* The guest's uptime is its word: no more than it ran since resumed. */
-	if (record_get_u64(&in->ready, "boot_ns", &boot_ns, err) < 0)
-		return bench_error_prefix(err, "qemu");
-	if (boot_ns == 0 || boot_ns > in->t_ready_ns - qi->t_resumed_ns)
-		return bench_fail(err, 0,
-				  "qemu: guest %s reports %" PRIu64 " ns of uptime at READY, but it ran for %" PRIu64
-				  " ns since it was resumed",
-				  qi->name, boot_ns, in->t_ready_ns - qi->t_resumed_ns);
-	instance_add_phase(in, "firmware_kernel", qi->rs.t_first_byte_ns - qi->t_resumed_ns);
-	instance_add_phase(in, "boot", in->t_ready_ns - qi->rs.t_first_byte_ns);
-	instance_add_measure(in, "guest_uptime", boot_ns);
+	if (vm_guest_boot_phases("qemu", qi->name, in, &qi->rs, qi->t_resumed_ns, &boot_ns, err) < 0)
+		return -1;
 	in->host_pid = qi->child.pid;
 	return 0;
 }
@@ -486,59 +389,30 @@ static int qemu_collect(struct runner *r, struct instance *in, struct agent_reco
 			bench_error *err)
 {
 	struct qemu_instance *qi = in->priv;
-	int st;
 
 	(void)r;
 	if (!qi || qi->con < 0)
 		return bench_fail(err, 0, "qemu: collect without a launched guest");
-	st = console_next(qi, clock_now_ns() + (uint64_t)(timeout_ms > 0 ? timeout_ms : 0) * 1000000u, rec, err);
-	if (st == RECORD_STREAM_ERROR)
-		return bench_error_prefix(err, "qemu: %s", qi->name);
-	if (st == RECORD_STREAM_TIMEOUT)
-		return bench_fail(err, 0, "qemu: no record from %s within %d ms", qi->name, timeout_ms);
-	if (st == RECORD_STREAM_EOF)
-		return bench_fail(err, 0, "qemu: guest %s ended without a further record", qi->name);
-	return 0;
+	return vm_guest_collect("qemu", qi->name, qi->con, &qi->rs, rec, timeout_ms, err);
 }
 
 static int qemu_stop(struct runner *r, struct instance *in, bench_error *err)
 {
 	struct qemu_instance *qi = in->priv;
-	int timeout_ms = r->cfg->timeout_ms > 0 ? r->cfg->timeout_ms : 30000;
+	int timeout_ms = vm_guest_timeout_ms(r->cfg);
 	uint64_t deadline = clock_now_ns() + (uint64_t)timeout_ms * 1000000u;
-	struct agent_record rec;
-	int st;
+	bool timed_out;
 
 	if (!qi || qi->child.pid <= 0)
 		return 0;
 	/* As the vm runner: a ready agent powers the guest off by itself;
 	 * any other is told to, and must still be there to be told. */
-	if (qi->con >= 0 && (qi->restored || !task_ends_by_itself(&in->task))) {
-		ssize_t sent = send(qi->con, BENCH_PROTO_STOP_LINE, strlen(BENCH_PROTO_STOP_LINE),
-				    MSG_NOSIGNAL | MSG_DONTWAIT);
-		int e = errno;
-
-		if (sent < 0 && (e == EPIPE || e == ECONNRESET || e == ENOTCONN)) {
-			if (!qi->rs.saw_done)
-				return bench_fail(err, 0, "qemu: guest %s ended before it was told to stop "
-						  "(its /init died: kernel panic?)", qi->name);
-		} else if (sent != (ssize_t)strlen(BENCH_PROTO_STOP_LINE)) {
-			return bench_fail(err, sent < 0 ? e : 0, "qemu: telling guest %s to stop", qi->name);
-		}
-	}
+	if (qi->con >= 0 && (qi->restored || !task_ends_by_itself(&in->task)) &&
+	    vm_guest_tell_stop("qemu", qi->name, qi->con, &qi->rs, err) < 0)
+		return -1;
 	/* QEMU closes the console when it exits. */
-	while (qi->con >= 0) {
-		st = console_next(qi, deadline, &rec, err);
-		if (st == RECORD_STREAM_EOF)
-			break;
-		if (st == RECORD_STREAM_ERROR) {
-			if (interrupt_check(err) < 0)
-				return -1;
-			continue;
-		}
-		if (st == RECORD_STREAM_TIMEOUT)
-			return bench_fail(err, 0, "qemu: guest %s did not power off within %d ms", qi->name, timeout_ms);
-	}
+	if (vm_guest_console_drain("qemu", qi->name, qi->con, &qi->rs, deadline, timeout_ms, &timed_out, err) < 0)
+		return -1;
 	/* Then until the process is gone. */
 	if (child_wait(&qi->child, deadline, err) < 0)
 		return bench_error_prefix(err, "qemu: %s", qi->name);
@@ -589,28 +463,13 @@ static void qemu_describe(struct runner *r, void *json_object)
 {
 	struct qemu_runner *q = r->priv;
 	json_t *o = json_object;
-	char topo[96];
 
 	if (!o || !q)
 		return;
 	/* The keys both VM runners share hold the same values (the same
 	 * guest); the qemu runner's own start with "qemu_runner_". */
-	json_object_set_new(o, "accel", json_string(accel_name(q->accel)));
-	if (q->accel == VM_ACCEL_TCG)
-		results_meta_note(o,
-				  "qemu figures are QEMU TCG emulation (%s): they measure emulation, not the "
-				  "overhead of a hypervisor such as KVM or ESXi",
-				  q->accel_reason);
-	json_object_set_new(o, "accel_reason", json_string(q->accel_reason));
-	json_object_set_new(o, "guest_kernel", json_string(q->kernel.release));
-	json_object_set_new(o, "guest_kernel_path", json_string(q->kernel.path));
-	json_object_set_new(o, "initramfs", json_string(q->initrd));
-	json_object_set_new(o, "agent_sha256", json_string(q->agent_sha256));
-	json_object_set_new(o, "vcpus", json_integer(q->ncpus));
-	json_object_set_new(o, "memory_mib", json_integer(q->memory_mib));
-	json_object_set_new(o, "cpu_model", json_string(vm_cpu_model_name(q->accel)));
-	vm_cpu_topology_describe(vm_cpu_topology_of(q->ncpus), topo, sizeof(topo));
-	json_object_set_new(o, "cpu_topology", json_string(topo));
+	vm_guest_describe_boot("qemu", &q->g, o);
+	vm_guest_describe_cpu(&q->g, o);
 	json_object_set_new(o, "kernel_cmdline", json_string(VM_CMDLINE_BASE));
 	json_object_set_new(o, "qemu_runner_machine", json_string(vm_machine_name(q->machine)));
 	json_object_set_new(o, "qemu_runner_binary", json_string(q->binary));
@@ -641,9 +500,9 @@ static void snapshot_key(const struct qemu_runner *q, char *key, size_t sz)
 	snprintf(key, sz,
 		 "bench snapshot 1\nqemu %s %lld %lld\nkernel %s %s\ninitrd %s agent %s\nmachine %s\naccel %s\n"
 		 "cpu %s\nvcpus %u\nmemory %u\ncmdline %s tsc %ld\n",
-		 q->binary, (long long)st.st_size, (long long)st.st_mtime, q->kernel.path, q->kernel.release, q->initrd,
-		 q->agent_sha256, vm_machine_name(q->machine), accel_name(q->accel), vm_cpu_model_name(q->accel),
-		 q->ncpus, q->memory_mib, cmdline, q->tsc_khz);
+		 q->binary, (long long)st.st_size, (long long)st.st_mtime, q->g.kernel.path, q->g.kernel.release, q->g.initrd,
+		 q->g.agent_sha256, vm_machine_name(q->machine), accel_name(q->g.accel), vm_cpu_model_name(q->g.accel),
+		 q->g.ncpus, q->g.memory_mib, cmdline, q->tsc_khz);
 }
 
 /* Boots the guest to an idle agent and migrates it, stopped, to tmp. */

@@ -66,10 +66,9 @@
 #include "../vm/kernel_cache.h"
 #include "../net/instance.h"
 #include "runner_hooks.h"
+#include "vm_guest.h"
 
 #define VM_DEFAULT_URI "qemu:///system"
-#define VM_DEFAULT_MEMORY_MIB 256
-#define VM_MIN_MEMORY_MIB 64
 /* A disk (agent_task.disk): the guest's first virtio disk, with the host's
  * page cache bypassed and Linux native AIO (what cache=none pairs with on
  * every QEMU; io_uring is not in every build). */
@@ -79,15 +78,7 @@
 struct vm_runner {
 	virConnectPtr conn;
 	char uri[256];
-	struct accel_facts facts;
-	enum vm_accel accel;
-	char accel_reason[200];
-	struct guest_kernel kernel;
-	char initrd[4096];
-	char agent_sha256[INITRAMFS_SHA256_HEX];
-	unsigned cpus[VM_CPUS_MAX];
-	unsigned ncpus;
-	unsigned memory_mib;
+	struct vm_guest g;              /* the guest, as the qemu runner's */
 	char sock_dir[128];
 	unsigned long libvirt_version;  /* of libvirtd, major * 1e6 + minor * 1e3 + micro */
 	unsigned long qemu_version;     /* 0 when unknown */
@@ -140,27 +131,10 @@ static bool uri_is_remote(const char *uri)
 	return p && p[3] != '/' && p[3] != '\0';
 }
 
-static int online_cpus(char *out, size_t outsz, bench_error *err)
-{
-	FILE *f = fopen("/sys/devices/system/cpu/online", "re");
-
-	if (!f)
-		return bench_fail(err, errno, "vm: /sys/devices/system/cpu/online");
-	if (!fgets(out, (int)outsz, f))
-		out[0] = '\0';
-	fclose(f);
-	out[strcspn(out, "\n")] = '\0';
-	return 0;
-}
-
 static int prepare(struct runner *r, bench_error *err)
 {
 	const struct run_config *cfg = r->cfg;
 	struct vm_runner *v;
-	char cpulist[sizeof(cfg->cpus)];
-	char tmpl[128];
-	const char *tmpdir = getenv("TMPDIR");
-	int n;
 
 	if (!cfg->run_id || !*cfg->run_id)
 		return bench_fail(err, 0, "vm: no run id (it names the domains)");
@@ -185,48 +159,21 @@ static int prepare(struct runner *r, bench_error *err)
 					"domain a PCI controller, which %.20s lacks (\"No PCI buses available\"); use the "
 					"qemu runner for it", cfg->vm_machine, cfg->vm_machine);
 	snprintf(v->machine, sizeof(v->machine), "%s", cfg->vm_machine ? cfg->vm_machine : "pc");
-	accel_probe(&v->facts);
-	if (accel_choose(cfg->accel, &v->facts, &v->accel, err) < 0)
+	if (vm_guest_accel(cfg, &v->g, err) < 0 || vm_guest_load(cfg, "vm", &v->g, err) < 0)
 		return -1;
-	if (!cfg->accel || strcmp(cfg->accel, "auto") == 0)
-		snprintf(v->accel_reason, sizeof(v->accel_reason), "%s", v->facts.why);
-	else
-		snprintf(v->accel_reason, sizeof(v->accel_reason), "--accel %s", cfg->accel);
-
-	if (kernel_cache_find(vm_cache_dir(), &v->kernel, err) < 0 ||
-	    initramfs_get(cfg->agent_path, vm_cache_dir(), v->initrd, sizeof(v->initrd), v->agent_sha256, err) < 0)
-		return bench_error_prefix(err, "vm");
 	/* What a guest with devices would load: told in describe, refused
 	 * only by a launch that needs it. */
 	for (unsigned d = 1; d < sizeof(v->modules) / sizeof(v->modules[0]); d++) {
 		bench_error merr = { 0 };
 
-		if (guest_modules_resolve(&v->kernel, d, &v->modules[d], &merr) < 0)
+		if (guest_modules_resolve(&v->g.kernel, d, &v->modules[d], &merr) < 0)
 			snprintf(v->modules_err[d], sizeof(v->modules_err[d]), "%.255s", merr.msg);
 	}
 
-	if (cfg->cpus[0])
-		snprintf(cpulist, sizeof(cpulist), "%s", cfg->cpus);
-	else if (online_cpus(cpulist, sizeof(cpulist), err) < 0)
+	/* The console sockets' folder (vm_cleanup_stale tells leftovers). */
+	if (vm_guest_run_dir(cfg->run_id, "vm", "vm", "console socket folder", v->sock_dir, sizeof(v->sock_dir),
+			     err) < 0)
 		return -1;
-	n = vm_cpulist_parse(cpulist, v->cpus, VM_CPUS_MAX, err);
-	if (n < 0)
-		return bench_error_prefix(err, "vm");
-	v->ncpus = (unsigned)n;
-	v->memory_mib = cfg->memory_mib ? cfg->memory_mib : VM_DEFAULT_MEMORY_MIB;
-	if (v->memory_mib < VM_MIN_MEMORY_MIB)
-		return bench_fail_usage(err, "vm: %u MiB of memory is too little to boot the guest kernel (at least %u)",
-					v->memory_mib, VM_MIN_MEMORY_MIB);
-
-	/* The console sockets' folder, named after the run so that `bench
-	 * cleanup` can tell leftovers (vm_cleanup_stale). */
-	snprintf(tmpl, sizeof(tmpl), "%s/" RUN_ID_PREFIX "%s-vm.XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp",
-		 cfg->run_id);
-	if (strlen(tmpl) > 80) /* sun_path holds 108 bytes */
-		snprintf(tmpl, sizeof(tmpl), "/tmp/" RUN_ID_PREFIX "%s-vm.XXXXXX", cfg->run_id);
-	if (!mkdtemp(tmpl))
-		return bench_fail(err, errno, "vm: console socket folder %s", tmpl);
-	snprintf(v->sock_dir, sizeof(v->sock_dir), "%s", tmpl);
 
 	v->conn = virConnectOpen(v->uri);
 	if (!v->conn)
@@ -272,7 +219,7 @@ static int instance_initrd(struct vm_runner *v, const char *agent_path, unsigned
 	static const struct guest_modules none;
 	char sha[INITRAMFS_SHA256_HEX];
 
-	*initrd = v->initrd;
+	*initrd = v->g.initrd;
 	*mods = &none;
 	if (drivers == 0)
 		return 0;
@@ -322,7 +269,6 @@ static int vm_launch(struct runner *r, struct instance *in, bench_error *err)
 	struct vm_runner *v = r->priv;
 	struct vm_instance *vi;
 	struct vm_domain_spec spec;
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	char cmdline[1024];
 	char *xml;
 	uint64_t t_created;
@@ -359,14 +305,14 @@ static int vm_launch(struct runner *r, struct instance *in, bench_error *err)
 		return -1;
 	spec = (struct vm_domain_spec){
 		.name = vi->name,
-		.memory_mib = v->memory_mib,
-		.vcpus = v->ncpus,
-		.cpus = v->cpus,
-		.ncpus = v->ncpus,
-		.kernel = v->kernel.path,
+		.memory_mib = v->g.memory_mib,
+		.vcpus = v->g.ncpus,
+		.cpus = v->g.cpus,
+		.ncpus = v->g.ncpus,
+		.kernel = v->g.kernel.path,
 		.initrd = initrd,
 		.cmdline = cmdline,
-		.accel = v->accel,
+		.accel = v->g.accel,
 		.console_socket = vi->sock,
 		.run_id = r->cfg->run_id,
 		.machine = v->machine,
@@ -388,29 +334,13 @@ static int vm_launch(struct runner *r, struct instance *in, bench_error *err)
 	t_created = clock_now_ns();
 	instance_add_phase(in, "create", t_created - in->t_launch_ns);
 
-	vi->con = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (vi->con < 0)
-		return bench_fail(err, errno, "vm: socket");
-	memcpy(sa.sun_path, vi->sock, strlen(vi->sock) + 1);
-	if (connect(vi->con, (struct sockaddr *)&sa, sizeof(sa)) != 0)
-		return bench_fail(err, errno, "vm: connecting to the console of %s at %s", vi->name, vi->sock);
-	if (fcntl(vi->con, F_SETFL, O_NONBLOCK) != 0)
-		return bench_fail(err, errno, "vm: console socket");
-	record_stream_init(&vi->rs, vi->con, CHANNEL_CONSOLE);
+	if (vm_guest_console_connect("vm", vi->name, vi->sock, &vi->con, &vi->rs, err) < 0)
+		return -1;
 	if (virDomainResume(vi->dom) < 0)
 		return vm_fail_virt(err, "resuming domain %s", vi->name);
 	vi->t_resumed_ns = clock_now_ns();
 	instance_add_phase(in, "resume", vi->t_resumed_ns - t_created);
 	return 0;
-}
-
-/* The next record from the console (kernel lines are skipped), before the
- * deadline: the runners' one reader (record_stream.h). */
-static int console_next(struct vm_instance *vi, uint64_t deadline_ns, struct agent_record *rec, bench_error *err)
-{
-	if (vi->con < 0)
-		return RECORD_STREAM_EOF;
-	return record_stream_next(&vi->rs, deadline_ns, rec, err);
 }
 
 /* The QEMU process of a domain, as the host sees it: what a VM shows of
@@ -441,38 +371,13 @@ static pid_t qemu_pid(const char *name)
 static int vm_wait_ready(struct runner *r, struct instance *in, bench_error *err)
 {
 	struct vm_instance *vi = in->priv;
-	int timeout_ms = r->cfg->timeout_ms > 0 ? r->cfg->timeout_ms : 30000;
-	uint64_t deadline = in->t_launch_ns + (uint64_t)timeout_ms * 1000000u;
 	uint64_t boot_ns;
-	int st;
 
 	if (!vi || vi->con < 0)
 		return bench_fail(err, 0, "vm: wait_ready without a launched guest");
-	st = console_next(vi, deadline, &in->ready, err);
-	if (st == RECORD_STREAM_ERROR)
-		return bench_error_prefix(err, "vm: %s", vi->name);
-	if (st == RECORD_STREAM_TIMEOUT)
-		return bench_fail(err, 0, "vm: no READY within %d ms", timeout_ms);
-	if (st == RECORD_STREAM_EOF)
-		return bench_fail(err, 0, "vm: guest %s ended before READY (console closed: kernel panic or no /init?)",
-				  vi->name);
-	in->t_ready_ns = vi->rs.t_record_ns;
-	if (record_check_ready(&in->ready, err) < 0)
-		return bench_error_prefix(err, "vm");
-	/* The guest's own uptime is checked before it is used: no larger
-	 * than the time since the guest was resumed (its kernel cannot have
-	 * run longer than that), or the measure would be the workload's word
-	 * against the host's clock. */
-	if (record_get_u64(&in->ready, "boot_ns", &boot_ns, err) < 0)
-		return bench_error_prefix(err, "vm");
-	if (boot_ns == 0 || boot_ns > in->t_ready_ns - vi->t_resumed_ns)
-		return bench_fail(err, 0,
-				  "vm: guest %s reports %" PRIu64 " ns of uptime at READY, but it ran for %" PRIu64
-				  " ns since it was resumed",
-				  vi->name, boot_ns, in->t_ready_ns - vi->t_resumed_ns);
-	instance_add_phase(in, "firmware_kernel", vi->rs.t_first_byte_ns - vi->t_resumed_ns);
-	instance_add_phase(in, "boot", in->t_ready_ns - vi->rs.t_first_byte_ns);
-	instance_add_measure(in, "guest_uptime", boot_ns);
+	if (vm_guest_read_ready("vm", vi->name, vi->con, &vi->rs, in, vm_guest_timeout_ms(r->cfg), err) < 0 ||
+	    vm_guest_boot_phases("vm", vi->name, in, &vi->rs, vi->t_resumed_ns, &boot_ns, err) < 0)
+		return -1;
 	if (record_get(&in->ready, "modules_ns")) {
 		uint64_t mod_ns;
 
@@ -491,19 +396,11 @@ static int vm_collect(struct runner *r, struct instance *in, struct agent_record
 		      bench_error *err)
 {
 	struct vm_instance *vi = in->priv;
-	int st;
 
 	(void)r;
 	if (!vi || vi->con < 0)
 		return bench_fail(err, 0, "vm: collect without a launched guest");
-	st = console_next(vi, clock_now_ns() + (uint64_t)(timeout_ms > 0 ? timeout_ms : 0) * 1000000u, rec, err);
-	if (st == RECORD_STREAM_ERROR)
-		return bench_error_prefix(err, "vm: %s", vi->name);
-	if (st == RECORD_STREAM_TIMEOUT)
-		return bench_fail(err, 0, "vm: no record from %s within %d ms", vi->name, timeout_ms);
-	if (st == RECORD_STREAM_EOF)
-		return bench_fail(err, 0, "vm: guest %s ended without a further record", vi->name);
-	return 0;
+	return vm_guest_collect("vm", vi->name, vi->con, &vi->rs, rec, timeout_ms, err);
 }
 
 /* 1 while the domain runs, 0 once it is gone, -1 on another error. */
@@ -519,48 +416,23 @@ static int domain_alive(virDomainPtr dom)
 static int vm_stop(struct runner *r, struct instance *in, bench_error *err)
 {
 	struct vm_instance *vi = in->priv;
-	int timeout_ms = r->cfg->timeout_ms > 0 ? r->cfg->timeout_ms : 30000;
+	int timeout_ms = vm_guest_timeout_ms(r->cfg);
 	uint64_t deadline = clock_now_ns() + (uint64_t)timeout_ms * 1000000u;
-	struct agent_record rec;
-	int st, alive;
+	bool timed_out;
+	int alive;
 
 	if (!vi || !vi->dom)
 		return 0;
 	/* A ready agent powers the guest off by itself: that is timed too.
-	 * Any other guest is told to stop, and must still be there to be
-	 * told unless its task said DONE: a console that is already gone is
-	 * a guest that died (its /init's death panics the kernel). */
-	if (vi->con >= 0 && !task_ends_by_itself(&in->task)) {
-		ssize_t sent = send(vi->con, BENCH_PROTO_STOP_LINE, strlen(BENCH_PROTO_STOP_LINE),
-				    MSG_NOSIGNAL | MSG_DONTWAIT);
-		int e = errno;
-
-		if (sent < 0 && (e == EPIPE || e == ECONNRESET || e == ENOTCONN)) {
-			if (!vi->rs.saw_done)
-				return bench_fail(err, 0, "vm: guest %s ended before it was told to stop "
-						  "(its /init died: kernel panic?)", vi->name);
-		} else if (sent != (ssize_t)strlen(BENCH_PROTO_STOP_LINE)) {
-			return bench_fail(err, sent < 0 ? e : 0, "vm: telling guest %s to stop", vi->name);
-		}
-	}
-	/* QEMU closes the console when it exits; records on the way
-	 * (STOPPING) are read and dropped. */
-	while (vi->con >= 0) {
-		st = console_next(vi, deadline, &rec, err);
-		if (st == RECORD_STREAM_EOF)
-			break;
-		if (st == RECORD_STREAM_ERROR) {
-			/* A garbled line in the guest's last words does not
-			 * keep it from stopping; an interruption does. */
-			if (interrupt_check(err) < 0)
-				return -1;
-			continue;
-		}
-		if (st == RECORD_STREAM_TIMEOUT) {
+	 * Any other guest is told to stop (vm_guest_tell_stop). */
+	if (vi->con >= 0 && !task_ends_by_itself(&in->task) &&
+	    vm_guest_tell_stop("vm", vi->name, vi->con, &vi->rs, err) < 0)
+		return -1;
+	/* QEMU closes the console when it exits. */
+	if (vm_guest_console_drain("vm", vi->name, vi->con, &vi->rs, deadline, timeout_ms, &timed_out, err) < 0) {
+		if (timed_out)
 			virDomainShutdown(vi->dom);
-			return bench_fail(err, 0, "vm: guest %s did not power off within %d ms", vi->name,
-					  timeout_ms);
-		}
+		return -1;
 	}
 	/* Then until libvirt has torn the domain down. */
 	while ((alive = domain_alive(vi->dom)) == 1) {
@@ -658,27 +530,9 @@ static void vm_describe(struct runner *r, void *json_object)
 
 	if (!o || !v)
 		return;
-	json_object_set_new(o, "accel", json_string(accel_name(v->accel)));
-	if (v->accel == VM_ACCEL_TCG)
-		results_meta_note(o,
-				  "vm figures are QEMU TCG emulation (%s): they measure emulation, not the "
-				  "overhead of a hypervisor such as KVM or ESXi",
-				  v->accel_reason);
-	json_object_set_new(o, "accel_reason", json_string(v->accel_reason));
-	json_object_set_new(o, "guest_kernel", json_string(v->kernel.release));
-	json_object_set_new(o, "guest_kernel_path", json_string(v->kernel.path));
-	json_object_set_new(o, "initramfs", json_string(v->initrd));
-	json_object_set_new(o, "agent_sha256", json_string(v->agent_sha256));
-	json_object_set_new(o, "vcpus", json_integer(v->ncpus));
-	json_object_set_new(o, "memory_mib", json_integer(v->memory_mib));
+	vm_guest_describe_boot("vm", &v->g, o);
 	json_object_set_new(o, "machine", json_string(v->machine));
-	json_object_set_new(o, "cpu_model", json_string(vm_cpu_model_name(v->accel)));
-	{
-		char topo[96];
-
-		vm_cpu_topology_describe(vm_cpu_topology_of(v->ncpus), topo, sizeof(topo));
-		json_object_set_new(o, "cpu_topology", json_string(topo));
-	}
+	vm_guest_describe_cpu(&v->g, o);
 	json_object_set_new(o, "console", json_string("unix socket chardev"));
 	json_object_set_new(o, "kernel_cmdline", json_string(VM_CMDLINE_BASE));
 	json_object_set_new(o, "libvirt_uri", json_string(v->uri));

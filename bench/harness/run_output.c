@@ -13,6 +13,16 @@ bool run_output_has_samples(const struct results *res)
 	return false;
 }
 
+bool run_output_print_after(struct results *res, void (*print)(void *res, FILE *out),
+			    struct run_output_hooks *hooks)
+{
+	if (!run_output_has_samples(res))
+		return false;
+	hooks->ctx = res;
+	hooks->print = print;
+	return true;
+}
+
 int run_output_save(const struct run_options *o, const struct results *res, const struct run_output_hooks *hooks,
 		    struct run_output_saved *saved, bench_error *err)
 {

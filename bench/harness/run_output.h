@@ -22,6 +22,12 @@ struct run_output_hooks {
 	void (*print)(void *ctx, FILE *out);
 };
 
+/* A benchmark's finish whose only addition is a table of its results
+ * after the summary: print(res, out) as hooks->print.  False (nothing to
+ * save) when res holds no sample. */
+bool run_output_print_after(struct results *res, void (*print)(void *res, FILE *out),
+			    struct run_output_hooks *hooks);
+
 /* Where the files went, for the terminal. */
 struct run_output_saved {
 	char dir[PATH_MAX];    /* the results folder; "" when it could not be made */

@@ -3,7 +3,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 #include <unistd.h>
 
 #include "../../lib/run_id.h"
+#include "../../lib/tree_remove.h"
 
 #define FILL_CHUNK (1u << 20)
 
@@ -88,11 +88,10 @@ static int fill_file(const char *path, uint64_t bytes, bench_error *err)
 	return rc;
 }
 
-int scratch_create(struct scratch *s, const char *dir, const char *run_id, uint64_t bytes, bench_error *err)
+/* Makes <dir>/bench-<run id> (and dir, if need be) as s->run_dir, for
+ * scratch_create and scratch_use_file alike. */
+static int make_run_dir(struct scratch *s, const char *dir, const char *run_id, bench_error *err)
 {
-	memset(s, 0, sizeof(*s));
-	if (bytes < (2u << 20) || bytes % (1u << 20) != 0)
-		return bench_fail_usage(err, "scratch size must be a whole number of MiB, at least 2");
 	if ((size_t)snprintf(s->run_dir, sizeof(s->run_dir), "%s/" RUN_ID_PREFIX "%s", dir, run_id) >=
 	    sizeof(s->run_dir))
 		return bench_fail(err, ENAMETOOLONG, "scratch folder in %.64s", dir);
@@ -104,6 +103,16 @@ int scratch_create(struct scratch *s, const char *dir, const char *run_id, uint6
 		s->run_dir[0] = '\0';
 		return bench_fail(err, e, "scratch folder %s/" RUN_ID_PREFIX "%s", dir, run_id);
 	}
+	return 0;
+}
+
+int scratch_create(struct scratch *s, const char *dir, const char *run_id, uint64_t bytes, bench_error *err)
+{
+	memset(s, 0, sizeof(*s));
+	if (bytes < (2u << 20) || bytes % (1u << 20) != 0)
+		return bench_fail_usage(err, "scratch size must be a whole number of MiB, at least 2");
+	if (make_run_dir(s, dir, run_id, err) < 0)
+		return -1;
 	snprintf(s->file, sizeof(s->file), "%s/disk.img", s->run_dir);
 	s->bytes = bytes;
 	if (fill_file(s->file, bytes, err) < 0) {
@@ -125,17 +134,8 @@ int scratch_use_file(struct scratch *s, const char *dir, const char *run_id, con
 					"not followed)", file);
 	if (file[0] != '/' || strlen(file) >= sizeof(s->file))
 		return bench_fail_usage(err, "--scratch-file: '%.64s' is not an absolute path", file);
-	if ((size_t)snprintf(s->run_dir, sizeof(s->run_dir), "%s/" RUN_ID_PREFIX "%s", dir, run_id) >=
-	    sizeof(s->run_dir))
-		return bench_fail(err, ENAMETOOLONG, "scratch folder in %.64s", dir);
-	if (mkdir_p(dir, 0755, err) < 0)
+	if (make_run_dir(s, dir, run_id, err) < 0)
 		return -1;
-	if (mkdir(s->run_dir, 0755) != 0) {
-		int e = errno;
-
-		s->run_dir[0] = '\0';
-		return bench_fail(err, e, "scratch folder %s/" RUN_ID_PREFIX "%s", dir, run_id);
-	}
 	snprintf(s->file, sizeof(s->file), "%s", file);
 	s->bytes = (uint64_t)st.st_size & ~(uint64_t)((1u << 20) - 1);
 	return 0;
@@ -163,17 +163,6 @@ int scratch_overlay(struct scratch *s, bench_error *err)
 	return fill_file(s->overlay_file, s->bytes, err);
 }
 
-static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	if (type == FTW_DP)
-		rmdir(path);
-	else
-		unlink(path);
-	return 0;
-}
-
 /* Unmounts <run_dir>/ovl/merged if mounted, then removes the folder
  * without following a link or crossing into another mount. */
 static void remove_run_dir(const char *run_dir)
@@ -182,7 +171,7 @@ static void remove_run_dir(const char *run_dir)
 
 	snprintf(merged, sizeof(merged), "%.4280s/ovl/merged", run_dir);
 	umount2(merged, MNT_DETACH | UMOUNT_NOFOLLOW);
-	nftw(run_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+	tree_remove(run_dir);
 }
 
 void scratch_remove(struct scratch *s)
