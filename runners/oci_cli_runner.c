@@ -19,6 +19,7 @@
 #include "../container/cgroup.h"
 #include "../lib/clock.h"
 #include "../lib/process.h"
+#include "../lib/process_sweep.h"
 #include "../lib/run_id.h"
 #include "../oci/oci_spec.h"
 #include "../vm/accel.h"
@@ -519,8 +520,19 @@ void oci_cli_destroy(struct runner *r, struct instance *in)
 		close(oi->out);
 	if (oi->err_fd >= 0)
 		close(oi->err_fd);
-	if (oi->bundle[0])
+	if (oi->bundle[0]) {
+		/* A create that a Ctrl-C cut short can leave the container's
+		 * init waiting for "start" with no state for "delete" to find;
+		 * until it execs it carries the runtime's command line, which
+		 * names its bundle. */
+		char needle[sizeof(oi->bundle) + 2];
+
+		snprintf(needle, sizeof(needle), "%s ", oi->bundle);
+		process_sweep(needle);
+		snprintf(needle, sizeof(needle), "%s/", oi->bundle);
+		process_sweep(needle);
 		oci_tree_remove(oi->bundle);
+	}
 	if (oc)
 		oci_cli_cgroup_remove(&oc->layout, oc->rt->name, oi->id);
 	free(oi);

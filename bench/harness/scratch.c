@@ -93,8 +93,11 @@ static int fill_file(const char *path, uint64_t bytes, bench_error *err)
 static int make_run_dir(struct scratch *s, const char *dir, const char *run_id, bench_error *err)
 {
 	if ((size_t)snprintf(s->run_dir, sizeof(s->run_dir), "%s/" RUN_ID_PREFIX "%s", dir, run_id) >=
-	    sizeof(s->run_dir))
+	    sizeof(s->run_dir)) {
+		/* Not a truncated path that scratch_remove would then delete. */
+		s->run_dir[0] = '\0';
 		return bench_fail(err, ENAMETOOLONG, "scratch folder in %.64s", dir);
+	}
 	if (mkdir_p(dir, 0755, err) < 0)
 		return -1;
 	if (mkdir(s->run_dir, 0755) != 0) {
