@@ -114,7 +114,7 @@ int oci_cli_cleanup(const struct oci_cli_runtime *rt, bool all, struct runner_cl
 	int mntns = -1;
 	struct cg_layout layout;
 	bench_error ignored = { 0 };
-	unsigned containers = 0, folders = 0;
+	unsigned containers = 0, folders = 0, cgroups = 0;
 	struct dirent *de;
 	DIR *d = opendir(base_dir());
 
@@ -144,8 +144,10 @@ int oci_cli_cleanup(const struct oci_cli_runtime *rt, bool all, struct runner_cl
 	if (mntns >= 0)
 		close(mntns);
 	rmdir(base_dir()); /* only when no other run uses it */
+	cgroups = oci_cli_cgroup_remove_dead(rt->name, all);
 	oci_cli_cgroup_remove(&layout, rt->name, NULL);
 	runner_cleanup_add(removed, "containers", containers);
+	runner_cleanup_add(removed, "cgroups", cgroups);
 	runner_cleanup_add(removed, "run folders", folders);
 	return 0;
 }

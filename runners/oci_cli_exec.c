@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -80,10 +81,14 @@ int oci_private_mntns(const char *hide, bench_error *err)
 		return bench_fail(err, errno, "fork");
 	}
 	if (pid == 0) {
-		/* System calls only: the harness may have threads. */
+		/* System calls only: the harness may have threads.  It holds the
+		 * namespace for bench alone, so it dies with bench, also when
+		 * bench is SIGKILLed (else it would pause forever). */
 		char one = 1;
 
 		close(sync[0]);
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() == 1)
+			_exit(1);
 		if (unshare(CLONE_NEWNS) == 0 && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0 &&
 		    umount2(hide, MNT_DETACH) == 0 && write(sync[1], &one, 1) == 1)
 			pause();

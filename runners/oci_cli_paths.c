@@ -3,11 +3,13 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../lib/run_id.h"
@@ -100,6 +102,76 @@ static void rm_in(const char *root, void *arg)
 	rmdir(path); /* only when no other run's container is in it */
 	snprintf(path, sizeof(path), "%s/" OCI_CGROUP_PARENT, root);
 	rmdir(path);
+}
+
+struct dead_arg {
+	const char *runtime;
+	bool all;
+	unsigned removed;
+};
+
+/* Kills what is still in a cgroup folder (v1 and v2 alike: cgroup.procs),
+ * then removes it; the kernel may take a moment to empty it. */
+static bool kill_and_remove(const char *dir)
+{
+	char path[PATH_MAX + 400], line[32];
+	FILE *f;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/cgroup.procs", dir) >= sizeof(path))
+		return false;
+	f = fopen(path, "re");
+	while (f && fgets(line, sizeof(line), f)) {
+		long pid = strtol(line, NULL, 10);
+
+		if (pid > 1)
+			kill((pid_t)pid, SIGKILL);
+	}
+	if (f)
+		fclose(f);
+	for (int i = 0; i < 50; i++) {
+		struct timespec pause = { 0, 10 * 1000000L };
+
+		if (rmdir(dir) == 0 || errno == ENOENT)
+			return true;
+		if (errno != EBUSY)
+			return false;
+		nanosleep(&pause, NULL);
+	}
+	return false;
+}
+
+/* A container's folder outlives its run when the run's own removal found
+ * it still busy, and the run folder that named it is gone: found here by
+ * its name, which carries the run's owner. */
+static void rm_dead_in(const char *root, void *arg)
+{
+	struct dead_arg *a = arg;
+	char dir[PATH_MAX + 128], path[PATH_MAX + 400];
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "%s/" OCI_CGROUP_PARENT "/%s", root, a->runtime);
+	d = opendir(dir);
+	while (d && (de = readdir(d)) != NULL) {
+		if (de->d_type != DT_DIR || strncmp(de->d_name, RUN_ID_PREFIX, strlen(RUN_ID_PREFIX)) != 0)
+			continue;
+		if (!a->all && run_id_owner_alive(de->d_name))
+			continue;
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >= sizeof(path))
+			continue;
+		if (kill_and_remove(path))
+			a->removed++;
+	}
+	if (d)
+		closedir(d);
+}
+
+unsigned oci_cli_cgroup_remove_dead(const char *runtime, bool all)
+{
+	struct dead_arg a = { runtime, all, 0 };
+
+	for_each_hierarchy(NULL, rm_dead_in, &a);
+	return a.removed;
 }
 
 void oci_cli_cgroup_remove(const struct cg_layout *l, const char *runtime, const char *id)
