@@ -10,21 +10,26 @@
 /* Every module bench may load, in load order (modinfo's depends: virtio
  * needs virtio_ring; virtio_pci the two pci libraries and virtio;
  * virtio_blk and virtio_net need virtio; net_failover needs failover),
- * with the config symbol that builds it and the drivers that need it. */
+ * with the config symbol that builds it and the drivers that need it.
+ * optional: a library that a kernel may leave out without losing the
+ * driver (virtio_pci needs the legacy one only where the kernel builds
+ * legacy virtio 0.9 support; the minimal kernel, vm/guest-kernel.config,
+ * does not). */
 static const struct {
 	const char *name;
 	const char *config;
 	unsigned drivers;
+	bool optional;
 } all_modules[GUEST_MODULES_MAX] = {
-	{ "virtio_ring", "CONFIG_VIRTIO", GUEST_DRIVER_BLK | GUEST_DRIVER_NET },
-	{ "virtio", "CONFIG_VIRTIO", GUEST_DRIVER_BLK | GUEST_DRIVER_NET },
-	{ "virtio_pci_legacy_dev", "CONFIG_VIRTIO_PCI_LIB_LEGACY", GUEST_DRIVER_BLK | GUEST_DRIVER_NET },
-	{ "virtio_pci_modern_dev", "CONFIG_VIRTIO_PCI_LIB", GUEST_DRIVER_BLK | GUEST_DRIVER_NET },
-	{ "virtio_pci", "CONFIG_VIRTIO_PCI", GUEST_DRIVER_BLK | GUEST_DRIVER_NET },
-	{ "virtio_blk", "CONFIG_VIRTIO_BLK", GUEST_DRIVER_BLK },
-	{ "failover", "CONFIG_FAILOVER", GUEST_DRIVER_NET },
-	{ "net_failover", "CONFIG_NET_FAILOVER", GUEST_DRIVER_NET },
-	{ "virtio_net", "CONFIG_VIRTIO_NET", GUEST_DRIVER_NET },
+	{ "virtio_ring", "CONFIG_VIRTIO", GUEST_DRIVER_BLK | GUEST_DRIVER_NET, false },
+	{ "virtio", "CONFIG_VIRTIO", GUEST_DRIVER_BLK | GUEST_DRIVER_NET, false },
+	{ "virtio_pci_legacy_dev", "CONFIG_VIRTIO_PCI_LIB_LEGACY", GUEST_DRIVER_BLK | GUEST_DRIVER_NET, true },
+	{ "virtio_pci_modern_dev", "CONFIG_VIRTIO_PCI_LIB", GUEST_DRIVER_BLK | GUEST_DRIVER_NET, false },
+	{ "virtio_pci", "CONFIG_VIRTIO_PCI", GUEST_DRIVER_BLK | GUEST_DRIVER_NET, false },
+	{ "virtio_blk", "CONFIG_VIRTIO_BLK", GUEST_DRIVER_BLK, false },
+	{ "failover", "CONFIG_FAILOVER", GUEST_DRIVER_NET, false },
+	{ "net_failover", "CONFIG_NET_FAILOVER", GUEST_DRIVER_NET, false },
+	{ "virtio_net", "CONFIG_VIRTIO_NET", GUEST_DRIVER_NET, false },
 };
 
 /* The folder of the cached kernel's files: k->path's folder. */
@@ -79,6 +84,8 @@ int guest_modules_resolve(const struct guest_kernel *k, unsigned drivers, struct
 			m->builtin++;
 			continue;
 		}
+		if (v == 'n' && all_modules[i].optional)
+			continue;
 		if (v == 'n') {
 			if (config)
 				fclose(config);
