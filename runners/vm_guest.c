@@ -16,6 +16,7 @@
 #include "../lib/run_id.h"
 #include "vm_guest.h"
 #include "../vm/cpu_model.h"
+#include "../vm/guest_kernel.h"
 
 int vm_guest_accel(const struct run_config *cfg, struct vm_guest *g, bench_error *err)
 {
@@ -47,7 +48,7 @@ int vm_guest_load(const struct run_config *cfg, const char *who, struct vm_guest
 	char cpulist[sizeof(cfg->cpus)];
 	int n;
 
-	if (kernel_cache_find(vm_cache_dir(), &g->kernel, err) < 0 ||
+	if (guest_kernel_find(cfg->guest_kernel, vm_cache_dir(), &g->kernel, err) < 0 ||
 	    initramfs_get(cfg->agent_path, vm_cache_dir(), g->initrd, sizeof(g->initrd), g->agent_sha256, err) < 0)
 		return bench_error_prefix(err, "%s", who);
 	if (cfg->cpus[0])
@@ -64,6 +65,11 @@ int vm_guest_load(const struct run_config *cfg, const char *who, struct vm_guest
 					"%s: %u MiB of memory is too little to boot the guest kernel (at least %u)", who,
 					g->memory_mib, VM_GUEST_MIN_MEMORY_MIB);
 	return 0;
+}
+
+int vm_guest_kernel_option(const char *value, bench_error *err)
+{
+	return guest_kernel_check_choice(value, err);
 }
 
 int vm_guest_run_dir(const char *run_id, const char *kind, const char *who, const char *what, char *dir,
@@ -204,9 +210,9 @@ int vm_guest_console_drain(const char *who, const char *name, int con, struct re
 	return 0;
 }
 
-void vm_guest_describe_boot(const char *who, const struct vm_guest *g, void *json_object)
+void vm_guest_describe_boot(const char *who, const struct vm_guest *g, void *meta)
 {
-	json_t *o = json_object;
+	json_t *o = meta, *kernels;
 
 	json_object_set_new(o, "accel", json_string(accel_name(g->accel)));
 	if (g->accel == VM_ACCEL_TCG)
@@ -216,7 +222,18 @@ void vm_guest_describe_boot(const char *who, const struct vm_guest *g, void *jso
 				  who, g->accel_reason);
 	json_object_set_new(o, "accel_reason", json_string(g->accel_reason));
 	json_object_set_new(o, "guest_kernel", json_string(g->kernel.release));
+	json_object_set_new(o, "guest_kernel_kind", json_string(g->kernel.kind));
+	json_object_set_new(o, "guest_kernel_sha256", json_string(g->kernel.sha256));
 	json_object_set_new(o, "guest_kernel_path", json_string(g->kernel.path));
+	/* And per runner, for a run with both VM runners. */
+	kernels = json_object_get(o, "guest_kernels");
+	if (!json_is_object(kernels)) {
+		kernels = json_object();
+		json_object_set_new(o, "guest_kernels", kernels);
+	}
+	json_object_set_new(kernels, who,
+			    json_pack("{s:s, s:s, s:s, s:s}", "kind", g->kernel.kind, "release", g->kernel.release,
+				      "sha256", g->kernel.sha256, "path", g->kernel.path));
 	json_object_set_new(o, "initramfs", json_string(g->initrd));
 	json_object_set_new(o, "agent_sha256", json_string(g->agent_sha256));
 	json_object_set_new(o, "vcpus", json_integer(g->ncpus));

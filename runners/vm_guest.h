@@ -36,7 +36,11 @@ struct vm_guest {
 /* The accelerator (--accel, or the best this host has) and why. */
 int vm_guest_accel(const struct run_config *cfg, struct vm_guest *g, bench_error *err);
 
-/* The cached kernel, the agent's initramfs, the vCPUs (--cpus, else every
+/* --guest-kernel's check when it is parsed (vm/guest_kernel.h): a path
+ * must name a bzImage, and not through a symbolic link. */
+int vm_guest_kernel_option(const char *value, bench_error *err);
+
+/* The kernel --guest-kernel names (distro, the default: the cached one), the agent's initramfs, the vCPUs (--cpus, else every
  * online CPU) and the memory (--memory, at least VM_GUEST_MIN_MEMORY_MIB). */
 int vm_guest_load(const struct run_config *cfg, const char *who, struct vm_guest *g, bench_error *err);
 

@@ -8,11 +8,12 @@
 #include <string.h>
 
 #include "../../runners/runner.h"
+#include "../../runners/vm_guest.h"
 #include "exporters.h"
 
 enum {
 	OPT_EXPORT_JSON = 256, OPT_EXPORT_CSV, OPT_EXPORT_MARKDOWN, OPT_LIBVIRT_URI, OPT_ACCEL, OPT_PIDS, OPT_INTERVAL,
-	OPT_VM_MACHINE, OPT_VM_START,
+	OPT_VM_MACHINE, OPT_VM_START, OPT_GUEST_KERNEL,
 	OPT_GVISOR_PLATFORM,
 	OPT_EXTRA = 512,
 };
@@ -34,6 +35,7 @@ static const struct option long_options[] = {
 	{ "accel", required_argument, NULL, OPT_ACCEL },
 	{ "vm-machine", required_argument, NULL, OPT_VM_MACHINE },
 	{ "vm-start", required_argument, NULL, OPT_VM_START },
+	{ "guest-kernel", required_argument, NULL, OPT_GUEST_KERNEL },
 	{ "gvisor-platform", required_argument, NULL, OPT_GVISOR_PLATFORM },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -68,6 +70,9 @@ void run_options_usage(FILE *out, const struct bench_option *extra)
 		"                       (default pc, the vm runner's)\n"
 		"      --vm-start S     the qemu runner's start: cold (boot) or restore (from a\n"
 		"                       saved idle guest kept in bench's cache; default cold)\n"
+		"      --guest-kernel K  the vm and qemu runners' kernel: distro (Debian's cloud\n"
+		"                       kernel, the default), minimal ('make guest-kernel'), or\n"
+		"                       the path of a bzImage\n"
 		"      --gvisor-platform P  runsc's platform: auto, ptrace or kvm (default auto:\n"
 		"                       kvm only where /dev/kvm works)\n"
 		"  -q, --quiet          no progress bar and no summary on the terminal\n"
@@ -311,6 +316,11 @@ int run_options_parse(int argc, char **argv, struct run_options *o, const struct
 			if (strcmp(optarg, "cold") != 0 && strcmp(optarg, "restore") != 0)
 				return bench_fail_usage(err, "--vm-start: '%s' is not one of cold, restore", optarg);
 			o->vm_start = optarg;
+			break;
+		case OPT_GUEST_KERNEL:
+			if (vm_guest_kernel_option(optarg, err) < 0)
+				return -1;
+			o->guest_kernel = optarg;
 			break;
 		case OPT_GVISOR_PLATFORM:
 			if (strcmp(optarg, "auto") != 0 && strcmp(optarg, "kvm") != 0 && strcmp(optarg, "ptrace") != 0)

@@ -24,6 +24,7 @@ struct run_config run_config_from_options(const struct run_options *o, const cha
 		.accel = o->accel,
 		.vm_machine = o->vm_machine,
 		.vm_start = o->vm_start,
+		.guest_kernel = o->guest_kernel,
 		.gvisor_platform = o->gvisor_platform,
 		.profile = profile,
 	};
