@@ -2,6 +2,8 @@
 #
 #   make            bin/bench and the static agent bin/bench-agent
 #   make setup      install what the project needs (idempotent, as root)
+#   make guest-kernel  optional: a minimal guest kernel from Debian's
+#                   linux-source-6.1 (--guest-kernel minimal; as root)
 #   make test       ASan+UBSan build of everything, then the criterion suite
 #   make lint       cppcheck and clang-tidy
 #   make fuzz       libFuzzer targets (clang), each run FUZZ_SECONDS
@@ -43,7 +45,7 @@ SAN_LIB   := $(patsubst %.c,$(BUILD)/asan/%.o,$(LIB_SRC))
 SAN_MAIN  := $(patsubst %.c,$(BUILD)/asan/%.o,$(MAIN_SRC))
 SAN_TESTS := $(patsubst %.c,$(BUILD)/asan/%.o,$(TEST_SRC))
 
-.PHONY: all setup test lint install clean check-deps fuzz dist
+.PHONY: all setup guest-kernel test lint install clean check-deps fuzz dist
 all: $(BIN)/bench $(BIN)/bench-agent
 
 check-deps:
@@ -111,6 +113,11 @@ fuzz: $(FUZZ_TARGETS)
 
 setup:
 	scripts/setup.sh
+
+# Optional, minutes the first time and nothing the next: the kernel is
+# cached by its config fragment's sha256 (scripts/guest-kernel.sh).
+guest-kernel:
+	nice -n 10 scripts/guest-kernel.sh
 
 # The tests run the sanitized bench and the real agent.
 test: $(BIN)/bench-agent $(BUILD)/asan/bin/bench $(BUILD)/asan/bench-tests $(FIXTURES)
