@@ -1,11 +1,53 @@
 /* What bench report says of startup: a row per runner, and how much sooner
  * a container is ready than a VM.  Runners are found by what they are (the
  * results' runner_caps), never by name. */
+#include <jansson.h>
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "harness/stats.h"
 #include "startup.h"
+
+/* The string at key of o, or "unknown" (results are untrusted). */
+static const char *str_or_unknown(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_string(v) && json_string_length(v) > 0 ? json_string_value(v) : "unknown";
+}
+
+/* One line per runner that booted a guest kernel (meta guest_kernels, from
+ * the runners' describe): which kernel, and how much of the start was the
+ * guest kernel's own uptime at READY (CLOCK_BOOTTIME, counted from early in
+ * its boot) against the host's work before it (starting the VM, firmware,
+ * loading and unpacking the kernel). */
+static void kernel_bullets(struct doc *d, const struct results *res)
+{
+	json_t *kernels = json_object_get(res->meta, "guest_kernels");
+	const char *runners[16];
+	size_t n = report_runners(res, runners, 16);
+	char r[32], u[32], h[32], sha[16];
+
+	if (!json_is_object(kernels))
+		return;
+	for (size_t i = 0; i < n; i++) {
+		json_t *k = json_object_get(kernels, runners[i]);
+		double ready = results_median(res, runners[i], "ready");
+		double up = results_median(res, runners[i], "guest_uptime");
+
+		if (!json_is_object(k))
+			continue;
+		snprintf(sha, sizeof(sha), "%.12s", str_or_unknown(k, "sha256"));
+		doc_bullet(d,
+			   "%s booted the %s guest kernel %s (sha256 %s…): ready in %s ms (median), of which the "
+			   "guest kernel's own uptime at READY was %s ms (median); the %s ms before it are the host's "
+			   "work (starting the VM, firmware, loading and unpacking the kernel).",
+			   runners[i], str_or_unknown(k, "kind"), str_or_unknown(k, "release"), sha,
+			   report_num(r, sizeof(r), ready), report_num(u, sizeof(u), up),
+			   report_num(h, sizeof(h), isnan(ready) || isnan(up) ? NAN : ready - up));
+	}
+}
 
 void startup_report_table(struct doc *d, const struct results *res)
 {
@@ -33,6 +75,7 @@ void startup_report_table(struct doc *d, const struct results *res)
 		else
 			doc_cell(d, "–");
 	}
+	kernel_bullets(d, res);
 }
 
 /* One line per runner that started its tasks through a container daemon

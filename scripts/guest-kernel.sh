@@ -8,7 +8,8 @@
 # The result goes to $BENCH_CACHE_DIR/kernel/minimal-<key>/ (vmlinuz,
 # config, release, key, source-version) where key is the sha256 of the
 # fragment, the source version and this recipe's version, and
-# $BENCH_CACHE_DIR/kernel/minimal points at it (`--guest-kernel minimal`).
+# $BENCH_CACHE_DIR/kernel/minimal points at it (`--guest-kernel minimal`);
+# the source is unpacked beside it for the build only (1.5 GiB).
 # A second run with the same fragment and source does nothing.
 #
 #   BENCH_CACHE_DIR     cache folder (default /var/cache/bench)
@@ -85,29 +86,31 @@ link_current() {
 	say "$KERNEL_DIR/minimal -> $NAME ($(<"$DEST/release"))"
 }
 
+# One build at a time; what a run cut short left behind goes with the next.
+mkdir -p "$KERNEL_DIR"
+exec 9>"$KERNEL_DIR/.minimal.lock"
+flock 9
+for old in "$KERNEL_DIR"/.minimal-build.* "$KERNEL_DIR"/.minimal-stage.*; do
+	if [[ -d $old ]]; then rm -rf -- "$old"; fi
+done
+
 if [[ -s $DEST/vmlinuz && -f $DEST/key && $(<"$DEST/key") == "$KEY" ]]; then
 	say "cached: $SRC_PKG $VERSION, $(basename "$FRAGMENT") sha256 key ${KEY:0:16}"
 	link_current
 	exit 0
 fi
 
-# --- unpack (once per source version) ----------------------------------------
-mkdir -p "$KERNEL_DIR/src"
-SRC=$KERNEL_DIR/src/$SRC_PKG-$VERSION
-if [[ ! -f $SRC/.bench-unpacked ]]; then
-	say "unpacking $TARBALL ($VERSION)"
-	stage=$(mktemp -d "$KERNEL_DIR/src/.stage.XXXXXX")
-	TMP_DIRS+=("$stage")
-	quiet tar -xf "$TARBALL" -C "$stage"
-	[[ -f $stage/$SRC_PKG/Makefile ]] || die "$TARBALL holds no $SRC_PKG/Makefile"
-	printf '%s\n' "$VERSION" >"$stage/$SRC_PKG/.bench-unpacked"
-	rm -rf -- "$SRC"
-	mv -- "$stage/$SRC_PKG" "$SRC"
-fi
+# --- unpack (1.5 GiB, removed after the build) --------------------------------
+work=$(mktemp -d "$KERNEL_DIR/.minimal-build.XXXXXX")
+TMP_DIRS+=("$work")
+say "unpacking $TARBALL ($VERSION)"
+quiet tar -xf "$TARBALL" -C "$work"
+SRC=$work/$SRC_PKG
+[[ -f $SRC/Makefile ]] || die "$TARBALL holds no $SRC_PKG/Makefile"
 
 # --- configure and build (out of tree: the source stays as unpacked) --------
-build=$(mktemp -d "$KERNEL_DIR/.build.XXXXXX")
-TMP_DIRS+=("$build")
+build=$work/out
+mkdir "$build"
 kmake() {
 	make -C "$SRC" O="$build" KBUILD_BUILD_USER=bench KBUILD_BUILD_HOST=bench "$@"
 }
@@ -134,8 +137,7 @@ quiet kmake -j"$JOBS" bzImage
 RELEASE=$(kmake -s kernelrelease)
 [[ $RELEASE =~ ^[A-Za-z0-9._+~-]+$ ]] || die "kernelrelease '$RELEASE' is not a release string"
 
-mkdir -p "$KERNEL_DIR"
-stage=$(mktemp -d "$KERNEL_DIR/.stage.XXXXXX")
+stage=$(mktemp -d "$KERNEL_DIR/.minimal-stage.XXXXXX")
 TMP_DIRS+=("$stage")
 cp -- "$build/arch/x86/boot/bzImage" "$stage/vmlinuz"
 cp -- "$build/.config" "$stage/config"
