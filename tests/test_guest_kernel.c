@@ -103,8 +103,9 @@ Test(bzimage_release, refuses_what_it_cannot_trust)
 	/* The text runs to the end of what was read. */
 	cr_expect_eq(bzimage_release(b, FAKE_VERSION_AT + 3, rel, sizeof(rel)), -1);
 	cr_expect_str_eq(rel, "");
-	/* Too long for the buffer. */
+	/* Too long for the buffer: nothing half-written is left. */
 	cr_expect_eq(bzimage_release(b, FAKE_LEN, tiny, sizeof(tiny)), -1);
+	cr_expect_str_eq(tiny, "");
 	/* A control byte after the word. */
 	b[FAKE_VERSION_AT + 5] = '\n';
 	cr_expect_eq(bzimage_release(b, FAKE_LEN, rel, sizeof(rel)), -1);

@@ -39,8 +39,10 @@ int bzimage_release(const unsigned char *img, size_t len, char *out, size_t outs
 		return -1;
 	pos += 0x200;
 	while (pos + n < len && release_char(img[pos + n])) {
-		if (n + 1 >= outsz)
+		if (n + 1 >= outsz) {
+			out[0] = '\0';
 			return -1;
+		}
 		out[n] = (char)img[pos + n];
 		n++;
 	}
