@@ -40,9 +40,10 @@ static void kernel_bullets(struct doc *d, const struct results *res)
 			continue;
 		snprintf(sha, sizeof(sha), "%.12s", str_or_unknown(k, "sha256"));
 		doc_bullet(d,
-			   "%s booted the %s guest kernel %s (sha256 %s…): ready in %s ms (median), of which the "
-			   "guest kernel's own uptime at READY was %s ms (median); the %s ms before it are the host's "
-			   "work (starting the VM, firmware, loading and unpacking the kernel).",
+			   "%s booted the %s guest kernel %s (sha256 %s…): ready in %s ms (median); the guest "
+			   "kernel's own uptime at READY was %s ms (median), so about %s ms went before the kernel's "
+			   "clock started: the host's work (starting the VM, firmware, loading and unpacking the "
+			   "kernel).",
 			   runners[i], str_or_unknown(k, "kind"), str_or_unknown(k, "release"), sha,
 			   report_num(r, sizeof(r), ready), report_num(u, sizeof(u), up),
 			   report_num(h, sizeof(h), isnan(ready) || isnan(up) ? NAN : ready - up));

@@ -16,7 +16,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../bench/benchmarks.h"
 #include "../bench/harness/options.h"
+#include "../bench/harness/report_model.h"
 #include "../lib/clock.h"
 #include "../lib/run_id.h"
 #include "../lib/sha256_file.h"
@@ -374,6 +376,53 @@ Test(guest_kernel_find, the_built_minimal_kernel_is_what_the_fragment_says)
 	free(config);
 	cr_expect_eq(guest_modules_resolve(&k, GUEST_DRIVER_BLK | GUEST_DRIVER_NET, &m, &err), 0, "%s", err.msg);
 	cr_expect_eq(m.n, 0, "the minimal kernel loads no module");
+}
+
+/* ---- the report ------------------------------------------------------------------------- */
+
+/* bench report says, per VM runner, which kernel it booted and how much of
+ * its start was the kernel's own uptime; a runner without a kernel gets no
+ * such line. */
+Test(guest_kernel_report, a_line_per_vm_runner_with_its_kernel)
+{
+	char *root = scratch_dir();
+	char dir[512], path[600], md[600];
+	char *dirs[1] = { dir };
+	json_t *meta = json_pack("{s:s, s:s, s:{s:[s], s:[s]}, s:{s:{s:s, s:s, s:s}}}", "hostname", "alpha",
+				 "started_utc", "2026-12-07T06:00:00Z", "runner_caps", "host", "baseline", "qemu",
+				 "guest_kernel", "guest_kernels", "qemu", "kind", "minimal", "release",
+				 "6.1.192-bench-minimal", "sha256", "f1d312f51a15989515f6f02c311966fc37eba0ea");
+	json_t *doc = json_pack("{s:s, s:o, s:[{s:s, s:s, s:s, s:[f, f, f]}, {s:s, s:s, s:s, s:[f, f, f]}, "
+				"{s:s, s:s, s:s, s:[f, f, f]}]}",
+				"benchmark", "startup", "meta", meta, "results", "runner", "host", "metric", "ready", "unit",
+				"ms", "samples", 0.3, 0.3, 0.3, "runner", "qemu", "metric", "ready", "unit", "ms", "samples",
+				1000.0, 990.0, 1010.0, "runner", "qemu", "metric", "guest_uptime", "unit", "ms", "samples",
+				600.0, 610.0, 590.0);
+	struct report_input in;
+	struct doc d = { 0 };
+	bench_error err = { 0 };
+	char *text;
+
+	snprintf(dir, sizeof(dir), "%s/2026-12-07T06-00-00Z-startup", root);
+	cr_assert_eq(mkdir(dir, 0755), 0);
+	snprintf(path, sizeof(path), "%s/results.json", dir);
+	cr_assert_eq(json_dump_file(doc, path, 0), 0);
+	json_decref(doc);
+	cr_assert_eq(report_load(&in, dirs, 1, "/nonexistent", &err), 0, "%s", err.msg);
+	cr_assert_eq(report_build(&d, &in, benchmark_table, &err), 0, "%s", err.msg);
+	snprintf(md, sizeof(md), "%s/report.md", root);
+	cr_assert_eq(report_write_markdown(&d, md, &err), 0, "%s", err.msg);
+	doc_free(&d);
+	report_input_free(&in);
+	text = test_read_file(md, NULL);
+	cr_assert_not_null(text);
+	cr_expect_not_null(strstr(text, "qemu booted the minimal guest kernel 6.1.192-bench-minimal (sha256 f1d312f51a15…)"),
+			   "%s", text);
+	cr_expect_not_null(strstr(text, "uptime at READY was 600 ms"), "%s", text);
+	cr_expect_not_null(strstr(text, "about 400 ms went before"), "%s", text);
+	cr_expect_null(strstr(text, "host booted"), "the host runner booted no kernel");
+	free(text);
+	remove_tree(root);
 }
 
 /* ---- real boots of the minimal kernel ---------------------------------------------- */
