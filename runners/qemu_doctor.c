@@ -38,9 +38,25 @@ static void check_kernel(const void *arg, struct runner_check_result *r)
 	runner_check_set(r, RUNNER_CHECK_OK, "%s (%s)", k.path, k.release);
 }
 
+/* The minimal kernel is optional: a warning, never a failure. */
+static void check_minimal_kernel(const void *arg, struct runner_check_result *r)
+{
+	struct guest_kernel k;
+	bench_error err = { 0 };
+
+	(void)arg;
+	if (kernel_cache_find_minimal(vm_cache_dir(), &k, &err) < 0) {
+		runner_check_set(r, RUNNER_CHECK_WARN, "%s (optional: only --guest-kernel minimal needs it)", err.msg);
+		runner_check_fix(r, "make guest-kernel");
+		return;
+	}
+	runner_check_set(r, RUNNER_CHECK_OK, "%s (%s; --guest-kernel minimal)", k.path, k.release);
+}
+
 const struct runner_check qemu_doctor_checks[] = {
 	{ "qemu binary", check_qemu, NULL },
 	{ "guest kernel (qemu)", check_kernel, NULL },
+	{ "minimal guest kernel", check_minimal_kernel, NULL },
 	{ NULL, NULL, NULL },
 };
 
