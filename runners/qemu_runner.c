@@ -268,7 +268,8 @@ static int start_qemu(struct runner *r, struct instance *in, bool incoming, uint
 	if (!argv)
 		return bench_fail(err, ENOMEM, "qemu");
 	if (qemu_argv_build(&spec, argv, err) < 0 ||
-	    qemu_spawn(q->binary, argv, q->g.cpus, q->g.ncpus, qi->log, &qi->child, err) < 0) {
+	    qemu_spawn(q->binary, argv, q->g.cpus, q->g.ncpus, qi->log, incoming ? q->snapshot : NULL, &qi->child,
+		       err) < 0) {
 		free(argv);
 		return -1;
 	}
@@ -340,7 +341,11 @@ static int qemu_launch(struct runner *r, struct instance *in, bench_error *err)
 	if (q->restore) {
 		json_t *args;
 
-		if (migrate_uri(&args, "cat ", q->snapshot) < 0)
+		/* The image is QEMU's standard input (qemu_spawn): QEMU reads
+		 * it itself, where "exec:cat FILE" adds a shell, a cat and a
+		 * pipe that every byte crosses. */
+		args = json_pack("{s:s}", "uri", "fd:0");
+		if (!args)
 			return bench_fail(err, ENOMEM, "qemu");
 		if (qmp_execute(&qi->qmp, "migrate-incoming", args, NULL, deadline, err) < 0) {
 			json_decref(args);
