@@ -39,7 +39,7 @@ int vm_restore_xml_console(const char *saved, char *out, size_t outsz, bench_err
 /* Appends n bytes of s to the buffer *b of capacity *cap (at *len). */
 static bool put(char **b, size_t *len, size_t *cap, const char *s, size_t n)
 {
-	if (*len + n + 1 > *cap) {
+	if (!*b || *len + n + 1 > *cap) {
 		size_t c = *cap ? *cap : 4096;
 		char *nb;
 
