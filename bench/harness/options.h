@@ -35,7 +35,7 @@ struct run_options {
 	const char *libvirt_uri;
 	const char *accel;
 	const char *vm_machine;  /* qemu runner: NULL = pc */
-	const char *vm_start;    /* qemu runner: NULL = cold */
+	const char *vm_start;    /* qemu and vm runners: NULL = cold */
 	const char *gvisor_platform;
 	bool help;
 	char runners_buf[256];   /* storage for runners[] */
