@@ -294,6 +294,8 @@ Test(vm_restore, sigkill_during_restore_leaves_nothing_after_cleanup, .timeout =
 	bench_error err = { 0 };
 	unsigned folders = 0;
 	uint64_t deadline;
+	bool seen = false;
+	pid_t gone = 0;
 
 	need_libvirt();
 	fx_prepare(&f); /* the image, made here if it is not cached */
@@ -318,13 +320,18 @@ Test(vm_restore, sigkill_during_restore_leaves_nothing_after_cleanup, .timeout =
 	/* Killed as soon as its restored domain exists (mid-restore or just
 	 * after). */
 	deadline = clock_now_ns() + 60000000000ull;
-	while (!domain_exists(name) && clock_now_ns() < deadline && waitpid(pid, &status, WNOHANG) == 0) {
+	while (!(seen = domain_exists(name)) && clock_now_ns() < deadline &&
+	       (gone = waitpid(pid, &status, WNOHANG)) == 0) {
 		struct timespec ts = { 0, 5000000 };
 
 		nanosleep(&ts, NULL);
 	}
-	kill(pid, SIGKILL);
-	waitpid(pid, &status, 0);
+	if (gone == 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+	}
+	cr_assert(seen, "the child's restored domain never appeared (child %s %d)",
+		  WIFEXITED(status) ? "exited" : "killed", WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
 	cr_expect_geq(vm_cleanup_stale(NULL, false, &folders, &err), 0, "%s", err.msg);
 	snapshot_cleanup(false);
 	cr_expect(!domain_exists(name), "the killed run's restored domain %s survived bench cleanup", name);
