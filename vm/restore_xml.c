@@ -65,8 +65,8 @@ char *vm_restore_xml(const char *saved, const char *run_id, const char *console_
 	size_t len = 0, cap = 0, elen = 0;
 	bool ok;
 
-	if (vm_restore_xml_console(saved, old_path, sizeof(old_path), err) < 0)
-		return NULL;
+	if (strnlen(saved, SAVED_XML_MAX) >= SAVED_XML_MAX)
+		return bench_fail(err, 0, "saved domain XML is larger than %u bytes", SAVED_XML_MAX), NULL;
 	meta = strstr(saved, "<metadata>");
 	meta_end = meta ? strstr(meta, "</metadata>") : NULL;
 	if (!meta_end)
@@ -81,20 +81,29 @@ char *vm_restore_xml(const char *saved, const char *run_id, const char *console_
 			     "<metadata><" VM_BENCH_MARK_PREFIX ":run xmlns:" VM_BENCH_MARK_PREFIX "='" VM_BENCH_MARK_NS
 			     "' id='%s'/></metadata>", esc) >= sizeof(mark))
 		return bench_fail(err, EINVAL, "run id"), NULL;
-	snprintf(old_attr, sizeof(old_attr), PATH_ATTR "%s'", old_path);
-	/* Up to the metadata, the mark, then the rest; the console's path
-	 * replaced wherever it is (the <serial> and libvirt's <console>). */
+	/* Up to the metadata, the mark, then the rest: the console is looked
+	 * for in that, so that one inside the old metadata is no console. */
 	ok = put(&out, &len, &cap, saved, (size_t)(meta - saved)) && put(&out, &len, &cap, mark, strlen(mark)) &&
 	     put(&out, &len, &cap, meta_end, strlen(meta_end));
+	if (!ok) {
+		free(out);
+		return bench_fail(err, ENOMEM, "saved domain XML"), NULL;
+	}
+	if (vm_restore_xml_console(out, old_path, sizeof(old_path), err) < 0) {
+		free(out);
+		return NULL;
+	}
+	snprintf(old_attr, sizeof(old_attr), PATH_ATTR "%s'", old_path);
+	/* The console's path replaced wherever it is (the <serial> and
+	 * libvirt's <console>); the mark holds no path= to match. */
 	for (p = out; ok && (a = strstr(p, old_attr)) != NULL;) {
 		char *rest = strdup(a + strlen(old_attr));
 		size_t at = (size_t)(a - out);
 
 		len = at;
-		ok = rest && put(&out, &len, &cap, new_attr, strlen(new_attr));
-		p = out + len;
-		ok = ok && put(&out, &len, &cap, rest, strlen(rest));
-		p = ok ? out + at + strlen(new_attr) : p;
+		ok = rest && put(&out, &len, &cap, new_attr, strlen(new_attr)) &&
+		     put(&out, &len, &cap, rest, strlen(rest));
+		p = out + at + strlen(new_attr);
 		free(rest);
 	}
 	if (!ok) {
