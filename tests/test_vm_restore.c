@@ -64,11 +64,15 @@ Test(vm_restore_xml, refuses_what_is_not_a_saved_bench_domain)
 	bench_error err = { 0 };
 	char path[16];
 
-	cr_expect_null(vm_restore_xml("<domain><devices/></domain>", "1-a", "/s", &err));
+	cr_expect_null(vm_restore_xml("<domain><metadata></metadata><devices/></domain>", "1-a", "/s", &err));
 	cr_expect_not_null(strstr(err.msg, "no unix socket console"), "%s", err.msg);
 	cr_expect_null(vm_restore_xml("<domain><serial type='unix'><source path='/a'/></serial></domain>", "1-a", "/s",
 				      &err));
 	cr_expect_not_null(strstr(err.msg, "metadata"), "%s", err.msg);
+	/* A <serial> inside the old metadata is no console. */
+	cr_expect_null(vm_restore_xml("<metadata><serial type='unix'><source path='/a'/></serial></metadata>", "1-a",
+				      "/s", &err));
+	cr_expect_not_null(strstr(err.msg, "no unix socket console"), "%s", err.msg);
 	cr_expect_eq(vm_restore_xml_console(saved_xml, path, sizeof(path), &err), -1, "a path longer than out");
 	cr_expect_eq(vm_restore_xml_console("<serial type='unix'><source path='/a<b'/></serial>", path, sizeof(path),
 					    &err), -1);
