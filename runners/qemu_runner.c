@@ -66,6 +66,7 @@ struct qemu_runner {
 	bool restore;           /* --vm-start restore */
 	bool snapshot_made;     /* this run saved the image (not the cache) */
 	char snapshot[512];     /* the saved guest (snapshot_cache.h) */
+	char snapshot_refused[700]; /* why a cached image was not used */
 };
 
 struct qemu_instance {
@@ -214,7 +215,7 @@ static int guest_cmdline(const struct qemu_runner *q, const struct instance *in,
 {
 	size_t len;
 
-	if (q->restore ? vm_guest_cmdline(BENCH_TASK_IDLE, NULL, 0, 0, cmdline, sz, err) < 0
+	if (q->restore ? vm_guest_saved_cmdline(cmdline, sz, err) < 0
 		       : vm_guest_cmdline(in->task.name, in->task.args, in->task.nargs, in->seq, cmdline, sz, err) < 0)
 		return bench_error_prefix(err, "qemu");
 	len = strlen(cmdline);
@@ -267,7 +268,8 @@ static int start_qemu(struct runner *r, struct instance *in, bool incoming, uint
 	if (!argv)
 		return bench_fail(err, ENOMEM, "qemu");
 	if (qemu_argv_build(&spec, argv, err) < 0 ||
-	    qemu_spawn(q->binary, argv, q->g.cpus, q->g.ncpus, qi->log, &qi->child, err) < 0) {
+	    qemu_spawn(q->binary, argv, q->g.cpus, q->g.ncpus, qi->log, incoming ? q->snapshot : NULL, &qi->child,
+		       err) < 0) {
 		free(argv);
 		return -1;
 	}
@@ -339,7 +341,11 @@ static int qemu_launch(struct runner *r, struct instance *in, bench_error *err)
 	if (q->restore) {
 		json_t *args;
 
-		if (migrate_uri(&args, "cat ", q->snapshot) < 0)
+		/* The image is QEMU's standard input (qemu_spawn): QEMU reads
+		 * it itself, where "exec:cat FILE" adds a shell, a cat and a
+		 * pipe that every byte crosses. */
+		args = json_pack("{s:s}", "uri", "fd:0");
+		if (!args)
 			return bench_fail(err, ENOMEM, "qemu");
 		if (qmp_execute(&qi->qmp, "migrate-incoming", args, NULL, deadline, err) < 0) {
 			json_decref(args);
@@ -476,8 +482,12 @@ static void qemu_describe(struct runner *r, void *json_object)
 	if (q->tsc_khz > 0)
 		json_object_set_new(o, "qemu_runner_tsc_early_khz", json_integer(q->tsc_khz));
 	json_object_set_new(o, "qemu_runner_start", json_string(q->restore ? "restore" : "cold"));
-	if (q->restore)
+	if (q->restore) {
 		json_object_set_new(o, "qemu_runner_snapshot", json_string(q->snapshot));
+		json_object_set_new(o, "qemu_runner_snapshot_made", json_boolean(q->snapshot_made));
+	}
+	if (q->snapshot_refused[0])
+		results_meta_note(o, "qemu: %s", q->snapshot_refused);
 	json_object_set_new(o, "qemu_runner_control", json_string("QMP on a unix socket, no libvirt"));
 	if (q->qemu_version[0])
 		json_object_set_new(o, "qemu_runner_qemu_version", json_string(q->qemu_version));
@@ -495,12 +505,13 @@ static void snapshot_key(const struct qemu_runner *q, char *key, size_t sz)
 	bench_error ignored = { 0 };
 
 	stat(q->binary, &st);
-	if (vm_guest_cmdline(BENCH_TASK_IDLE, NULL, 0, 0, cmdline, sizeof(cmdline), &ignored) < 0)
+	if (vm_guest_saved_cmdline(cmdline, sizeof(cmdline), &ignored) < 0)
 		cmdline[0] = '\0';
 	snprintf(key, sz,
-		 "bench snapshot 1\nqemu %s %lld %lld\nkernel %s %s\ninitrd %s agent %s\nmachine %s\naccel %s\n"
+		 "bench snapshot 2\nqemu %s %lld %lld\nkernel %s %s %s\ninitrd %s agent %s\nmachine %s\naccel %s\n"
 		 "cpu %s\nvcpus %u\nmemory %u\ncmdline %s tsc %ld\n",
-		 q->binary, (long long)st.st_size, (long long)st.st_mtime, q->g.kernel.path, q->g.kernel.release, q->g.initrd,
+		 q->binary, (long long)st.st_size, (long long)st.st_mtime, q->g.kernel.path, q->g.kernel.release, q->g.kernel.sha256,
+		 q->g.initrd,
 		 q->g.agent_sha256, vm_machine_name(q->machine), accel_name(q->g.accel), vm_cpu_model_name(q->g.accel),
 		 q->g.ncpus, q->g.memory_mib, cmdline, q->tsc_khz);
 }
@@ -516,7 +527,7 @@ static int snapshot_make(struct runner *r, const char *tmp, bench_error *err)
 	int rc = -1;
 
 	q->restore = false; /* this one boots */
-	instance_init(&in, r, 0, BENCH_TASK_IDLE);
+	vm_guest_saved_instance(&in, r);
 	if (qemu_launch(r, &in, err) < 0 || qemu_wait_ready(r, &in, err) < 0)
 		goto out;
 	qi = in.priv;
@@ -543,17 +554,17 @@ static int snapshot_get(struct runner *r, bench_error *err)
 		return bench_fail_usage(err, "--vm-start: '%.20s' is not one of cold, restore", r->cfg->vm_start);
 	q->restore = true;
 	snapshot_key(q, key, sizeof(key));
-	if (snapshot_paths(key, r->cfg->run_id, q->snapshot, sizeof(q->snapshot), tmp, sizeof(tmp), err) < 0)
+	if (snapshot_paths(key, "qemu", r->cfg->run_id, q->snapshot, sizeof(q->snapshot), tmp, sizeof(tmp), err) < 0)
 		return bench_error_prefix(err, "qemu");
-	if (access(q->snapshot, R_OK) == 0)
+	if (snapshot_check(q->snapshot, q->snapshot_refused, sizeof(q->snapshot_refused)) == 1)
 		return 0;
 	if (snapshot_make(r, tmp, err) < 0) {
 		unlink(tmp);
 		return bench_error_prefix(err, "qemu: saving the guest for --vm-start restore");
 	}
-	if (rename(tmp, q->snapshot) != 0) {
+	if (snapshot_seal(tmp, q->snapshot, err) < 0) {
 		unlink(tmp);
-		return bench_fail(err, errno, "qemu: saved guest %s", q->snapshot);
+		return bench_error_prefix(err, "qemu");
 	}
 	q->snapshot_made = true;
 	return 0;

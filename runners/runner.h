@@ -57,7 +57,7 @@ struct run_config {
 	const char *libvirt_uri;  /* vm runner: NULL = qemu:///system */
 	const char *accel;        /* vm runner: "auto", "kvm", "tcg" */
 	const char *vm_machine;   /* qemu runner: NULL = "pc", "q35", "microvm" */
-	const char *vm_start;     /* qemu runner: NULL = "cold", "restore" */
+	const char *vm_start;     /* qemu, vm runners: NULL = "cold", "restore" */
 	const char *guest_kernel; /* vm and qemu runners: NULL = "distro", "minimal", a bzImage's path */
 	const char *gvisor_platform; /* runsc runner: "auto", "ptrace", "kvm"; NULL = auto */
 	const char *profile;      /* container hardening: NULL or "plain"

@@ -1,6 +1,6 @@
 /* The vm runner's part of `bench doctor` (libvirtd, /dev/kvm, the
- * accelerator, the guest kernel) and of `bench cleanup` (its domains and
- * console folders of runs that are over). */
+ * accelerator, the guest kernel) and of `bench cleanup` (its domains,
+ * console folders and half-written saved guests of runs that are over). */
 #include <errno.h>
 #include <grp.h>
 #include <limits.h>
@@ -15,6 +15,7 @@
 
 #include "../vm/accel.h"
 #include "../vm/cleanup.h"
+#include "../vm/snapshot_cache.h"
 #include "../net/instance.h"
 #include "runner_hooks.h"
 
@@ -160,6 +161,10 @@ int vm_cleanup(bool all, struct runner_cleanup_counts *removed, bench_error *err
 	if (n < 0)
 		return -1;
 	runner_cleanup_add(removed, "libvirt domains", (unsigned)n);
+	/* Half-written saved guests (--vm-start restore) of runs that are
+	 * over; with --all, every saved guest.  The qemu runner's cleanup
+	 * does the same: the cache is shared. */
+	runner_cleanup_add(removed, "saved guests", snapshot_cleanup(all));
 	/* Taps and bridges, once the domains that held them are gone. */
 	if (net_cleanup_stale(all, &links, &tables, err) < 0)
 		return -1;

@@ -17,6 +17,7 @@
 #include "vm_guest.h"
 #include "../vm/cpu_model.h"
 #include "../vm/guest_kernel.h"
+#include "../vm/guest_cmdline.h"
 
 int vm_guest_accel(const struct run_config *cfg, struct vm_guest *g, bench_error *err)
 {
@@ -248,4 +249,18 @@ void vm_guest_describe_cpu(const struct vm_guest *g, void *json_object)
 	json_object_set_new(o, "cpu_model", json_string(vm_cpu_model_name(g->accel)));
 	vm_cpu_topology_describe(vm_cpu_topology_of(g->ncpus), topo, sizeof(topo));
 	json_object_set_new(o, "cpu_topology", json_string(topo));
+}
+
+void vm_guest_saved_instance(struct instance *in, struct runner *r)
+{
+	instance_init(in, r, 0, BENCH_TASK_IDLE);
+	in->task.args[0] = BENCH_ARG_ZERO_FREE;
+	in->task.nargs = 1;
+}
+
+int vm_guest_saved_cmdline(char *out, size_t outsz, bench_error *err)
+{
+	static const char *const args[] = { BENCH_ARG_ZERO_FREE };
+
+	return vm_guest_cmdline(BENCH_TASK_IDLE, args, 1, 0, out, outsz, err);
 }

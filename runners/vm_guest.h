@@ -93,6 +93,13 @@ int vm_guest_tell_stop(const char *who, const char *name, int con, const struct 
 int vm_guest_console_drain(const char *who, const char *name, int con, struct record_stream *rs,
 			   uint64_t deadline_ns, int timeout_ms, bool *timed_out, bench_error *err);
 
+/* The guest both runners save for --vm-start restore: the idle task, told
+ * to zero its free memory first (BENCH_ARG_ZERO_FREE) so that the image
+ * holds what the guest uses, not its --memory.  A restored guest's kernel
+ * command line must be the saved one's. */
+void vm_guest_saved_instance(struct instance *in, struct runner *r);
+int vm_guest_saved_cmdline(char *out, size_t outsz, bench_error *err);
+
 /* The keys both runners give the results' meta, in two parts so that a
  * runner can put its own between them (o: a json_t object); a note says
  * that TCG figures are emulation. */

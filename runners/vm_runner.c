@@ -67,6 +67,7 @@
 #include "../net/instance.h"
 #include "runner_hooks.h"
 #include "vm_guest.h"
+#include "vm_restore.h"
 
 #define VM_DEFAULT_URI "qemu:///system"
 /* A disk (agent_task.disk): the guest's first virtio disk, with the host's
@@ -90,6 +91,9 @@ struct vm_runner {
 	struct guest_modules modules[4];
 	char modules_err[4][256];
 	char initrd_modules[4][4096];
+	struct vm_restore restore;      /* --vm-start restore (vm_restore.h) */
+	const char *boot_name;          /* the domain's name instead of the
+					   run's, for the guest to be saved */
 };
 
 struct vm_instance {
@@ -101,6 +105,7 @@ struct vm_instance {
 	uint64_t t_resumed_ns;
 	struct net_plan net;      /* its tap, when run_config.net asks for one */
 	bool net_made;
+	bool restored;            /* brought back from the saved guest */
 };
 
 static void vm_silent_error(void *opaque, virErrorPtr e)
@@ -130,6 +135,8 @@ static bool uri_is_remote(const char *uri)
 
 	return p && p[3] != '/' && p[3] != '\0';
 }
+
+static int vm_restore_boot(struct runner *r, const char *name, bench_error *err);
 
 static int prepare(struct runner *r, bench_error *err)
 {
@@ -185,7 +192,7 @@ static int prepare(struct runner *r, bench_error *err)
 		v->qemu_version = 0;
 	/* That the figures are TCG emulation, not virtualisation overhead, is
 	 * a note of the results (vm_describe): the summary prints it. */
-	return 0;
+	return vm_restore_prepare(r, &v->restore, v->conn, &v->g, v->machine, vm_restore_boot, err);
 }
 
 static void vm_finish(struct runner *r);
@@ -264,6 +271,8 @@ static int vm_network(struct runner *r, struct instance *in, struct vm_instance 
 	return 0;
 }
 
+static int vm_launch_restored(struct runner *r, struct instance *in, bench_error *err);
+
 static int vm_launch(struct runner *r, struct instance *in, bench_error *err)
 {
 	struct vm_runner *v = r->priv;
@@ -276,13 +285,18 @@ static int vm_launch(struct runner *r, struct instance *in, bench_error *err)
 	const struct guest_modules *mods;
 
 	in->t_launch_ns = clock_now_ns();
+	if (v->restore.on)
+		return vm_launch_restored(r, in, err);
 	vi = calloc(1, sizeof(*vi));
 	if (!vi)
 		return bench_fail(err, errno, "vm: calloc");
 	vi->con = -1;
 	in->priv = vi;
 
-	run_id_object_name(r->cfg->run_id, in->seq, vi->name, sizeof(vi->name));
+	if (v->boot_name)
+		snprintf(vi->name, sizeof(vi->name), "%s", v->boot_name);
+	else
+		run_id_object_name(r->cfg->run_id, in->seq, vi->name, sizeof(vi->name));
 	if ((size_t)snprintf(vi->sock, sizeof(vi->sock), "%s/%u.sock", v->sock_dir, in->seq) >= sizeof(vi->sock))
 		return bench_fail(err, ENAMETOOLONG, "vm: console socket path");
 	if (vm_guest_cmdline(in->task.name, in->task.args, in->task.nargs, in->seq, cmdline, sizeof(cmdline), err) < 0)
@@ -368,6 +382,8 @@ static pid_t qemu_pid(const char *name)
 	return pid > 1 && (*end == '\0' || *end == '\n') ? (pid_t)pid : 0;
 }
 
+static int vm_wait_answer(struct runner *r, struct instance *in, bench_error *err);
+
 static int vm_wait_ready(struct runner *r, struct instance *in, bench_error *err)
 {
 	struct vm_instance *vi = in->priv;
@@ -375,6 +391,8 @@ static int vm_wait_ready(struct runner *r, struct instance *in, bench_error *err
 
 	if (!vi || vi->con < 0)
 		return bench_fail(err, 0, "vm: wait_ready without a launched guest");
+	if (vi->restored)
+		return vm_wait_answer(r, in, err);
 	if (vm_guest_read_ready("vm", vi->name, vi->con, &vi->rs, in, vm_guest_timeout_ms(r->cfg), err) < 0 ||
 	    vm_guest_boot_phases("vm", vi->name, in, &vi->rs, vi->t_resumed_ns, &boot_ns, err) < 0)
 		return -1;
@@ -425,7 +443,7 @@ static int vm_stop(struct runner *r, struct instance *in, bench_error *err)
 		return 0;
 	/* A ready agent powers the guest off by itself: that is timed too.
 	 * Any other guest is told to stop (vm_guest_tell_stop). */
-	if (vi->con >= 0 && !task_ends_by_itself(&in->task) &&
+	if (vi->con >= 0 && (vi->restored || !task_ends_by_itself(&in->task)) &&
 	    vm_guest_tell_stop("vm", vi->name, vi->con, &vi->rs, err) < 0)
 		return -1;
 	/* QEMU closes the console when it exits. */
@@ -482,6 +500,7 @@ static void vm_finish(struct runner *r)
 
 	if (!v)
 		return;
+	vm_restore_free(&v->restore);
 	if (v->conn)
 		virConnectClose(v->conn);
 	if (v->sock_dir[0])
@@ -537,6 +556,7 @@ static void vm_describe(struct runner *r, void *json_object)
 	json_object_set_new(o, "kernel_cmdline", json_string(VM_CMDLINE_BASE));
 	json_object_set_new(o, "libvirt_uri", json_string(v->uri));
 	json_object_set_new(o, "guest_drivers", drivers_json(v));
+	vm_restore_describe(&v->restore, o);
 	if (r->cfg->net && r->cfg->net->mode != NET_NONE)
 		json_object_set_new(o, "nic", json_string(access("/dev/vhost-net", R_OK | W_OK) == 0
 								  ? "virtio-net on a tap, vhost-net"
@@ -551,6 +571,90 @@ static void vm_describe(struct runner *r, void *json_object)
 		version_string(v->qemu_version, ver, sizeof(ver));
 		json_object_set_new(o, "qemu_version", json_string(ver));
 	}
+}
+
+/* ---- --vm-start restore (vm_restore.h) ---------------------------------- */
+
+/* The guest to be saved: booted cold as name, to its idle agent, and left
+ * running (auto-destroyed with the connection) for vm_restore_prepare to
+ * save; the instance's own state goes. */
+static int vm_restore_boot(struct runner *r, const char *name, bench_error *err)
+{
+	struct vm_runner *v = r->priv;
+	struct instance in;
+	struct vm_instance *vi;
+	int rc;
+
+	vm_guest_saved_instance(&in, r);
+	v->boot_name = name;
+	rc = vm_launch(r, &in, err) == 0 && vm_wait_ready(r, &in, err) == 0 ? 0 : -1;
+	v->boot_name = NULL;
+	vi = in.priv;
+	if (rc < 0 || !vi) {
+		vm_destroy(r, &in);
+		return -1;
+	}
+	if (vi->con >= 0)
+		close(vi->con);
+	virDomainFree(vi->dom);
+	free(vi);
+	return 0;
+}
+
+/* Phases of a restored start (host clock):
+ *   restore  launch -> virDomainRestoreFlags returned: QEMU started, its
+ *            guest read back from the image, paused (libvirt does both in
+ *            one call: no create phase of its own)
+ *   resume   -> console connected and virDomainResume returned
+ *   answer   -> READY: the agent, told RESTORED on its console, answers */
+static int vm_launch_restored(struct runner *r, struct instance *in, bench_error *err)
+{
+	struct vm_runner *v = r->priv;
+	struct vm_instance *vi;
+	uint64_t t_restored;
+
+	if ((strcmp(in->task.name, BENCH_TASK_READY) != 0 && strcmp(in->task.name, BENCH_TASK_IDLE) != 0) ||
+	    instance_drivers(in) != 0)
+		return bench_fail_usage(err, "vm: --vm-start restore brings back an idle agent without a disk or a "
+					"network: it serves the tasks ready and idle, not %.40s%s", in->task.name,
+					instance_drivers(in) ? " with devices" : "");
+	vi = calloc(1, sizeof(*vi));
+	if (!vi)
+		return bench_fail(err, errno, "vm: calloc");
+	vi->con = -1;
+	in->priv = vi;
+	snprintf(vi->name, sizeof(vi->name), "%s", v->restore.name);
+	if ((size_t)snprintf(vi->sock, sizeof(vi->sock), "%s/%u.sock", v->sock_dir, in->seq) >= sizeof(vi->sock))
+		return bench_fail(err, ENAMETOOLONG, "vm: console socket path");
+	vi->dom = vm_restore_domain(&v->restore, v->conn, r->cfg->run_id, vi->sock, err);
+	if (!vi->dom)
+		return -1;
+	vi->restored = true;
+	t_restored = clock_now_ns();
+	instance_add_phase(in, "restore", t_restored - in->t_launch_ns);
+	if (vm_guest_console_connect("vm", vi->name, vi->sock, &vi->con, &vi->rs, err) < 0)
+		return -1;
+	if (virDomainResume(vi->dom) < 0)
+		return vm_fail_virt(err, "resuming domain %s", vi->name);
+	vi->t_resumed_ns = clock_now_ns();
+	instance_add_phase(in, "resume", vi->t_resumed_ns - t_restored);
+	if (send(vi->con, BENCH_PROTO_RESTORED_LINE, strlen(BENCH_PROTO_RESTORED_LINE), MSG_NOSIGNAL) !=
+	    (ssize_t)strlen(BENCH_PROTO_RESTORED_LINE))
+		return bench_fail(err, errno, "vm: telling the restored guest %s", vi->name);
+	return 0;
+}
+
+/* A restored guest's READY: its kernel has been up since the saved boot,
+ * so there is no boot to split, only how long the agent took to answer. */
+static int vm_wait_answer(struct runner *r, struct instance *in, bench_error *err)
+{
+	struct vm_instance *vi = in->priv;
+
+	if (vm_guest_read_ready("vm", vi->name, vi->con, &vi->rs, in, vm_guest_timeout_ms(r->cfg), err) < 0)
+		return -1;
+	instance_add_phase(in, "answer", in->t_ready_ns - vi->t_resumed_ns);
+	in->host_pid = qemu_pid(vi->name);
+	return 0;
 }
 
 static const enum net_mode vm_net_modes[] = { NET_TAP, NET_TAP_BRIDGE, NET_NONE };

@@ -327,7 +327,7 @@ Test(qemu_snapshot, cleanup_takes_only_what_is_over)
 
 	cr_assert_not_null(mkdtemp(dir));
 	setenv("BENCH_CACHE_DIR", dir, 1);
-	cr_assert_eq(snapshot_paths("key", "999999999-1", path, sizeof(path), tmp, sizeof(tmp), &err), 0, "%s", err.msg);
+	cr_assert_eq(snapshot_paths("key", "qemu", "999999999-1", path, sizeof(path), tmp, sizeof(tmp), &err), 0, "%s", err.msg);
 	f = fopen(path, "w");
 	cr_assert_not_null(f);
 	fclose(f);
@@ -341,12 +341,12 @@ Test(qemu_snapshot, cleanup_takes_only_what_is_over)
 	cr_expect_eq(access(path, F_OK), 0, "a complete image went without --all");
 	cr_expect_eq(snapshot_cleanup(true), 1);
 	cr_expect_neq(access(path, F_OK), 0);
-	cr_expect_eq(snapshot_paths("key", "1-1", path, sizeof(path), tmp, sizeof(tmp), &err), 0);
+	cr_expect_eq(snapshot_paths("key", "qemu", "1-1", path, sizeof(path), tmp, sizeof(tmp), &err), 0);
 	snprintf(path, sizeof(path), "%s/snapshot", dir);
 	rmdir(path);
 	rmdir(dir);
 	setenv("BENCH_CACHE_DIR", "/tmp/bench test/x", 1);
-	cr_expect_eq(snapshot_paths("key", "1-1", path, sizeof(path), tmp, sizeof(tmp), &err), -1);
+	cr_expect_eq(snapshot_paths("key", "qemu", "1-1", path, sizeof(path), tmp, sizeof(tmp), &err), -1);
 	cr_expect(strstr(err.msg, "BENCH_CACHE_DIR") != NULL, "%s", err.msg);
 	unsetenv("BENCH_CACHE_DIR");
 }

@@ -133,8 +133,15 @@ static bool is_leftover_domain(virDomainPtr dom, bool all)
 
 	if (!name || virDomainIsPersistent(dom) != 0 || !domain_mark(dom, id, sizeof(id)))
 		return false;
-	if (strncmp(name, RUN_ID_PREFIX, plen) != 0 || strncmp(name + plen, id, strlen(id)) != 0 ||
-	    name[plen + strlen(id)] != '-')
+	if (strncmp(name, RUN_ID_PREFIX, plen) != 0)
+		return false;
+	/* A restored guest keeps the saved domain's name,
+	 * bench-restore-<16 hex> (runners/vm_restore.h); its mark is the
+	 * run's that restored it. */
+	if (strncmp(name + plen, "restore-", 8) == 0)
+		return strlen(name + plen + 8) == 16 && strspn(name + plen + 8, "0123456789abcdef") == 16 &&
+		       run_is_over(id, all);
+	if (strncmp(name + plen, id, strlen(id)) != 0 || name[plen + strlen(id)] != '-')
 		return false;
 	return run_is_over(id, all);
 }

@@ -5,7 +5,10 @@
  *
  * A domain is bench's only when it is transient and carries bench's mark
  * (vm/domain_xml.h: <bench:run id='RUN ID'/> in its <metadata>): a domain
- * merely named "bench-..." (a user's "bench-mydb") is never touched. */
+ * merely named "bench-..." (a user's "bench-mydb") is never touched.  A
+ * guest restored for --vm-start restore (not auto-destroyed: libvirt's
+ * restore has no such flag) is named bench-restore-<16 hex> and judged by
+ * the run id of its mark. */
 #ifndef BENCH_VM_CLEANUP_H
 #define BENCH_VM_CLEANUP_H
 

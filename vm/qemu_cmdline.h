@@ -28,7 +28,9 @@ struct qemu_spec {
 	const char *console_socket; /* QEMU listens; bench connects */
 	const char *qmp_socket;     /* QEMU listens; bench connects */
 	const char *incoming;       /* NULL, or a file to restore the guest
-				       from (-incoming "exec:cat FILE") */
+				       from (-incoming defer, then
+				       migrate-incoming "fd:0" with the file
+				       as QEMU's standard input) */
 };
 
 struct qemu_argv {

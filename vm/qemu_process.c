@@ -34,7 +34,7 @@ int qemu_binary_find(char *out, size_t outsz, bench_error *err)
 }
 
 int qemu_spawn(const char *binary, const struct qemu_argv *a, const unsigned *cpus, unsigned ncpus,
-	       const char *log_path, struct child *c, bench_error *err)
+	       const char *log_path, const char *stdin_path, struct child *c, bench_error *err)
 {
 	cpu_set_t set;
 	pid_t parent = getpid(), pid;
@@ -45,9 +45,9 @@ int qemu_spawn(const char *binary, const struct qemu_argv *a, const unsigned *cp
 	for (unsigned i = 0; i < ncpus; i++)
 		if (cpus[i] < CPU_SETSIZE)
 			CPU_SET(cpus[i], &set);
-	null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	null_fd = open(stdin_path ? stdin_path : "/dev/null", O_RDONLY | O_CLOEXEC | (stdin_path ? O_NOFOLLOW : 0));
 	if (null_fd < 0)
-		return bench_fail(err, errno, "qemu: /dev/null");
+		return bench_fail(err, errno, "qemu: %s", stdin_path ? stdin_path : "/dev/null");
 	log_fd = open(log_path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (log_fd < 0) {
 		close(null_fd);

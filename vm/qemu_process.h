@@ -25,9 +25,11 @@
 int qemu_binary_find(char *out, size_t outsz, bench_error *err);
 
 /* Starts QEMU (binary: qemu_binary_find's path) with argv, and tracks it
- * in *c (its process group too). */
+ * in *c (its process group too).  Its standard input is stdin_path, read
+ * only (a saved guest, for migrate-incoming "fd:0"), or /dev/null when
+ * NULL. */
 int qemu_spawn(const char *binary, const struct qemu_argv *a, const unsigned *cpus, unsigned ncpus,
-	       const char *log_path, struct child *c, bench_error *err);
+	       const char *log_path, const char *stdin_path, struct child *c, bench_error *err);
 
 /* The first line of a QEMU log, made printable and short, into out ("" when
  * none): QEMU's own reason for a failed start. */

@@ -2,6 +2,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/sysinfo.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -70,6 +72,31 @@ int task_ready(struct task_ctx *ctx)
 	return agent_ready(ctx->out, BENCH_TASK_READY) == 0 ? 0 : 1;
 }
 
+/* BENCH_ARG_ZERO_FREE: the kernel clears every page it hands out, and a
+ * page given back keeps its zeros; what was free before (the initramfs
+ * already unpacked, the compressed kernel, init memory poisoned when
+ * freed, ...) held old bytes.  A 32nd of RAM (at least 8 MiB, well above
+ * the kernel's free-page watermarks) stays untouched: the agent is PID 1,
+ * and the kernel must never have to reclaim or kill for it. */
+static void zero_free_memory(void)
+{
+	struct sysinfo si;
+	unsigned long long free_b, total_b, keep;
+	void *p;
+
+	if (sysinfo(&si) != 0 || si.mem_unit == 0)
+		return;
+	free_b = (unsigned long long)si.freeram * si.mem_unit;
+	total_b = (unsigned long long)si.totalram * si.mem_unit;
+	keep = total_b / 32 > (8ull << 20) ? total_b / 32 : 8ull << 20;
+	if (free_b <= keep)
+		return;
+	p = mmap(NULL, (size_t)(free_b - keep), PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE | MAP_NORESERVE, -1, 0);
+	if (p != MAP_FAILED)
+		munmap(p, (size_t)(free_b - keep));
+}
+
 int task_idle(struct task_ctx *ctx)
 {
 	struct emit e;
@@ -78,6 +105,9 @@ int task_idle(struct task_ctx *ctx)
 	/* A handler is needed: as PID 1 of a namespace the agent would
 	 * otherwise ignore SIGTERM. */
 	util_stop_install();
+	for (int i = 0; i < ctx->argc; i++)
+		if (strcmp(ctx->argv[i], BENCH_ARG_ZERO_FREE) == 0)
+			zero_free_memory();
 	if (agent_ready(ctx->out, BENCH_TASK_IDLE) != 0)
 		return 1;
 	/* A VM restored from a snapshot of this agent is told so, and

@@ -35,7 +35,7 @@ struct run_options {
 	const char *libvirt_uri;
 	const char *accel;
 	const char *vm_machine;  /* qemu runner: NULL = pc */
-	const char *vm_start;    /* qemu runner: NULL = cold */
+	const char *vm_start;    /* qemu and vm runners: NULL = cold */
 	const char *guest_kernel; /* vm and qemu runners: NULL = distro, minimal, a bzImage's path */
 	const char *gvisor_platform;
 	bool help;
