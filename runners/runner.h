@@ -231,6 +231,13 @@ struct runner {
 	const struct runner_ops *ops;
 	const struct run_config *cfg;
 	void *priv;
+	/* Set by prepare when the instances run on another machine (the vm
+	 * runner over a remote libvirt URI), naming it; NULL when they run
+	 * here.  Nothing of a remote instance is in this host's /proc and this
+	 * host's own figures (MemAvailable, its view of a workload) are not
+	 * about it: a benchmark says they are not measurable over a remote
+	 * connection instead of measuring the wrong machine. */
+	const char *remote;
 };
 
 /* All runners compiled in, in their default order; NULL-terminated. */
