@@ -211,6 +211,10 @@ struct runner_ops {
 	 * never taken).  Adds what it removed to *removed, also when it
 	 * fails (-1 with *err). */
 	int (*cleanup)(bool all, struct runner_cleanup_counts *removed, bench_error *err);
+	/* The same at the libvirt URI of --libvirt-uri, which may be another
+	 * machine's (`bench cleanup --libvirt-uri URI`, and a run given one);
+	 * called beside cleanup. */
+	int (*cleanup_libvirt)(const char *uri, bool all, struct runner_cleanup_counts *removed, bench_error *err);
 	/* RUNNER_CAP_CGROUP: the memory charged to a launched instance's
 	 * cgroup, in bytes. */
 	int (*cgroup_memory)(struct runner *r, const struct instance *in, uint64_t *bytes, bench_error *err);

@@ -316,6 +316,7 @@ static int vm_launch(struct runner *r, struct instance *in, bench_error *err)
 		.accel = v->g.accel,
 		.console_socket = v->remote.on ? NULL : vi->sock,
 		.run_id = r->cfg->run_id,
+		.controller = vm_machine_id(),
 		.machine = v->machine,
 		.disk = in->task.disk,
 		.disk_io = VM_DISK_IO,
@@ -580,4 +581,5 @@ const struct runner_ops vm_runner_ops = {
 	.describe = vm_describe,
 	.doctor = vm_doctor_checks,
 	.cleanup = vm_cleanup,
+	.cleanup_libvirt = vm_cleanup_libvirt,
 };
