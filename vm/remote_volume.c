@@ -269,6 +269,11 @@ static bool is_stale_part(const char *name, bool all)
 
 	if (strncmp(name, RUN_ID_PREFIX, strlen(RUN_ID_PREFIX)) != 0 || !(tag = strstr(id, PART_TAG)))
 		return false;
+	/* Exactly what upload() names: a run id, the tag, a kind. */
+	tag += strlen(PART_TAG);
+	if (!*tag || strspn(tag, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(tag) ||
+	    strspn(id, "0123456789abcdef-") != (size_t)(tag - id) - strlen(PART_TAG) + 1)
+		return false;
 	o = run_id_owner(id);
 	return o == RUN_OWNER_DEAD || (all && o == RUN_OWNER_ALIVE);
 }
