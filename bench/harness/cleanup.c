@@ -69,7 +69,11 @@ int cmd_cleanup(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--all") == 0) {
 			all = true;
-		} else if (strcmp(argv[i], "--libvirt-uri") == 0 && i + 1 < argc && argv[i + 1][0]) {
+		} else if (strcmp(argv[i], "--libvirt-uri") == 0) {
+			if (i + 1 >= argc || !argv[i + 1][0]) {
+				fprintf(stderr, "bench: cleanup: --libvirt-uri needs a URI\n");
+				return BENCH_EXIT_USAGE;
+			}
 			uri = argv[++i];
 		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
 			puts("usage: bench cleanup [--all] [--libvirt-uri URI]\n"
