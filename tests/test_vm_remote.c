@@ -509,3 +509,47 @@ Test(vm_remote, cleanup_takes_cut_short_uploads_and_own_domains_only, .timeout =
 	virConnectClose(c); /* auto-destroys what is left */
 	host_stop(hp);
 }
+
+/* ---- host-side figures ----------------------------------------------------- */
+
+/* density on a remote host: its storms are timed, but no PSS, RSS, process
+ * count nor MemAvailable fall of this host is given for guests that run
+ * on another machine, and the results say why. */
+Test(vm_remote, density_says_host_figures_are_not_measurable, .timeout = 300, .fini = host_fini)
+{
+	struct remote_host *hp = &the_host;
+	char out[1200], path[1300];
+	const char *args[] = { "run", "density", "--runners", "vm", "--libvirt-uri", NULL, "--storm-max-vm", "1",
+			       "--runs", "1", "--warmup", "0", "--quiet", "--out", out, NULL };
+	struct cli_run r;
+	json_error_t jerr;
+	json_t *doc, *item, *notes;
+	size_t i;
+	bool storm = false, host_side = false, said = false;
+
+	host_start(hp);
+	args[5] = hp->uri;
+	snprintf(out, sizeof(out), "%s/results", hp->dir);
+	cr_assert_eq(mkdir(out, 0755), 0);
+	run_bench(&r, NULL, args);
+	cr_assert_eq(r.status, 0, "bench run density over %s: exit %d: %s", hp->uri, r.status, r.err);
+	snprintf(path, sizeof(path), "%s/latest/results.json", out);
+	doc = json_load_file(path, 0, &jerr);
+	cr_assert_not_null(doc, "%s: %s", path, jerr.text);
+	json_array_foreach(json_object_get(doc, "results"), i, item) {
+		const char *m = json_string_value(json_object_get(item, "metric"));
+
+		if (!m)
+			continue;
+		storm |= strncmp(m, "storm.", 6) == 0;
+		host_side |= strncmp(m, "mem.", 4) == 0 || strncmp(m, "proc.", 5) == 0;
+	}
+	notes = json_object_get(json_object_get(doc, "meta"), "notes");
+	json_array_foreach(notes, i, item)
+		said |= json_is_string(item) && strstr(json_string_value(item), "density: vm: PSS, RSS") &&
+			strstr(json_string_value(item), "not measurable over a remote connection");
+	cr_expect(storm, "no storm figures");
+	cr_expect(!host_side, "host-side figures were taken for guests on another machine");
+	cr_expect(said, "the results do not say why the host-side figures are missing");
+	json_decref(doc);
+}

@@ -4,9 +4,12 @@
  * Every callback runs on the event thread; vm_console_stream_close runs on
  * a runner's.  cs->lock orders them, always taken before any libvirt lock
  * (the callbacks take it first, then call into the stream; close does the
- * same).  Each callback libvirt holds keeps a reference, dropped by the
- * free function libvirt calls once that callback can no longer run, so the
- * object outlives its last callback. */
+ * same).  The object is freed on the event thread too, by a timer that
+ * close adds once both callbacks are removed: a callback already under way
+ * when close ran has finished by then, and none comes after.  (libvirt's
+ * own free functions are not used: a stream callback removed while it is
+ * being dispatched never gets its free function called.)  The loop keeps
+ * running until every such timer has run. */
 #include "console_stream.h"
 
 #include <libvirt/virterror.h>
@@ -27,7 +30,6 @@
 
 struct vm_console_stream {
 	pthread_mutex_t lock;
-	atomic_int refs;
 	virStreamPtr st;
 	int fd;                 /* the event thread's end of the pair; -1 once closed */
 	int user_fd;            /* the reader's end */
@@ -48,11 +50,12 @@ static bool ev_registered;
 static unsigned ev_users;
 static pthread_t ev_thread;
 static atomic_bool ev_quit;
+static atomic_int ev_pending_frees;
 
 static void *ev_main(void *arg)
 {
 	(void)arg;
-	while (!atomic_load(&ev_quit))
+	while (!atomic_load(&ev_quit) || atomic_load(&ev_pending_frees) > 0)
 		virEventRunDefaultImpl();
 	return NULL;
 }
@@ -106,10 +109,8 @@ void vm_console_events_stop(void)
 
 /* --- the bridge --------------------------------------------------------- */
 
-static void cs_unref(struct vm_console_stream *cs)
+static void cs_free(struct vm_console_stream *cs)
 {
-	if (atomic_fetch_sub(&cs->refs, 1) != 1)
-		return;
 	if (cs->fd >= 0)
 		close(cs->fd);
 	if (cs->st)
@@ -118,9 +119,11 @@ static void cs_unref(struct vm_console_stream *cs)
 	free(cs);
 }
 
-static void cs_free_cb(void *opaque)
+static void cs_free_timer(int timer, void *opaque)
 {
-	cs_unref(opaque);
+	virEventRemoveTimeout(timer);
+	cs_free(opaque);
+	atomic_fetch_sub(&ev_pending_frees, 1);
 }
 
 /* What the stream and the fd should wake us for, from what is pending. */
@@ -288,11 +291,10 @@ struct vm_console_stream *vm_console_stream_open(virConnectPtr conn, virDomainPt
 		return NULL;
 	}
 	pthread_mutex_init(&cs->lock, NULL);
-	atomic_init(&cs->refs, 1);
 	cs->fd = cs->user_fd = cs->watch = -1;
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, pair) < 0) {
 		bench_fail(err, errno, "console stream: socketpair");
-		cs_unref(cs);
+		cs_free(cs);
 		return NULL;
 	}
 	cs->user_fd = pair[0];
@@ -305,24 +307,19 @@ struct vm_console_stream *vm_console_stream_open(virConnectPtr conn, virDomainPt
 	if (why) {
 		bench_fail(err, 0, "console stream: %s: %s", why, virGetLastErrorMessage());
 		close(cs->user_fd);
-		cs_unref(cs);
+		cs_free(cs); /* no callback was ever registered */
 		return NULL;
 	}
 	pthread_mutex_lock(&cs->lock);
-	atomic_fetch_add(&cs->refs, 1);
 	if (virStreamEventAddCallback(cs->st, VIR_STREAM_EVENT_READABLE | VIR_STREAM_EVENT_ERROR |
 						      VIR_STREAM_EVENT_HANGUP,
-				      on_stream, cs, cs_free_cb) < 0) {
-		atomic_fetch_sub(&cs->refs, 1);
+				      on_stream, cs, NULL) < 0) {
 		why = "virStreamEventAddCallback";
 	} else {
 		cs->st_cb = true;
-		atomic_fetch_add(&cs->refs, 1);
-		cs->watch = virEventAddHandle(cs->fd, VIR_EVENT_HANDLE_READABLE, on_fd, cs, cs_free_cb);
-		if (cs->watch < 0) {
-			atomic_fetch_sub(&cs->refs, 1);
+		cs->watch = virEventAddHandle(cs->fd, VIR_EVENT_HANDLE_READABLE, on_fd, cs, NULL);
+		if (cs->watch < 0)
 			why = "virEventAddHandle (is libvirt's event loop registered?)";
-		}
 	}
 	pthread_mutex_unlock(&cs->lock);
 	if (why) {
@@ -357,5 +354,9 @@ void vm_console_stream_close(struct vm_console_stream *cs)
 		cs->user_fd = -1;
 	}
 	pthread_mutex_unlock(&cs->lock);
-	cs_unref(cs);
+	atomic_fetch_add(&ev_pending_frees, 1);
+	if (virEventAddTimeout(0, cs_free_timer, cs, NULL) < 0) {
+		/* No timer: leaked rather than freed under a callback. */
+		atomic_fetch_sub(&ev_pending_frees, 1);
+	}
 }
