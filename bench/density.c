@@ -165,6 +165,12 @@ static int run_runner(const struct run_options *opts, const struct density_opts 
 		total += sizes[i];
 	if (ops->prepare(&r, err) < 0)
 		return -1;
+	if (r.remote)
+		results_meta_note(res->meta,
+				  "density: %s: PSS, RSS, processes and the host's MemAvailable fall per instance are not "
+				  "measurable over a remote connection (%s): its instances run on another machine (the "
+				  "storms' times are measured as usual)",
+				  ops->name, r.remote);
 	results_record_runner_caps(res, ops);
 	if (ops->describe)
 		ops->describe(&r, res->meta);

@@ -82,6 +82,8 @@ struct iso_probe_result {
 	char why[PC_COUNT][64];
 	struct iso_hostview hv;
 	bool hv_ok;
+	bool hv_remote;       /* not measurable: the workload ran on another
+				 machine (a remote libvirt host) */
 };
 
 #define ISO_PROBES_MAX 16

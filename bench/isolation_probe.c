@@ -219,7 +219,9 @@ static int on_sync(struct iso_run *run, struct iso_probe_result *p, struct runne
 		memset(&p->obs[PC_CGROUP].host[0].pv, 0, sizeof(p->obs[PC_CGROUP].host[0].pv));
 		probe_read_cgroup(&p->obs[PC_CGROUP].host[0].pv, path);
 	}
-	p->hv_ok = iso_hostview_collect(r->ops->name, in->host_pid, &p->hv, &hverr) == 0;
+	/* This host's /proc knows nothing of a workload on another machine. */
+	p->hv_remote = r->remote != NULL;
+	p->hv_ok = !p->hv_remote && iso_hostview_collect(r->ops->name, in->host_pid, &p->hv, &hverr) == 0;
 	if (iso_host_burst(run->burst_ms, err) < 0)
 		return -1;
 	read_host(p, &run->markers, 1, true);
@@ -235,9 +237,14 @@ int iso_probe_after_ready(void *ctx, struct runner *r, struct instance *in, bool
 	bool synced = false;
 	int timeout = r->cfg->timeout_ms > 0 ? r->cfg->timeout_ms : 60000;
 
-	(void)res;
 	if (!measured)
 		return 0;
+	if (r->remote)
+		results_meta_note(res->meta,
+				  "isolation: %s ran on another machine (%s): what the host sees of it is not measurable "
+				  "over a remote connection, and each channel's host side was read on this machine, not "
+				  "on that one",
+				  r->ops->name, r->remote);
 	if (run->nprobes >= ISO_PROBES_MAX)
 		return bench_fail(err, 0, "isolation: more than %d probes", ISO_PROBES_MAX);
 	p = &run->probes[run->nprobes];

@@ -89,9 +89,11 @@ void iso_print_hostview(const struct iso_run *run, FILE *out, bool markdown)
 			fputs(" | ", out);
 		}
 		if (!p->hv_ok && markdown) {
-			fputs("(not measured) |||||\n", out);
+			fputs(p->hv_remote ? "(not measurable over a remote connection) |||||\n" : "(not measured) |||||\n",
+			      out);
 		} else if (!p->hv_ok) {
-			fprintf(out, "%-20s (not measured)\n", label);
+			fprintf(out, "%-20s %s\n", label,
+				p->hv_remote ? "(not measurable over a remote connection)" : "(not measured)");
 		} else if (markdown) {
 			md_escape(out, h->what);
 			fprintf(out, " | %d | %d | %d | %d | %d (%d) |\n", h->processes, h->threads, h->environ_readable,

@@ -212,6 +212,10 @@ struct runner_ops {
 	 * never taken).  Adds what it removed to *removed, also when it
 	 * fails (-1 with *err). */
 	int (*cleanup)(bool all, struct runner_cleanup_counts *removed, bench_error *err);
+	/* The same at the libvirt URI of --libvirt-uri, which may be another
+	 * machine's (`bench cleanup --libvirt-uri URI`, and a run given one);
+	 * called beside cleanup. */
+	int (*cleanup_libvirt)(const char *uri, bool all, struct runner_cleanup_counts *removed, bench_error *err);
 	/* RUNNER_CAP_CGROUP: the memory charged to a launched instance's
 	 * cgroup, in bytes. */
 	int (*cgroup_memory)(struct runner *r, const struct instance *in, uint64_t *bytes, bench_error *err);
@@ -232,6 +236,13 @@ struct runner {
 	const struct runner_ops *ops;
 	const struct run_config *cfg;
 	void *priv;
+	/* Set by prepare when the instances run on another machine (the vm
+	 * runner over a remote libvirt URI), naming it; NULL when they run
+	 * here.  Nothing of a remote instance is in this host's /proc and this
+	 * host's own figures (MemAvailable, its view of a workload) are not
+	 * about it: a benchmark says they are not measurable over a remote
+	 * connection instead of measuring the wrong machine. */
+	const char *remote;
 };
 
 /* All runners compiled in, in their default order; NULL-terminated. */

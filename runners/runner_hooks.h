@@ -10,6 +10,7 @@ int container_cleanup(bool all, struct runner_cleanup_counts *removed, bench_err
 
 extern const struct runner_check vm_doctor_checks[];
 int vm_cleanup(bool all, struct runner_cleanup_counts *removed, bench_error *err);
+int vm_cleanup_libvirt(const char *uri, bool all, struct runner_cleanup_counts *removed, bench_error *err);
 
 extern const struct runner_check qemu_doctor_checks[];
 int qemu_cleanup(bool all, struct runner_cleanup_counts *removed, bench_error *err);

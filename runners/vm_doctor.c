@@ -18,6 +18,7 @@
 #include "../vm/snapshot_cache.h"
 #include "../net/instance.h"
 #include "runner_hooks.h"
+#include "vm_remote.h"
 
 #define DEFAULT_CACHE_DIR "/var/cache/bench"
 #define LIBVIRT_URI "qemu:///system"
@@ -170,5 +171,17 @@ int vm_cleanup(bool all, struct runner_cleanup_counts *removed, bench_error *err
 		return -1;
 	runner_cleanup_add(removed, "network links", links);
 	runner_cleanup_add(removed, "NAT tables", tables);
+	return 0;
+}
+
+int vm_cleanup_libvirt(const char *uri, bool all, struct runner_cleanup_counts *removed, bench_error *err)
+{
+	unsigned volumes = 0;
+	int n = vm_cleanup_at(uri, vm_uri_is_remote(uri), all, &volumes, err);
+
+	runner_cleanup_add(removed, "upload leftovers", volumes);
+	if (n < 0)
+		return -1;
+	runner_cleanup_add(removed, "libvirt domains", (unsigned)n);
 	return 0;
 }

@@ -16,8 +16,9 @@
  *     once a second, a risk for "first byte" timestamps.
  * No byte is lost either way: the domain is created paused, we connect to
  * the socket (libvirt has bound it and passed it to QEMU), then resume.
- * The cost: the URI must be local (the socket is a path on the libvirtd
- * host); a remote URI fails in prepare with that reason.
+ * A remote URI (vm_remote.h) cannot reach that socket, nor this host's
+ * kernel cache: there the console is a pty read through the libvirt stream
+ * and the kernel and initramfs are volumes uploaded to that host.
  *
  * Phases of one start (host clock unless said):
  *   create           launch -> virDomainCreateXML returned (QEMU up, paused)
@@ -68,6 +69,7 @@
 #include "runner_hooks.h"
 #include "vm_guest.h"
 #include "vm_restore.h"
+#include "vm_remote.h"
 
 #define VM_DEFAULT_URI "qemu:///system"
 /* A disk (agent_task.disk): the guest's first virtio disk, with the host's
@@ -94,11 +96,13 @@ struct vm_runner {
 	struct vm_restore restore;      /* --vm-start restore (vm_restore.h) */
 	const char *boot_name;          /* the domain's name instead of the
 					   run's, for the guest to be saved */
+	struct vm_remote remote;        /* a remote URI: its volumes */
 };
 
 struct vm_instance {
 	virDomainPtr dom;
 	int con;                  /* the console socket, -1 when not connected */
+	struct vm_console_stream *cs; /* a remote URI: con's stream bridge */
 	char name[128];
 	char sock[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	struct record_stream rs;  /* over con: first byte and READY times */
@@ -127,15 +131,6 @@ static int __attribute__((format(printf, 2, 3))) vm_fail_virt(bench_error *err, 
 	return bench_fail(err, 0, "vm: %s: %s", ctx, msg && *msg ? msg : "unknown libvirt error");
 }
 
-/* True for a URI naming another host ("qemu+ssh://host/system"): the
- * console socket would be a path there. */
-static bool uri_is_remote(const char *uri)
-{
-	const char *p = strstr(uri, "://");
-
-	return p && p[3] != '/' && p[3] != '\0';
-}
-
 static int vm_restore_boot(struct runner *r, const char *name, bench_error *err);
 
 static int prepare(struct runner *r, bench_error *err)
@@ -154,10 +149,9 @@ static int prepare(struct runner *r, bench_error *err)
 	virSetErrorFunc(NULL, vm_silent_error);
 
 	snprintf(v->uri, sizeof(v->uri), "%s", cfg->libvirt_uri ? cfg->libvirt_uri : VM_DEFAULT_URI);
-	if (uri_is_remote(v->uri))
-		return bench_fail_usage(err, "vm: --libvirt-uri %s names another host; the vm runner reads the "
-					"guest console from a local unix socket and needs a local URI such as "
-					VM_DEFAULT_URI, v->uri);
+	/* Before the connection: its console streams need the event loop. */
+	if (vm_uri_is_remote(v->uri) && vm_remote_begin(&v->remote, err) < 0)
+		return -1;
 
 	/* libvirt builds a PCI controller for every domain, which microvm
 	 * has not: it refuses such a domain ("No PCI buses available"). */
@@ -190,6 +184,16 @@ static int prepare(struct runner *r, bench_error *err)
 		v->libvirt_version = 0;
 	if (virConnectGetVersion(v->conn, &v->qemu_version) < 0)
 		v->qemu_version = 0;
+	if (v->remote.on) {
+		if (vm_remote_upload(&v->remote, v->conn, &v->g, cfg->run_id, err) < 0)
+			return -1;
+		r->remote = v->uri;
+	}
+	/* The saved image is a file in this host's cache, which a libvirt
+	 * on another host cannot open. */
+	if (v->remote.on && cfg->vm_start && strcmp(cfg->vm_start, "restore") == 0)
+		return bench_fail_usage(err, "vm: --vm-start restore reads a saved guest from this host's cache; "
+					"a remote libvirt (%.200s) cannot open it: use --vm-start cold", v->uri);
 	/* That the figures are TCG emulation, not virtualisation overhead, is
 	 * a note of the results (vm_describe): the summary prints it. */
 	return vm_restore_prepare(r, &v->restore, v->conn, &v->g, v->machine, vm_restore_boot, err);
@@ -292,6 +296,8 @@ static int vm_launch(struct runner *r, struct instance *in, bench_error *err)
 		return bench_fail(err, errno, "vm: calloc");
 	vi->con = -1;
 	in->priv = vi;
+	if (v->remote.on && vm_remote_check_instance(in, err) < 0)
+		return -1;
 
 	if (v->boot_name)
 		snprintf(vi->name, sizeof(vi->name), "%s", v->boot_name);
@@ -323,12 +329,13 @@ static int vm_launch(struct runner *r, struct instance *in, bench_error *err)
 		.vcpus = v->g.ncpus,
 		.cpus = v->g.cpus,
 		.ncpus = v->g.ncpus,
-		.kernel = v->g.kernel.path,
-		.initrd = initrd,
+		.kernel = v->remote.on ? v->remote.kernel.path : v->g.kernel.path,
+		.initrd = v->remote.on ? v->remote.initrd.path : initrd,
 		.cmdline = cmdline,
 		.accel = v->g.accel,
-		.console_socket = vi->sock,
+		.console_socket = v->remote.on ? NULL : vi->sock,
 		.run_id = r->cfg->run_id,
+		.controller = vm_machine_id(),
 		.machine = v->machine,
 		.disk = in->task.disk,
 		.disk_io = VM_DISK_IO,
@@ -348,7 +355,8 @@ static int vm_launch(struct runner *r, struct instance *in, bench_error *err)
 	t_created = clock_now_ns();
 	instance_add_phase(in, "create", t_created - in->t_launch_ns);
 
-	if (vm_guest_console_connect("vm", vi->name, vi->sock, &vi->con, &vi->rs, err) < 0)
+	if ((v->remote.on ? vm_remote_console(v->conn, vi->dom, vi->name, &vi->cs, &vi->con, &vi->rs, err)
+			  : vm_guest_console_connect("vm", vi->name, vi->sock, &vi->con, &vi->rs, err)) < 0)
 		return -1;
 	if (virDomainResume(vi->dom) < 0)
 		return vm_fail_virt(err, "resuming domain %s", vi->name);
@@ -406,7 +414,8 @@ static int vm_wait_ready(struct runner *r, struct instance *in, bench_error *err
 					  "its %" PRIu64 " ns of uptime", vi->name, mod_ns, boot_ns);
 		instance_add_measure(in, "modules", mod_ns);
 	}
-	in->host_pid = qemu_pid(vi->name);
+	/* A remote guest's QEMU is in another host's process table. */
+	in->host_pid = r->remote ? 0 : qemu_pid(vi->name);
 	return 0;
 }
 
@@ -476,7 +485,9 @@ static void vm_destroy(struct runner *r, struct instance *in)
 	(void)r;
 	if (!vi)
 		return;
-	if (vi->con >= 0)
+	if (vi->cs)
+		vm_console_stream_close(vi->cs); /* and con, its end */
+	else if (vi->con >= 0)
 		close(vi->con);
 	if (vi->dom) {
 		if (domain_alive(vi->dom) != 0)
@@ -503,6 +514,8 @@ static void vm_finish(struct runner *r)
 	vm_restore_free(&v->restore);
 	if (v->conn)
 		virConnectClose(v->conn);
+	vm_remote_end(&v->remote);
+	r->remote = NULL;
 	if (v->sock_dir[0])
 		rmdir(v->sock_dir);
 	free(v);
@@ -553,6 +566,7 @@ static void vm_describe(struct runner *r, void *json_object)
 	json_object_set_new(o, "machine", json_string(v->machine));
 	vm_guest_describe_cpu(&v->g, o);
 	json_object_set_new(o, "console", json_string("unix socket chardev"));
+	vm_remote_describe(&v->remote, v->uri, o);
 	json_object_set_new(o, "kernel_cmdline", json_string(VM_CMDLINE_BASE));
 	json_object_set_new(o, "libvirt_uri", json_string(v->uri));
 	json_object_set_new(o, "guest_drivers", drivers_json(v));
@@ -676,4 +690,5 @@ const struct runner_ops vm_runner_ops = {
 	.describe = vm_describe,
 	.doctor = vm_doctor_checks,
 	.cleanup = vm_cleanup,
+	.cleanup_libvirt = vm_cleanup_libvirt,
 };

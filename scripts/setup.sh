@@ -31,6 +31,8 @@ PACKAGES=(
 	libnftables-dev
 	iperf3
 	sockperf
+	openssh-client
+	openssh-server
 )
 KERNEL_META=linux-image-cloud-amd64
 CACHE_DIR=${BENCH_CACHE_DIR:-/var/cache/bench}
@@ -41,8 +43,10 @@ LIBVIRT_WAIT_S=30
 export DEBIAN_FRONTEND=noninteractive
 LOG=$(mktemp /tmp/bench-setup.XXXXXX.log)
 TMP_DIRS=()
+POLICY_MADE=0 # 1 while setup's own /usr/sbin/policy-rc.d is in place
 cleanup() {
 	local d
+	if [[ $POLICY_MADE -eq 1 ]]; then rm -f /usr/sbin/policy-rc.d; fi
 	for d in "${TMP_DIRS[@]}"; do rm -rf -- "$d"; done
 	rm -f -- "$LOG"
 }
@@ -96,7 +100,31 @@ else
 		[[ -n $cand && $cand != "(none)" ]] ||
 			die "package $p is not available from the configured apt sources (check /etc/apt/sources.list)"
 	done
+	# openssh-server is for the test-only sshd on 127.0.0.1 that makes this
+	# host a "remote" libvirt host (tests/fixtures/remote_sshd.sh): its
+	# package must not start a system-wide sshd on 0.0.0.0.  invoke-rc.d
+	# and deb-systemd-invoke both obey policy-rc.d; one is put in place for
+	# the install when the host has none, and removed after (by the EXIT
+	# trap too, should the install fail).
+	NEW_SSHD=0
+	if printf '%s\n' "${MISSING[@]}" | grep -qx openssh-server; then
+		NEW_SSHD=1
+		if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+			printf '#!/bin/sh\n# bench setup: no service starts while packages install\nexit 101\n' \
+				>/usr/sbin/policy-rc.d
+			chmod 755 /usr/sbin/policy-rc.d
+			POLICY_MADE=1
+		fi
+	fi
 	quiet apt-get -q -y --no-install-recommends install "${MISSING[@]}"
+	if [[ $POLICY_MADE -eq 1 ]]; then
+		rm -f /usr/sbin/policy-rc.d
+		POLICY_MADE=0
+	fi
+	if [[ $NEW_SSHD -eq 1 && -d /run/systemd/system ]] && command -v systemctl >/dev/null; then
+		# Nor at the next boot.
+		systemctl disable ssh.service ssh.socket >>"$LOG" 2>&1 || true
+	fi
 	mapfile -t STILL < <(missing_packages)
 	[[ ${#STILL[@]} -eq 0 ]] || die "still not installed after apt-get: ${STILL[*]}"
 	say "packages: installed ${#MISSING[@]}"

@@ -11,6 +11,7 @@
 
 #include "../lib/run_id.h"
 #include "domain_xml.h"
+#include "remote_volume.h"
 
 static void silent(void *opaque, virErrorPtr e)
 {
@@ -97,41 +98,53 @@ unsigned vm_cleanup_folders(const char *kind, bool all)
 	return removed;
 }
 
-/* The run id in a domain's bench mark, into id; false when it has none.
- * The metadata is the domain's, so untrusted: bounded and checked. */
-static bool domain_mark(virDomainPtr dom, char *id, size_t idsz)
+/* The value of attr ("id", "controller") in a domain's bench mark, into
+ * out; false when it has none.  The metadata is the domain's, so
+ * untrusted: bounded and checked. */
+static bool mark_attr(const char *xml, const char *attr, const char *charset, char *out, size_t outsz)
 {
-	char *xml = virDomainGetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, VM_BENCH_MARK_NS, 0);
+	char key[24];
 	const char *p;
 	size_t n;
-	bool ok = false;
 
-	if (!xml)
+	snprintf(key, sizeof(key), " %s=", attr);
+	p = strstr(xml, key);
+	if (!p)
 		return false;
-	p = strstr(xml, " id=");
-	if (p && (p[4] == '"' || p[4] == '\'')) {
-		char quote = p[4];
-
-		p += 5;
-		n = strspn(p, "0123456789abcdef-");
-		if (n > 0 && n < idsz && p[n] == quote) {
-			memcpy(id, p, n);
-			id[n] = '\0';
-			ok = true;
-		}
-	}
-	free(xml);
-	return ok;
+	p += strlen(key);
+	if (*p != '"' && *p != '\'')
+		return false;
+	n = strspn(p + 1, charset);
+	if (n == 0 || n >= outsz || p[1 + n] != *p)
+		return false;
+	memcpy(out, p + 1, n);
+	out[n] = '\0';
+	return true;
 }
 
-/* A transient domain bench marked, named for its run, whose run is over. */
-static bool is_leftover_domain(virDomainPtr dom, bool all)
+/* A transient domain bench marked, named for its run, whose run is over,
+ * and that this machine may judge: its run id names this machine's
+ * processes (the mark's controller is this machine), or, for a mark
+ * without one, the connection is this host's own. */
+static bool is_leftover_domain(virDomainPtr dom, bool all, bool remote)
 {
-	const char *name = virDomainGetName(dom);
-	char id[64];
+	const char *name = virDomainGetName(dom), *me = vm_machine_id();
+	char id[64], controller[40];
 	size_t plen = strlen(RUN_ID_PREFIX);
+	char *xml;
+	bool has_id, has_controller;
 
-	if (!name || virDomainIsPersistent(dom) != 0 || !domain_mark(dom, id, sizeof(id)))
+	if (!name || virDomainIsPersistent(dom) != 0)
+		return false;
+	xml = virDomainGetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, VM_BENCH_MARK_NS, 0);
+	if (!xml)
+		return false;
+	has_id = mark_attr(xml, "id", "0123456789abcdef-", id, sizeof(id));
+	has_controller = mark_attr(xml, "controller", "0123456789abcdef", controller, sizeof(controller));
+	free(xml);
+	if (!has_id)
+		return false;
+	if (has_controller ? !me || strcmp(controller, me) != 0 : remote)
 		return false;
 	if (strncmp(name, RUN_ID_PREFIX, plen) != 0)
 		return false;
@@ -146,33 +159,18 @@ static bool is_leftover_domain(virDomainPtr dom, bool all)
 	return run_is_over(id, all);
 }
 
-int vm_cleanup_stale(const char *uri, bool all, unsigned *folders, bench_error *err)
+/* The leftover domains at conn: how many went, or -1 with *err. */
+static int cleanup_domains(virConnectPtr conn, const char *uri, bool all, bool remote, bench_error *err)
 {
-	virConnectPtr conn;
 	virDomainPtr *doms = NULL;
 	int n, removed = 0, failed = 0;
 	char first_failure[200] = "";
-	unsigned nfolders;
 
-	virSetErrorFunc(NULL, silent);
-	if (!uri)
-		uri = "qemu:///system";
-	/* The folders do not need libvirt. */
-	nfolders = vm_cleanup_folders("vm", all);
-	if (folders)
-		*folders += nfolders;
-	conn = virConnectOpen(uri);
-	if (!conn)
-		return bench_fail(err, 0, "vm cleanup: cannot connect to libvirt at %s: %s", uri,
-				  virGetLastErrorMessage());
 	n = virConnectListAllDomains(conn, &doms, VIR_CONNECT_LIST_DOMAINS_TRANSIENT);
-	if (n < 0) {
-		bench_fail(err, 0, "vm cleanup: listing domains at %s: %s", uri, virGetLastErrorMessage());
-		virConnectClose(conn);
-		return -1;
-	}
+	if (n < 0)
+		return bench_fail(err, 0, "vm cleanup: listing domains at %s: %s", uri, virGetLastErrorMessage());
 	for (int i = 0; i < n; i++) {
-		if (is_leftover_domain(doms[i], all)) {
+		if (is_leftover_domain(doms[i], all, remote)) {
 			if (virDomainDestroy(doms[i]) == 0 || virGetLastErrorCode() == VIR_ERR_NO_DOMAIN)
 				removed++;
 			else if (failed++ == 0)
@@ -182,9 +180,59 @@ int vm_cleanup_stale(const char *uri, bool all, unsigned *folders, bench_error *
 		virDomainFree(doms[i]);
 	}
 	free(doms);
-	virConnectClose(conn);
 	if (failed)
 		return bench_fail(err, 0, "vm cleanup: %d domain(s) could not be removed (%s)", failed,
 				  first_failure);
 	return removed;
+}
+
+static virConnectPtr connect_to(const char *uri, bench_error *err)
+{
+	virConnectPtr conn;
+
+	virSetErrorFunc(NULL, silent);
+	conn = virConnectOpen(uri);
+	if (!conn)
+		bench_fail(err, 0, "vm cleanup: cannot connect to libvirt at %s: %s", uri, virGetLastErrorMessage());
+	return conn;
+}
+
+int vm_cleanup_stale(const char *uri, bool all, unsigned *folders, bench_error *err)
+{
+	virConnectPtr conn;
+	unsigned nfolders;
+	int n;
+
+	if (!uri)
+		uri = "qemu:///system";
+	/* The folders do not need libvirt. */
+	nfolders = vm_cleanup_folders("vm", all);
+	if (folders)
+		*folders += nfolders;
+	conn = connect_to(uri, err);
+	if (!conn)
+		return -1;
+	n = cleanup_domains(conn, uri, all, false, err);
+	virConnectClose(conn);
+	return n;
+}
+
+int vm_cleanup_at(const char *uri, bool remote, bool all, unsigned *volumes, bench_error *err)
+{
+	virConnectPtr conn = connect_to(uri, err);
+	int n, v;
+
+	*volumes = 0;
+	if (!conn)
+		return -1;
+	n = cleanup_domains(conn, uri, all, remote, err);
+	if (n >= 0) {
+		v = remote_volume_cleanup(conn, all, err);
+		if (v < 0)
+			n = bench_error_prefix(err, "vm cleanup at %s", uri);
+		else
+			*volumes = (unsigned)v;
+	}
+	virConnectClose(conn);
+	return n;
 }

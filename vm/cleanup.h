@@ -27,4 +27,14 @@ unsigned vm_cleanup_folders(const char *kind, bool all);
 
 int vm_cleanup_stale(const char *uri, bool all, unsigned *folders, bench_error *err);
 
+/* What dead runs left at a libvirt host other than the default (`bench
+ * cleanup --libvirt-uri URI`; remote: that host is another machine): its
+ * leftover domains, as above, and the temporary volumes of uploads cut
+ * short (vm/remote_volume.h); the cached volumes are a cache and stay.
+ * Over a remote connection only domains whose mark names this machine as
+ * their controller are judged: another machine's run ids name its own
+ * processes.  Returns how many domains went, *volumes how many volumes;
+ * -1 with *err. */
+int vm_cleanup_at(const char *uri, bool remote, bool all, unsigned *volumes, bench_error *err);
+
 #endif

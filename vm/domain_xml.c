@@ -4,6 +4,7 @@
 #include <hwloc.h>
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -138,6 +139,10 @@ char *vm_domain_xml(const struct vm_domain_spec *spec, bench_error *err)
 		sbuf_printf(&b, "  <metadata><" VM_BENCH_MARK_PREFIX ":run xmlns:" VM_BENCH_MARK_PREFIX "='" VM_BENCH_MARK_NS
 				"' id='");
 		sbuf_escaped(&b, "run id", spec->run_id);
+		if (spec->controller && *spec->controller) {
+			sbuf_printf(&b, "' controller='");
+			sbuf_escaped(&b, "controller", spec->controller);
+		}
 		sbuf_printf(&b, "'/></metadata>\n");
 	}
 	sbuf_printf(&b, "  <memory unit='MiB'>%u</memory>\n", spec->memory_mib);
@@ -256,4 +261,30 @@ int vm_cpulist_parse(const char *list, unsigned *cpus, unsigned max, bench_error
 	hwloc_bitmap_foreach_end();
 	hwloc_bitmap_free(set);
 	return (int)n;
+}
+
+static char machine_id[40];
+
+/* /etc/machine-id: 32 hex digits; anything else is no id. */
+static void read_machine_id(void)
+{
+	FILE *f = fopen("/etc/machine-id", "re");
+	char buf[64] = "";
+
+	if (!f)
+		return;
+	if (fgets(buf, sizeof(buf), f)) {
+		buf[strcspn(buf, "\n")] = '\0';
+		if (strlen(buf) == 32 && strspn(buf, "0123456789abcdef") == 32)
+			memcpy(machine_id, buf, 33);
+	}
+	fclose(f);
+}
+
+const char *vm_machine_id(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, read_machine_id);
+	return machine_id[0] ? machine_id : NULL;
 }

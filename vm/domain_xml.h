@@ -19,6 +19,12 @@
 #define VM_BENCH_MARK_NS "https://bench.invalid/ns/run/1"
 #define VM_BENCH_MARK_PREFIX "bench"
 
+/* This machine's /etc/machine-id, the mark's controller='...': the
+ * machine whose processes the run id names, so that `bench cleanup` on a
+ * libvirt host shared by several machines judges only its own runs; NULL
+ * where it cannot be read. */
+const char *vm_machine_id(void);
+
 struct vm_domain_spec {
 	const char *name;           /* "bench-<run id>-<seq>" */
 	unsigned memory_mib;
@@ -36,6 +42,8 @@ struct vm_domain_spec {
 	 * virDomainOpenConsole reads). */
 	const char *console_socket;
 	const char *run_id;         /* the mark's run id; NULL: no mark */
+	const char *controller;     /* the mark's controller (vm_machine_id());
+				       NULL: none */
 	const char *machine;        /* "pc" (NULL) or "q35" */
 	const char *disk;           /* a host file as a virtio-blk disk (vda, raw,
 				       cache=none); NULL: no disk */

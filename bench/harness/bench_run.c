@@ -35,7 +35,7 @@ static void clean_up_after_dead_runs(const struct run_options *o)
 
 	if (geteuid() != 0)
 		return;
-	if (cleanup_dead_runs(o->runners, o->nrunners, false, &removed, &err) < 0)
+	if (cleanup_dead_runs(o->runners, o->nrunners, o->libvirt_uri, false, &removed, &err) < 0)
 		bench_error_print(&err);
 	cleanup_describe(&removed, what, sizeof(what));
 	if (what[0])

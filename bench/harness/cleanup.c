@@ -8,8 +8,8 @@
 #include "cleanup.h"
 #include "scratch.h"
 
-int cleanup_dead_runs(const char *const *runners, int nrunners, bool all, struct runner_cleanup_counts *removed,
-		      bench_error *err)
+int cleanup_dead_runs(const char *const *runners, int nrunners, const char *libvirt_uri, bool all,
+		      struct runner_cleanup_counts *removed, bench_error *err)
 {
 	int rc = 0;
 
@@ -23,6 +23,11 @@ int cleanup_dead_runs(const char *const *runners, int nrunners, bool all, struct
 			continue;
 		/* Every runner gets its turn; the first failure is the one told. */
 		if ((*r)->cleanup(all, removed, &one) < 0 && rc == 0) {
+			*err = one;
+			rc = -1;
+		}
+		if (libvirt_uri && (*r)->cleanup_libvirt && (*r)->cleanup_libvirt(libvirt_uri, all, removed, &one) < 0 &&
+		    rc == 0) {
 			*err = one;
 			rc = -1;
 		}
@@ -57,18 +62,27 @@ void cleanup_describe(const struct runner_cleanup_counts *removed, char *buf, si
 int cmd_cleanup(int argc, char **argv)
 {
 	bool all = false;
+	const char *uri = NULL;
 	struct runner_cleanup_counts removed = { 0 };
 	int failed = 0;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--all") == 0) {
 			all = true;
+		} else if (strcmp(argv[i], "--libvirt-uri") == 0) {
+			if (i + 1 >= argc || !argv[i + 1][0]) {
+				fprintf(stderr, "bench: cleanup: --libvirt-uri needs a URI\n");
+				return BENCH_EXIT_USAGE;
+			}
+			uri = argv[++i];
 		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-			puts("usage: bench cleanup [--all]\n"
+			puts("usage: bench cleanup [--all] [--libvirt-uri URI]\n"
 			     "Removes the cgroups, run folders, libvirt domains, QEMU processes, network links,\n"
 			     "NAT tables and scratch disks that an interrupted run left.\n"
 			     "Those of a bench that is still running are kept unless --all is given, which also\n"
-			     "removes the saved guests of --vm-start restore.");
+			     "removes the saved guests of --vm-start restore.\n"
+			     "--libvirt-uri: also the domains and cut-short uploads that runs of this machine\n"
+			     "left at that libvirt host (the uploaded kernels and initramfs stay: a cache).");
 			return 0;
 		} else {
 			fprintf(stderr, "bench: cleanup: unknown argument '%s'\n", argv[i]);
@@ -78,7 +92,7 @@ int cmd_cleanup(int argc, char **argv)
 	{
 		bench_error err = { 0 };
 
-		if (cleanup_dead_runs(NULL, 0, all, &removed, &err) < 0) {
+		if (cleanup_dead_runs(NULL, 0, uri, all, &removed, &err) < 0) {
 			bench_error_print(&err);
 			failed = 1;
 		}
