@@ -101,7 +101,7 @@ unsigned vm_cleanup_folders(const char *kind, bool all)
 /* The value of attr ("id", "controller") in a domain's bench mark, into
  * out; false when it has none.  The metadata is the domain's, so
  * untrusted: bounded and checked. */
-static bool mark_attr(const char *xml, const char *attr, const char *charset, char *out, size_t outsz)
+bool vm_mark_attr(const char *xml, const char *attr, const char *charset, char *out, size_t outsz)
 {
 	char key[24];
 	const char *p;
@@ -139,8 +139,8 @@ static bool is_leftover_domain(virDomainPtr dom, bool all, bool remote)
 	xml = virDomainGetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, VM_BENCH_MARK_NS, 0);
 	if (!xml)
 		return false;
-	has_id = mark_attr(xml, "id", "0123456789abcdef-", id, sizeof(id));
-	has_controller = mark_attr(xml, "controller", "0123456789abcdef", controller, sizeof(controller));
+	has_id = vm_mark_attr(xml, "id", "0123456789abcdef-", id, sizeof(id));
+	has_controller = vm_mark_attr(xml, "controller", "0123456789abcdef", controller, sizeof(controller));
 	free(xml);
 	if (!has_id)
 		return false;

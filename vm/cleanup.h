@@ -23,6 +23,10 @@
 /* Removes $TMPDIR/bench-<run id>-<kind>.XXXXXX folders (and /tmp's) of
  * runs that are over (all: also of runs still going), never following a
  * link; returns how many. */
+/* The value of attr ("id", "controller") in a domain's bench mark (its
+ * metadata, untrusted), into out when every character is in charset and it
+ * fits; false when it has none. */
+bool vm_mark_attr(const char *xml, const char *attr, const char *charset, char *out, size_t outsz);
 unsigned vm_cleanup_folders(const char *kind, bool all);
 
 int vm_cleanup_stale(const char *uri, bool all, unsigned *folders, bench_error *err);
