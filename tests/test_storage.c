@@ -100,6 +100,63 @@ Test(storage, bad_options_are_one_line)
 	}
 }
 
+/* /proc/vmstat's count of page cache drops (every writer's, bench's too). */
+static long drops_so_far(void)
+{
+	char line[128];
+	long n = -1;
+	FILE *f = fopen("/proc/vmstat", "re");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "drop_pagecache %ld", &n) == 1)
+			break;
+	fclose(f);
+	return n;
+}
+
+/* The host's cache is dropped before every pattern, not once per run: each
+ * pattern is an agent run of its own, and every run still has one sample
+ * of every pattern. */
+Test(storage, caches_dropped_before_every_pattern, .timeout = 120)
+{
+	char state[] = "/var/tmp/bench-test-state-XXXXXX", outdir[64], csv[128], line[256];
+	const char *args[] = { "run", "storage", "--runners", "host", "--runs", "2", "--scratch-size", "4",
+			       "--patterns", "randread_qd1,seqread", "--ramp-ms", "0", "--duration-ms", "50",
+			       "--quiet", "--out", outdir, "--export-csv", csv, NULL };
+	struct cli_run c;
+	long before;
+	int p50 = 0, mbps = 0;
+	FILE *f;
+
+	SKIP_UNLESS_ROOT();
+	before = drops_so_far();
+	if (before < 0)
+		cr_skip_test("/proc/vmstat has no drop_pagecache count");
+	cr_assert_not_null(mkdtemp(state));
+	setenv("BENCH_STATE_DIR", state, 1);
+	temp_dir(outdir);
+	snprintf(csv, sizeof(csv), "%s/s.csv", outdir);
+	run_bench(&c, NULL, args);
+	unsetenv("BENCH_STATE_DIR");
+	cr_assert_eq(c.status, 0, "%s", c.err);
+	/* 2 runs x 2 patterns; once per run would be 2 (or 3). */
+	cr_expect_geq(drops_so_far() - before, 4, "the page cache was dropped %ld times",
+		      drops_so_far() - before);
+	f = fopen(csv, "re");
+	cr_assert_not_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		p50 += strstr(line, ",randread_qd1.p50,") != NULL;
+		mbps += strstr(line, ",seqread.mbps,") != NULL;
+	}
+	fclose(f);
+	cr_expect_eq(p50, 2, "randread_qd1.p50: %d samples, not one per run", p50);
+	cr_expect_eq(mbps, 2, "seqread.mbps: %d samples, not one per run", mbps);
+	nftw(outdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	nftw(state, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 /* The scratch folders of bench process pid in dir, counted. */
 static int scratch_folders(const char *dir, pid_t pid)
 {
