@@ -27,7 +27,7 @@
 /* Every pattern is an agent run of its own (the cache dropped before it),
  * so a row is runs x patterns instances: 3 x 6 x (1 s ramp + 4 s window)
  * is 90 s of I/O per row, and host, container (two rows) and a TCG guest,
- * which boots for each, about 10 minutes.  Issue 12's shape, 2 s + 10 s,
+ * which boots for each, about 8 minutes.  Issue 12's shape, 2 s + 10 s,
  * took twice that: --ramp-ms 2000 --duration-ms 10000 still gives it.  At
  * 10-20k IOPS a 4 s window holds 40-80k latencies, enough for a p99. */
 #define STORAGE_DEFAULT_RUNS 3
@@ -422,8 +422,9 @@ static bool finish_storage(void *ctx, const struct run_options *o, struct sessio
 /* ---- bench run all ------------------------------------------------------ */
 
 /* Measured on this 2-core host: a pattern costs about 0.15 s beyond its
- * ramp and window (threads, the file's open, the record), and 1 s in a TCG
- * guest, whose every start also loads its disk's modules (about 6 s); filling the
+ * ramp and window (threads, the file's open, the record), and 0.5 s in a
+ * TCG guest, whose every start also loads its disk's modules (0.2-0.3 s:
+ * `--quick --runs 1` on the vm runner, six boots, took 29 s); filling the
  * scratch file runs at about 500 MB/s. */
 static double storage_estimate(const struct storage_bench *b, const struct run_options *o)
 {
@@ -439,8 +440,8 @@ static double storage_estimate(const struct storage_bench *b, const struct run_o
 		if (!runner_has(ops, RUNNER_CAP_DISK))
 			continue;
 		/* One instance per pattern (before_launch). */
-		row = runs * b->npatterns * (suite_start_s(ops->name) + (emulated ? 6.0 : 0) + pattern_s +
-					     (emulated ? 1.0 : 0.15));
+		row = runs * b->npatterns * (suite_start_s(ops->name) + (emulated ? 0.5 : 0) + pattern_s +
+					     (emulated ? 0.5 : 0.15));
 		/* A container's second row, on an overlayfs, and its file. */
 		total += runner_has(ops, RUNNER_CAP_NAMESPACES) ? 2 * row + fill_s : row;
 	}
@@ -492,7 +493,7 @@ const struct benchmark benchmark_storage = {
 		"(raw, cache=none, io=native).  The host's page cache is dropped before each pattern,\n"
 		"each pattern being an agent run of its own.\n"
 		"Default: " STR(STORAGE_DEFAULT_RUNS) " runs per runner, 1 s ramp and 4 s measured per pattern,\n"
-		"a 1 GiB file (about 10 minutes with a TCG guest); --quick for a run of minutes.  VM figures under TCG are emulation.\n\n",
+		"a 1 GiB file (about 8 minutes with a TCG guest); --quick for a run of minutes.  VM figures under TCG are emulation.\n\n",
 	.options = storage_options,
 	.ctx_size = sizeof(struct storage_bench),
 	.init = init_storage,
