@@ -37,9 +37,9 @@ export BENCH_AGENT=${BENCH_AGENT:-$here/bin/bench-agent}
 die() { echo "network_compare: $*" >&2; exit 1; }
 
 [[ $(id -u) -eq 0 ]] || die "needs root (network namespaces)"
-srv=() cli=() bench_cpus=()
+srv=() cli=() bench_cpus=() pinned=no
 if [[ $pin == 1 ]] && (($(nproc) >= 2)); then
-	srv=(taskset -c 0) cli=(taskset -c 1) bench_cpus=(--cpus 1)
+	srv=(taskset -c 0) cli=(taskset -c 1) bench_cpus=(--cpus 1) pinned="servers CPU 0, clients CPU 1"
 fi
 [[ -x $bench ]] || die "$bench not built (make)"
 for t in iperf3 sockperf ip awk; do
@@ -136,5 +136,5 @@ for ((i = 1; i <= rounds; i++)); do
 done
 printf 'median ratios bench/tool: up %s, down %s, round trip %s (%d rounds; tools in cgroup %s; pinned: %s; load average %s at the start, %s at the end)\n' \
 	"$(awk '{ print $1 }' "$tmp/ratios" | median)" "$(awk '{ print $2 }' "$tmp/ratios" | median)" \
-	"$(awk '{ print $3 }' "$tmp/ratios" | median)" "$rounds" "${cg:-(none: no cpu controller)}" "${srv[*]:+servers CPU 0, clients CPU 1}${srv[*]:-no}" "$load_begin" \
+	"$(awk '{ print $3 }' "$tmp/ratios" | median)" "$rounds" "${cg:-(none: no cpu controller)}" "$pinned" "$load_begin" \
 	"$(cut -d' ' -f1-3 /proc/loadavg)"

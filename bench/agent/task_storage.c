@@ -214,12 +214,19 @@ static int uring_probe(struct uring *u, int fd, unsigned qd)
 		uring_close(u);
 		return ENOMEM;
 	}
-	if (uring_prep_rw(u, 0, fd, buf, SMALL_BS, 0, 0) != 0 || uring_submit_wait(u, 1) != 0)
-		e = errno ? errno : EIO;
-	else if (uring_reap(u, &slot, &res) != 1 || slot != 0)
-		e = EIO;
-	else if (res != (int32_t)SMALL_BS)
-		e = res < 0 ? -res : EIO;
+	for (int tries = 0; tries < 2; tries++) {
+		e = 0;
+		if (uring_prep_rw(u, 0, fd, buf, SMALL_BS, 0, 0) != 0 || uring_submit_wait(u, 1) != 0)
+			e = errno ? errno : EIO;
+		else if (uring_reap(u, &slot, &res) != 1 || slot != 0)
+			e = EIO;
+		else if (res != (int32_t)SMALL_BS)
+			e = res < 0 ? -res : EIO;
+		/* IORING_OP_READ is 5.6's: older kernels have READV only. */
+		if (e != EINVAL || u->vectored)
+			break;
+		u->vectored = 1;
+	}
 	free(buf);
 	if (e)
 		uring_close(u);

@@ -1,8 +1,9 @@
 /* io_uring by raw system calls (uring.h).  The structures below are the
  * kernel's ABI (include/uapi/linux/io_uring.h), written out because musl's
  * headers do not carry them; only the fields used are named.  Reads and
- * writes are IORING_OP_READV/WRITEV with one iovec: those are in every
- * kernel with io_uring (5.1), where IORING_OP_READ came in 5.6. */
+ * writes are IORING_OP_READ/WRITE (5.6), as fio's engine issues them, or
+ * IORING_OP_READV/WRITEV with one iovec (every kernel with io_uring, 5.1)
+ * where those are refused. */
 #include "uring.h"
 
 #include <errno.h>
@@ -22,6 +23,8 @@
 
 #define OP_READV 1
 #define OP_WRITEV 2
+#define OP_READ 22
+#define OP_WRITE 23
 #define OFF_SQ_RING 0ull
 #define OFF_CQ_RING 0x8000000ull
 #define OFF_SQES 0x10000000ull
@@ -169,14 +172,20 @@ int uring_prep_rw(struct uring *u, int write, int fd, void *buf, unsigned len, u
 		errno = EBUSY;
 		return -1;
 	}
-	iovs[idx].iov_base = buf;
-	iovs[idx].iov_len = len;
 	memset(e, 0, sizeof(*e));
-	e->opcode = write ? OP_WRITEV : OP_READV;
 	e->fd = fd;
 	e->off = off;
-	e->addr = (uint64_t)(uintptr_t)&iovs[idx];
-	e->len = 1;
+	if (u->vectored) {
+		iovs[idx].iov_base = buf;
+		iovs[idx].iov_len = len;
+		e->opcode = write ? OP_WRITEV : OP_READV;
+		e->addr = (uint64_t)(uintptr_t)&iovs[idx];
+		e->len = 1;
+	} else {
+		e->opcode = write ? OP_WRITE : OP_READ;
+		e->addr = (uint64_t)(uintptr_t)buf;
+		e->len = len;
+	}
 	e->user_data = user_data;
 	u->sq_array[idx] = idx;
 	/* The entry is complete before the kernel can see the new tail. */

@@ -25,6 +25,7 @@ struct uring {
 	void *sq_map, *cq_map;
 	uint64_t sq_map_len, cq_map_len, sqes_len;
 	unsigned pending;             /* prepared, not yet handed to the kernel */
+	int vectored;                 /* READV/WRITEV (5.1) instead of READ/WRITE (5.6) */
 };
 
 /* Sets the ring up for at least entries I/Os in flight; 0, or -1 with
@@ -33,7 +34,9 @@ int uring_open(struct uring *u, unsigned entries);
 
 /* Queues one read (write = 0) or write of len bytes at off of fd into or
  * from buf, tagged with user_data; -1 with errno EBUSY when the submission
- * queue is full. */
+ * queue is full.  IORING_OP_READ/WRITE, as fio uses them; a kernel older
+ * than 5.6 completes those with -EINVAL: set u->vectored and queue again
+ * (IORING_OP_READV/WRITEV, one iovec). */
 int uring_prep_rw(struct uring *u, int write, int fd, void *buf, unsigned len, uint64_t off, uint64_t user_data);
 
 /* Hands the queued I/Os to the kernel and waits until at least
