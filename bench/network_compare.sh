@@ -7,6 +7,20 @@
 # trip: doubled here).  A benchmark script, not a test: it prints each
 # figure and the ratio bench/tool; on a quiet machine they agree within 10%.
 #
+# Like for like on a shared machine: the container's agent runs in a cpu
+# cgroup of its own (bench.slice/..., one entity beside the host's other
+# tasks when the CPUs are contended), and a client in the root cgroup got
+# 10-30% less CPU, so less throughput, than the same client in a cgroup of
+# its own, at load 6 on 2 cores.  The tools' clients therefore run in a cpu
+# cgroup this script makes at the top (bcmp<pid>), as the agent does; their
+# servers, like bench's (a thread of bench), stay where the script runs.
+# Where the machine has two CPUs or more (PIN=0 turns it off), servers run
+# on CPU 0 (bench itself, so its server thread, under taskset) and clients
+# on CPU 1 (the container's cpuset, --cpus 1; the tools under taskset): a
+# request/response round trip here is 15 us when the other CPU is busy and
+# 50 us when it has to wake from idle, for the tools and bench alike, so
+# both must cross between the same two CPUs.
+#
 #   bench/network_compare.sh [SECONDS] [ROUNDS]   (defaults: 3 s per tool run, 3 rounds)
 #
 # Uses bin/bench and bin/bench-agent (BENCH_BIN / BENCH_AGENT override).
@@ -15,6 +29,7 @@ set -euo pipefail
 
 secs=${1:-3}
 rounds=${2:-3}
+pin=${PIN:-1}
 here=$(cd "$(dirname "$0")/.." && pwd)
 bench=${BENCH_BIN:-$here/bin/bench}
 export BENCH_AGENT=${BENCH_AGENT:-$here/bin/bench-agent}
@@ -22,6 +37,10 @@ export BENCH_AGENT=${BENCH_AGENT:-$here/bin/bench-agent}
 die() { echo "network_compare: $*" >&2; exit 1; }
 
 [[ $(id -u) -eq 0 ]] || die "needs root (network namespaces)"
+srv=() cli=() bench_cpus=() pinned=no
+if [[ $pin == 1 ]] && (($(nproc) >= 2)); then
+	srv=(taskset -c 0) cli=(taskset -c 1) bench_cpus=(--cpus 1) pinned="servers CPU 0, clients CPU 1"
+fi
 [[ -x $bench ]] || die "$bench not built (make)"
 for t in iperf3 sockperf ip awk; do
 	command -v "$t" >/dev/null || die "$t missing (make setup)"
@@ -32,11 +51,19 @@ host_if=bcmp$$h
 host=169.254.253.1
 peer=169.254.253.2
 tmp=$(mktemp -d /tmp/bench-net-compare.XXXXXX)
+# The cpu controller's top: cgroup v1's cpu hierarchy, or v2's root.
+cg=
+if [[ -e /sys/fs/cgroup/cpu/cgroup.procs ]]; then
+	cg=/sys/fs/cgroup/cpu/$ns
+elif grep -qw cpu /sys/fs/cgroup/cgroup.subtree_control 2>/dev/null; then
+	cg=/sys/fs/cgroup/$ns
+fi
 pids=()
 cleanup() {
 	local p
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
 	wait 2>/dev/null || true
+	[[ -n $cg && -d $cg ]] && { rmdir "$cg" 2>/dev/null || true; }
 	ip link del "$host_if" 2>/dev/null || true
 	ip netns del "$ns" 2>/dev/null || true
 	rm -rf "$tmp"
@@ -53,20 +80,30 @@ ip -n "$ns" link set lo up
 ip -n "$ns" addr add "$peer/30" dev eth0
 ip -n "$ns" link set eth0 up
 
+[[ -n $cg ]] && mkdir "$cg"
+# A client: in the namespace, and in the cgroup where there is one.
+client() {
+	if [[ -n $cg ]]; then
+		sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' sh "$cg" "${cli[@]}" ip netns exec "$ns" "$@"
+	else
+		"${cli[@]}" ip netns exec "$ns" "$@"
+	fi
+}
+
 # As in bench: the server on the host side, the client in the namespace.
 port=$((20000 + $$ % 20000))
-timeout $(((secs + 30) * 3 * rounds)) iperf3 -s -B "$host" -p "$port" >/dev/null 2>&1 &
+timeout $(((secs + 30) * 3 * rounds)) "${srv[@]}" iperf3 -s -B "$host" -p "$port" >/dev/null 2>&1 &
 pids+=($!)
-timeout $(((secs + 30) * 3 * rounds)) sockperf server --tcp -i "$host" -p $((port + 1)) >/dev/null 2>&1 &
+timeout $(((secs + 30) * 3 * rounds)) "${srv[@]}" sockperf server --tcp -i "$host" -p $((port + 1)) >/dev/null 2>&1 &
 pids+=($!)
 sleep 1
 iperf() { # extra args; prints Gbit/s received
-	ip netns exec "$ns" timeout $((secs + 15)) iperf3 -c "$host" -p "$port" -t "$secs" -O 1 -J "$@" |
+	client timeout $((secs + 15)) iperf3 -c "$host" -p "$port" -t "$secs" -O 1 -J "$@" |
 		awk -F'[:,]' '/"sum_received"/ { f = 1 } f && /"bits_per_second"/ { printf "%.3f\n", $2 / 1e9; exit }'
 }
 # "sockperf: ---> percentile 50.000 =   12.345" (usec, half the round trip)
 sockperf_rtt() {
-	ip netns exec "$ns" timeout $((secs + 15)) sockperf ping-pong --tcp -i "$host" -p $((port + 1)) -t "$secs" \
+	client timeout $((secs + 15)) sockperf ping-pong --tcp -i "$host" -p $((port + 1)) -t "$secs" \
 		-m 14 2>&1 | awk '/percentile 50.000/ { printf "%.3f\n", $NF * 2; exit }'
 }
 # The median of the numbers on stdin, one a line.
@@ -77,6 +114,7 @@ ratio() { awk -v b="$1" -v t="$2" 'BEGIN { printf "%.3f", b / t }'; }
 
 # Tool and bench alternate, round by round, so that a change in the
 # machine's load falls on both.
+load_begin=$(cut -d' ' -f1-3 /proc/loadavg)
 printf 'round %-30s %10s %10s %10s\n' "figure (veth into a namespace)" "bench" "tool" "bench/tool"
 for ((i = 1; i <= rounds; i++)); do
 	up=$(iperf)
@@ -84,7 +122,7 @@ for ((i = 1; i <= rounds; i++)); do
 	rtt=$(sockperf_rtt)
 	[[ -n $up && -n $down && -n $rtt ]] || die "could not read a tool's figure (iperf3 up '$up', down '$down', sockperf '$rtt')"
 	rm -rf "$tmp/res" "$tmp/b.csv"
-	"$bench" run network --runners container --modes veth --net-base 169.254.252.0 --batches 10 --stream-ms 300 --quiet \
+	"${srv[@]}" "$bench" run network --runners container "${bench_cpus[@]}" --modes veth --net-base 169.254.252.0 --batches 10 --stream-ms 300 --quiet \
 		--out "$tmp/res" --export-csv "$tmp/b.csv" 2>"$tmp/bench.err" ||
 		die "bench run network failed: $(tail -1 "$tmp/bench.err")"
 	b_up=$(col up.veth.gbps)
@@ -96,6 +134,7 @@ for ((i = 1; i <= rounds; i++)); do
 	printf '%5d %-30s %10.3f %10.3f %10s\n' "$i" "round trip p50, us (sockperf)" "$b_rtt" "$rtt" "$(ratio "$b_rtt" "$rtt")"
 	echo "$(ratio "$b_up" "$up") $(ratio "$b_down" "$down") $(ratio "$b_rtt" "$rtt")" >>"$tmp/ratios"
 done
-printf 'median ratios bench/tool: up %s, down %s, round trip %s (%d rounds; load average %s)\n' \
+printf 'median ratios bench/tool: up %s, down %s, round trip %s (%d rounds; tools in cgroup %s; pinned: %s; load average %s at the start, %s at the end)\n' \
 	"$(awk '{ print $1 }' "$tmp/ratios" | median)" "$(awk '{ print $2 }' "$tmp/ratios" | median)" \
-	"$(awk '{ print $3 }' "$tmp/ratios" | median)" "$rounds" "$(cut -d' ' -f1 /proc/loadavg)"
+	"$(awk '{ print $3 }' "$tmp/ratios" | median)" "$rounds" "${cg:-(none: no cpu controller)}" "$pinned" "$load_begin" \
+	"$(cut -d' ' -f1-3 /proc/loadavg)"

@@ -8,6 +8,7 @@
 
 #include "harness/report_model.h"
 #include "harness/results.h"
+#include "../runners/record.h"
 
 /* The patterns, in the agent's order (bench/agent/task_storage.c). */
 #define STORAGE_NPATTERNS 6
@@ -35,6 +36,16 @@ size_t storage_rows(const struct results *res, struct storage_row *rows, size_t 
  * either is missing. */
 int storage_ratio(const struct results *res, const char *baseline, const struct storage_row *row,
 		  const char *metric, double *ratio, double *lo, double *hi);
+
+/* One record of the agent's storage task (untrusted: every field
+ * checked) into res: a pattern's series "<prefix><pattern>.<stat>" of
+ * runner, and the engine it ran with in meta "storage_engines":
+ * {"<runner>": {"<prefix><pattern>": "io_uring"|"threads"|"psync"|
+ * "threads (io_uring refused: <why>)"}}.  Returns 1 at DONE, 0 for a
+ * record taken or ignored (kind=disk), -1 with *err (an ERROR record, an
+ * unknown pattern, a field out of range). */
+int storage_data_apply(const struct agent_record *rec, const char *runner, const char *prefix, struct results *res,
+		       bench_error *err);
 
 void storage_print(const struct results *res, FILE *out);
 void storage_section_table(struct doc *d, const struct results *res);

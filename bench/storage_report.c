@@ -142,6 +142,38 @@ void storage_print(const struct results *res, FILE *out)
 	}
 }
 
+/* How a row's queue depth 32 ran (meta "storage_engines"), as one of our
+ * own words: the loaded file is not trusted to say anything else. */
+static const char *qd32_engine(const struct results *res, const struct storage_row *row)
+{
+	static const char *const known[] = { "io_uring", "threads" };
+	char key[48];
+	const char *v;
+
+	snprintf(key, sizeof(key), "%srandread_qd32", row->prefix);
+	v = json_string_value(
+		json_object_get(json_object_get(json_object_get(res->meta, "storage_engines"), row->runner), key));
+	for (size_t i = 0; v && i < sizeof(known) / sizeof(known[0]); i++)
+		if (strncmp(v, known[i], strlen(known[i])) == 0)
+			return strstr(v, "refused") ? "threads (io_uring refused)" : known[i];
+	return NULL;
+}
+
+static void engines_note(struct doc *d, const struct results *res, const struct storage_row *rows, size_t nrows)
+{
+	char text[512] = "";
+
+	for (size_t r = 0; r < nrows; r++) {
+		const char *e = qd32_engine(res, &rows[r]);
+
+		if (e)
+			snprintf(text + strlen(text), sizeof(text) - strlen(text), "%s%s: %s", text[0] ? "; " : "",
+				 rows[r].label, e);
+	}
+	if (text[0])
+		doc_para(d, "Queue depth 32 ran by %s.", text);
+}
+
 void storage_section_table(struct doc *d, const struct results *res)
 {
 	struct storage_row rows[16];
@@ -179,6 +211,7 @@ void storage_section_table(struct doc *d, const struct results *res)
 			}
 		}
 	}
+	engines_note(d, res, rows, nrows);
 }
 
 void storage_section_summary(struct doc *d, const struct report_folder *f, const char *host)

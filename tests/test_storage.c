@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "../lib/agent_protocol.h"
+#include "../bench/storage.h"
 #include "cli_run.h"
 #include "helpers.h"
 
@@ -100,6 +101,63 @@ Test(storage, bad_options_are_one_line)
 	}
 }
 
+/* /proc/vmstat's count of page cache drops (every writer's, bench's too). */
+static long drops_so_far(void)
+{
+	char line[128];
+	long n = -1;
+	FILE *f = fopen("/proc/vmstat", "re");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "drop_pagecache %ld", &n) == 1)
+			break;
+	fclose(f);
+	return n;
+}
+
+/* The host's cache is dropped before every pattern, not once per run: each
+ * pattern is an agent run of its own, and every run still has one sample
+ * of every pattern. */
+Test(storage, caches_dropped_before_every_pattern, .timeout = 120)
+{
+	char state[] = "/var/tmp/bench-test-state-XXXXXX", outdir[64], csv[128], line[256];
+	const char *args[] = { "run", "storage", "--runners", "host", "--runs", "2", "--scratch-size", "4",
+			       "--patterns", "randread_qd1,seqread", "--ramp-ms", "0", "--duration-ms", "50",
+			       "--quiet", "--out", outdir, "--export-csv", csv, NULL };
+	struct cli_run c;
+	long before;
+	int p50 = 0, mbps = 0;
+	FILE *f;
+
+	SKIP_UNLESS_ROOT();
+	before = drops_so_far();
+	if (before < 0)
+		cr_skip_test("/proc/vmstat has no drop_pagecache count");
+	cr_assert_not_null(mkdtemp(state));
+	setenv("BENCH_STATE_DIR", state, 1);
+	temp_dir(outdir);
+	snprintf(csv, sizeof(csv), "%s/s.csv", outdir);
+	run_bench(&c, NULL, args);
+	unsetenv("BENCH_STATE_DIR");
+	cr_assert_eq(c.status, 0, "%s", c.err);
+	/* 2 runs x 2 patterns; once per run would be 2 (or 3). */
+	cr_expect_geq(drops_so_far() - before, 4, "the page cache was dropped %ld times",
+		      drops_so_far() - before);
+	f = fopen(csv, "re");
+	cr_assert_not_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		p50 += strstr(line, ",randread_qd1.p50,") != NULL;
+		mbps += strstr(line, ",seqread.mbps,") != NULL;
+	}
+	fclose(f);
+	cr_expect_eq(p50, 2, "randread_qd1.p50: %d samples, not one per run", p50);
+	cr_expect_eq(mbps, 2, "seqread.mbps: %d samples, not one per run", mbps);
+	nftw(outdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	nftw(state, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 /* The scratch folders of bench process pid in dir, counted. */
 static int scratch_folders(const char *dir, pid_t pid)
 {
@@ -115,6 +173,71 @@ static int scratch_folders(const char *dir, pid_t pid)
 		n += strncmp(de->d_name, prefix, strlen(prefix)) == 0;
 	closedir(d);
 	return n;
+}
+
+/* Queue depth 32 by the engine asked for, and the record says which ran;
+ * io_uring is checked only where this kernel lets a process set a ring up
+ * (auto falls back to threads where it does not, and says why). */
+Test(storage, agent_names_its_queue_depth_32_engine)
+{
+	char file[] = "/var/tmp/bench-test-storage-XXXXXX", disk[128], out[8192];
+	int fd = mkstemp(file);
+	const char *threads[] = { disk, "patterns=randread_qd32", "ramp_ms=0", "run_ms=100", "engine=threads", NULL };
+	const char *automatic[] = { disk, "patterns=randwrite_qd32", "ramp_ms=0", "run_ms=100", NULL };
+	const char *bad[] = { disk, "engine=libaio", NULL };
+
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(ftruncate(fd, 4 << 20), 0);
+	close(fd);
+	snprintf(disk, sizeof(disk), "disk=%s", file);
+	cr_assert_eq(agent_storage(threads, out, sizeof(out)), 0, "%s", out);
+	cr_expect_not_null(strstr(out, "pattern=randread_qd32 bs=4096 qd=32 engine=threads "), "%s", out);
+	cr_expect_null(strstr(out, "ops=0 "), "no read completed: %s", out);
+	cr_assert_eq(agent_storage(automatic, out, sizeof(out)), 0, "%s", out);
+	cr_expect(strstr(out, "engine=io_uring ") || strstr(out, "engine=threads uring_errno="),
+		  "auto is io_uring, or threads with the reason: %s", out);
+	cr_expect_null(strstr(out, "ops=0 "), "no write completed: %s", out);
+	cr_expect_eq(agent_storage(bad, out, sizeof(out)), 2);
+	cr_expect_not_null(strstr(out, "BENCH/1 ERROR"), "%s", out);
+	unlink(file);
+}
+
+static int apply(const char *line, struct results *res, bench_error *err)
+{
+	struct agent_record rec;
+
+	cr_assert_eq(record_parse(line, strlen(line), &rec, err), RECORD_OK, "%s: %s", line, err->msg);
+	return storage_data_apply(&rec, "host", "", res, err);
+}
+
+/* The reader of the agent's records keeps the engine, says why io_uring was
+ * refused, and refuses an engine or a number it does not know. */
+Test(storage, data_keeps_the_engine_and_checks_it)
+{
+	struct results res;
+	bench_error err = { 0 };
+	const char *head = "BENCH/1 DATA kind=pattern pattern=randread_qd32 bs=4096 qd=32 ops=5 window_ms=10 "
+			   "iops_milli=500000 mbps_milli=2048 p50_ns=100 p99_ns=200 ";
+	char line[512];
+	json_t *e;
+
+	results_init(&res, "storage");
+	snprintf(line, sizeof(line), "%sengine=threads uring_errno=1", head);
+	cr_assert_eq(apply(line, &res, &err), 0, "%s", err.msg);
+	e = json_object_get(json_object_get(json_object_get(res.meta, "storage_engines"), "host"), "randread_qd32");
+	cr_assert_not_null(strstr(json_string_value(e), "threads (io_uring refused: "), "%s", json_string_value(e));
+	snprintf(line, sizeof(line), "%sengine=io_uring", head);
+	cr_assert_eq(apply(line, &res, &err), 0, "%s", err.msg);
+	cr_expect_str_eq(json_string_value(json_object_get(
+				 json_object_get(json_object_get(res.meta, "storage_engines"), "host"), "randread_qd32")),
+			 "io_uring");
+	snprintf(line, sizeof(line), "%sengine=libaio", head);
+	cr_expect_eq(apply(line, &res, &err), -1, "an unknown engine was taken");
+	snprintf(line, sizeof(line), "%sengine=threads uring_errno=99999", head);
+	cr_expect_eq(apply(line, &res, &err), -1, "an errno out of range was taken");
+	cr_expect_eq(apply("BENCH/1 DONE task=storage", &res, &err), 1);
+	cr_expect_eq(apply("BENCH/1 ERROR msg=x", &res, &err), -1);
+	results_free(&res);
 }
 
 /* True when a mount point under dir is in the host's mount table. */

@@ -4,13 +4,20 @@
  * ramp that is not counted and a measured window:
  *   randread_qd1, randwrite_qd1    4 KiB at random offsets, one at a time:
  *                                  latency percentiles
- *   randread_qd32, randwrite_qd32  4 KiB, 32 threads each with one I/O in
- *                                  flight (queue depth 32): IOPS
+ *   randread_qd32, randwrite_qd32  4 KiB, 32 I/Os in flight (queue depth
+ *                                  32): IOPS.  By io_uring (one thread,
+ *                                  one ring of 32, uring.c) where the
+ *                                  kernel allows it, else 32 threads each
+ *                                  with one synchronous I/O in flight
  *   seqread, seqwrite              1 MiB in order, one at a time: MB/s
- * Records: DATA kind=disk (its size), DATA kind=pattern per pattern, DONE.
+ * Records: DATA kind=disk (its size), DATA kind=pattern per pattern (with
+ * engine=psync|io_uring|threads, and uring_errno= where io_uring was
+ * refused and threads ran instead), DONE.
  *
  * Arguments (key=value): disk=PATH, patterns=a,b,..., ramp_ms=, run_ms=,
- * size_mib= (the part of the disk used; default all of it). */
+ * size_mib= (the part of the disk used; default all of it),
+ * engine=auto|io_uring|threads (queue depth 32; default auto: io_uring
+ * where it works, else threads; io_uring: fail where it does not). */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -25,6 +32,7 @@
 #include "agent_util.h"
 #include "emit.h"
 #include "tasks.h"
+#include "uring.h"
 
 /* <linux/fs.h>'s, which musl's headers do not carry. */
 #ifndef BLKGETSIZE64
@@ -78,6 +86,20 @@ static unsigned long long xorshift(unsigned long long *s)
 	return x;
 }
 
+static void keep_lat(struct worker *w, unsigned long long ns)
+{
+	if (w->nlat < w->lat_max)
+		w->lat[w->nlat++] = ns > 0xffffffffull ? 0xffffffffu : (unsigned)ns;
+}
+
+static unsigned long long next_offset(struct worker *w)
+{
+	const struct pattern *p = w->p;
+	unsigned long long blocks = w->size / p->bs;
+
+	return (xorshift(&w->seed) % blocks) * p->bs;
+}
+
 static void *worker_run(void *arg)
 {
 	struct worker *w = arg;
@@ -91,7 +113,7 @@ static void *worker_run(void *arg)
 		if (t0 >= w->t_end || util_stop_signalled())
 			break;
 		if (p->random) {
-			off = (xorshift(&w->seed) % blocks) * p->bs;
+			off = next_offset(w);
 		} else {
 			off = w->next_off;
 			w->next_off = (w->next_off + p->bs) % (blocks * p->bs);
@@ -108,10 +130,107 @@ static void *worker_run(void *arg)
 			break;
 		w->ops++;
 		w->bytes += p->bs;
-		if (w->nlat < w->lat_max)
-			w->lat[w->nlat++] = t1 - t0 > 0xffffffffull ? 0xffffffffu : (unsigned)(t1 - t0);
+		keep_lat(w, t1 - t0);
 	}
 	return NULL;
+}
+
+/* Queue depth qd from one thread: every slot (its own buffer, bufs[slot])
+ * resubmitted as soon as it completes, until the window ends; then every
+ * I/O still in flight is waited for.  A slot's latency runs from its
+ * submission being queued to the reap that saw it done (what fio's
+ * io_uring engine reports as clat).  Counts into w, as a thread would. */
+static void uring_run(struct uring *u, struct worker *w, void *const *bufs, unsigned qd)
+{
+	const struct pattern *p = w->p;
+	unsigned long long t_sub[QD_MAX];
+	unsigned inflight = 0;
+	int stop = 0;
+
+	for (unsigned i = 0; i < qd; i++) {
+		t_sub[i] = util_now_ns();
+		if (uring_prep_rw(u, p->write, w->fd, bufs[i], p->bs, next_offset(w), i) != 0) {
+			w->err = errno;
+			stop = 1;
+			break;
+		}
+		inflight++;
+	}
+	while (inflight > 0) {
+		unsigned long long now;
+		uint64_t slot;
+		int32_t res;
+
+		if (uring_submit_wait(u, 1) != 0) {
+			/* Nothing more can be waited for: closing the ring
+			 * ends what is in flight. */
+			w->err = errno;
+			return;
+		}
+		now = util_now_ns();
+		while (uring_reap(u, &slot, &res) == 1) {
+			if (slot >= qd || inflight == 0) {
+				w->err = EIO;
+				return;
+			}
+			inflight--;
+			if (res != (int32_t)p->bs) {
+				if (!w->err)
+					w->err = res < 0 ? -res : EIO;
+				stop = 1;
+				continue;
+			}
+			if (t_sub[slot] >= w->t_measure && now <= w->t_end) {
+				w->ops++;
+				w->bytes += p->bs;
+				keep_lat(w, now - t_sub[slot]);
+			}
+			if (stop || now >= w->t_end || util_stop_signalled())
+				continue;
+			t_sub[slot] = util_now_ns();
+			if (uring_prep_rw(u, p->write, w->fd, bufs[slot], p->bs, next_offset(w), slot) != 0) {
+				w->err = errno;
+				stop = 1;
+				continue;
+			}
+			inflight++;
+		}
+	}
+}
+
+/* Whether io_uring works here: a ring of qd, and one read of the disk's
+ * first block through it (a kernel or sandbox may set a ring up and still
+ * refuse the operation).  0 with the ring open, or the errno. */
+static int uring_probe(struct uring *u, int fd, unsigned qd)
+{
+	void *buf = NULL;
+	uint64_t slot;
+	int32_t res = -EIO;
+	int e = 0;
+
+	if (uring_open(u, qd) != 0)
+		return errno ? errno : EIO;
+	if (posix_memalign(&buf, 4096, SMALL_BS) != 0) {
+		uring_close(u);
+		return ENOMEM;
+	}
+	for (int tries = 0; tries < 2; tries++) {
+		e = 0;
+		if (uring_prep_rw(u, 0, fd, buf, SMALL_BS, 0, 0) != 0 || uring_submit_wait(u, 1) != 0)
+			e = errno ? errno : EIO;
+		else if (uring_reap(u, &slot, &res) != 1 || slot != 0)
+			e = EIO;
+		else if (res != (int32_t)SMALL_BS)
+			e = res < 0 ? -res : EIO;
+		/* IORING_OP_READ is 5.6's: older kernels have READV only. */
+		if (e != EINVAL || u->vectored)
+			break;
+		u->vectored = 1;
+	}
+	free(buf);
+	if (e)
+		uring_close(u);
+	return e;
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -132,9 +251,15 @@ static unsigned pct(const unsigned *sorted, size_t n, double p)
 }
 
 /* Runs one pattern and emits its DATA record; 0, or -1 with msg. */
+/* How a pattern of queue depth above 1 runs. */
+enum engine { ENGINE_AUTO, ENGINE_URING, ENGINE_THREADS };
+
 static int run_pattern(struct task_ctx *ctx, const struct pattern *p, int fd, unsigned long long size, long ramp_ms,
-		       long run_ms, char *msg, size_t msgsz)
+		       long run_ms, enum engine engine, char *msg, size_t msgsz)
 {
+	struct uring ring = { .fd = -1 };
+	int use_uring = 0, uring_errno = 0;
+	const char *engine_name = p->qd == 1 ? "psync" : "threads";
 	struct worker w[QD_MAX];
 	unsigned long long t0 = util_now_ns(), ops = 0, bytes = 0;
 	double window_s = (double)run_ms / 1e3;
@@ -144,6 +269,16 @@ static int run_pattern(struct task_ctx *ctx, const struct pattern *p, int fd, un
 	struct emit e;
 
 	memset(w, 0, sizeof(w));
+	if (p->qd > 1 && engine != ENGINE_THREADS) {
+		uring_errno = uring_probe(&ring, fd, p->qd);
+		if (uring_errno && engine == ENGINE_URING) {
+			snprintf(msg, msgsz, "storage: io_uring: %s", strerror(uring_errno));
+			return -1;
+		}
+		use_uring = !uring_errno;
+		if (use_uring)
+			engine_name = "io_uring";
+	}
 	for (unsigned i = 0; i < p->qd; i++) {
 		w[i].p = p;
 		w[i].fd = fd;
@@ -154,6 +289,8 @@ static int run_pattern(struct task_ctx *ctx, const struct pattern *p, int fd, un
 		w[i].next_off = (size / p->qd / p->bs) * p->bs * i;
 		/* The same number kept in all: a guest's memory is small. */
 		w[i].lat_max = LAT_MAX / p->qd;
+		if (use_uring) /* one thread keeps them all */
+			w[i].lat_max = i == 0 ? LAT_MAX / 2 : 1;
 		w[i].lat = malloc(w[i].lat_max * sizeof(unsigned));
 		if (!w[i].lat || posix_memalign(&w[i].buf, 4096, p->bs) != 0) {
 			snprintf(msg, msgsz, "storage: out of memory");
@@ -165,6 +302,12 @@ static int run_pattern(struct task_ctx *ctx, const struct pattern *p, int fd, un
 	}
 	if (p->qd == 1) {
 		worker_run(&w[0]);
+	} else if (use_uring) {
+		void *bufs[QD_MAX];
+
+		for (unsigned i = 0; i < p->qd; i++)
+			bufs[i] = w[i].buf;
+		uring_run(&ring, &w[0], bufs, p->qd);
 	} else {
 		unsigned started = 0;
 
@@ -204,6 +347,9 @@ static int run_pattern(struct task_ctx *ctx, const struct pattern *p, int fd, un
 	emit_str(&e, "pattern", p->name);
 	emit_u64(&e, "bs", p->bs);
 	emit_u64(&e, "qd", p->qd);
+	emit_str(&e, "engine", engine_name);
+	if (uring_errno)
+		emit_u64(&e, "uring_errno", (unsigned long long)uring_errno);
 	emit_u64(&e, "ops", ops);
 	emit_u64(&e, "window_ms", (unsigned long long)run_ms);
 	/* Milli-units: IOPS and MB/s with three decimals, as integers. */
@@ -227,6 +373,8 @@ static int run_pattern(struct task_ctx *ctx, const struct pattern *p, int fd, un
 	}
 	rc = 0;
 out:
+	/* The ring first: nothing is in flight into the buffers after it. */
+	uring_close(&ring);
 	for (unsigned i = 0; i < p->qd; i++) {
 		free(w[i].lat);
 		free(w[i].buf);
@@ -277,12 +425,22 @@ int task_storage(struct task_ctx *ctx)
 	long ramp_ms = util_arg_long(ctx, "ramp_ms", 0, 600000, 2000);
 	long run_ms = util_arg_long(ctx, "run_ms", 10, 3600000, 10000);
 	long size_mib = util_arg_long(ctx, "size_mib", 0, 1L << 30, 0);
+	const char *engine_arg = util_arg(ctx, "engine");
+	enum engine engine = ENGINE_AUTO;
 	unsigned long long size = 0;
 	char msg[200];
 	struct emit e;
 	int fd;
 
 	util_stop_install();
+	if (engine_arg && strcmp(engine_arg, "io_uring") == 0) {
+		engine = ENGINE_URING;
+	} else if (engine_arg && strcmp(engine_arg, "threads") == 0) {
+		engine = ENGINE_THREADS;
+	} else if (engine_arg && strcmp(engine_arg, "auto") != 0) {
+		emit_error(ctx->out, "storage: engine= is auto, io_uring or threads");
+		return 2;
+	}
 	if (!disk) {
 		emit_error(ctx->out, "storage: no disk=PATH (the runner gives the disk)");
 		return 2;
@@ -317,7 +475,7 @@ int task_storage(struct task_ctx *ctx)
 			continue;
 		if (util_stop_requested(ctx))
 			break;
-		if (run_pattern(ctx, &patterns[i], fd, size, ramp_ms, run_ms, msg, sizeof(msg)) != 0) {
+		if (run_pattern(ctx, &patterns[i], fd, size, ramp_ms, run_ms, engine, msg, sizeof(msg)) != 0) {
 			emit_error(ctx->out, msg);
 			goto fail;
 		}

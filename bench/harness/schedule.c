@@ -103,6 +103,10 @@ static int run_runner(struct schedule *s, const struct runner_ops *ops, const st
 
 		if (s->opts->interval_ms > 0)
 			pause_between_runs(s->opts->interval_ms);
+		if (s->before_launch && s->before_launch(s->ctx, i, err) < 0) {
+			rc = -1;
+			break;
+		}
 		instance_init(&in, &r, (unsigned)i, s->task);
 		in.task.nargs = s->task_nargs;
 		memcpy(in.task.args, s->task_args, sizeof(in.task.args));

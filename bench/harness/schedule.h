@@ -26,6 +26,10 @@ struct schedule {
 	 * records its task sends.  May be NULL. */
 	int (*after_ready)(void *ctx, struct runner *r, struct instance *in, bool measured, struct results *res,
 			   bench_error *err);
+	/* Called before each launch (warm-ups too), index counting from 0
+	 * over warm-ups then runs: where a benchmark that varies its task
+	 * from run to run changes what task_args point to.  May be NULL. */
+	int (*before_launch)(void *ctx, int index, bench_error *err);
 	/* Called for each measured instance once it is gone. */
 	int (*record)(void *ctx, struct runner *r, struct instance *in, struct results *res, bench_error *err);
 	void *ctx;
