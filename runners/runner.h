@@ -59,6 +59,10 @@ struct run_config {
 	const char *vm_machine;   /* qemu runner: NULL = "pc", "q35", "microvm" */
 	const char *vm_start;     /* qemu runner: NULL = "cold", "restore" */
 	const char *gvisor_platform; /* runsc runner: "auto", "ptrace", "kvm"; NULL = auto */
+	const char *oci_lifecycle; /* runc, crun, runsc runners: "phases" (create,
+				      start, delete: three runtime calls, the
+				      default) or "run" (one `<runtime> run`);
+				      NULL = phases */
 	const char *profile;      /* container hardening: NULL or "plain"
 				     (namespaces and cgroups only), "hardened"
 				     (masked paths, fewer capabilities,

@@ -37,6 +37,7 @@ struct run_options {
 	const char *vm_machine;  /* qemu runner: NULL = pc */
 	const char *vm_start;    /* qemu runner: NULL = cold */
 	const char *gvisor_platform;
+	const char *oci_lifecycle;     /* "phases" or "run" */
 	bool help;
 	char runners_buf[256];   /* storage for runners[] */
 };

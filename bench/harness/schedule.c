@@ -25,6 +25,7 @@ struct run_config run_config_from_options(const struct run_options *o, const cha
 		.vm_machine = o->vm_machine,
 		.vm_start = o->vm_start,
 		.gvisor_platform = o->gvisor_platform,
+		.oci_lifecycle = o->oci_lifecycle,
 		.profile = profile,
 	};
 
