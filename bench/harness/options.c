@@ -274,6 +274,7 @@ int run_options_parse(int argc, char **argv, struct run_options *o, const struct
 			if (parse_int("--memory", optarg, 16, 1 << 20, &v, err) < 0)
 				return -1;
 			o->memory_mib = (unsigned)v;
+			o->memory_given = true;
 			break;
 		case OPT_PIDS:
 			if (parse_int("--pids", optarg, 1, 1 << 22, &v, err) < 0)

@@ -26,6 +26,8 @@ struct run_options {
 	unsigned ncpus;          /* CPUs in that list */
 	bool cpus_given;         /* --cpus was on the command line */
 	unsigned memory_mib;
+	bool memory_given;             /* --memory was on the command line (a
+					  benchmark may size its default) */
 	unsigned pids_max;
 	int timeout_ms;
 	int interval_ms;         /* pause before each run; 0 = back to back */
