@@ -11,6 +11,16 @@ static uint64_t chase_need(uint64_t bytes)
 	return bytes + bytes / 8;
 }
 
+/* The chase runs alone (the arrays are freed): it may use --memory less
+ * the headroom, and never less than the quarter it always had. */
+static uint64_t chase_room(unsigned memory_mib)
+{
+	uint64_t mem = (uint64_t)memory_mib << 20, head = (uint64_t)MEMORY_HEADROOM_MIB << 20;
+	uint64_t room = mem > head ? mem - head : 0;
+
+	return room < mem / 4 ? mem / 4 : room;
+}
+
 static uint64_t pow2_below(uint64_t v)
 {
 	uint64_t p = 1;
@@ -23,7 +33,7 @@ static uint64_t pow2_below(uint64_t v)
 int memory_plan_make(struct memory_plan *p, uint64_t llc, uint64_t l2, unsigned memory_mib, bool given,
 		     uint64_t avail_mib)
 {
-	uint64_t want = llc ? 4 * llc : 64ull << 20, stream, mem, room;
+	uint64_t want = llc ? 4 * llc : 64ull << 20, stream, room;
 	uint64_t need_mib;
 
 	memset(p, 0, sizeof(*p));
@@ -46,7 +56,7 @@ int memory_plan_make(struct memory_plan *p, uint64_t llc, uint64_t l2, unsigned 
 	p->gups = pow2_below(want);
 	p->memory_mib = memory_mib;
 	need_mib = (chase_need(p->chase_target) >> 20) + MEMORY_HEADROOM_MIB;
-	if (!given && avail_mib && need_mib > memory_mib) {
+	if (!given && avail_mib && chase_need(p->chase_target) > chase_room(memory_mib)) {
 		uint64_t cap = avail_mib / 2, use = need_mib < cap ? need_mib : cap;
 
 		if (use > memory_mib) {
@@ -54,12 +64,7 @@ int memory_plan_make(struct memory_plan *p, uint64_t llc, uint64_t l2, unsigned 
 			p->memory_raised = true;
 		}
 	}
-	/* The chase runs alone (the arrays are freed): it may use --memory
-	 * less the headroom, and never less than the quarter it always had. */
-	mem = (uint64_t)p->memory_mib << 20;
-	room = mem > ((uint64_t)MEMORY_HEADROOM_MIB << 20) ? mem - ((uint64_t)MEMORY_HEADROOM_MIB << 20) : 0;
-	if (room < mem / 4)
-		room = mem / 4;
+	room = chase_room(p->memory_mib);
 	p->chase = MEMORY_CHASE_MIN;
 	while (p->chase * 2 <= p->chase_target && chase_need(p->chase * 2) <= room)
 		p->chase *= 2;
