@@ -12,7 +12,8 @@
  *         the child subreaper, as bench and a containerd shim are, so the
  *         agent, orphaned by create, is its child.
  * sandbox: the same, but the agent has ended when the pipe ends (gVisor:
- *         the agent is no host process; as bench's runner does).
+ *         the agent is no host process; as bench's runner does), and the
+ *         program is no subreaper (bench's runner is not, for runsc).
  * run:    `RUNTIME GLOBAL_ARG... run --bundle BUNDLE --pid-file P ID`, read
  *         until READY, wait for `run` to end (it deletes the container).
  *
@@ -208,7 +209,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: oci_by_hand RUNS phases|sandbox|run BUNDLE ID_PREFIX RUNTIME [GLOBAL_ARG...]\n");
 		return 2;
 	}
-	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0)
+	/* Not for a sandbox, as bench's runner is not: its orphaned processes
+	 * would stay zombies here, alive to `runsc delete`, which then waits. */
+	if (mode != MODE_SANDBOX && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0)
 		die("PR_SET_CHILD_SUBREAPER");
 	for (int i = 0; i < runs; i++) {
 		double t[6] = { 0 };
