@@ -41,12 +41,38 @@ command -v jq >/dev/null || die "jq missing: apt-get install -y jq"
 command -v cc >/dev/null || die "cc missing: apt-get install -y gcc"
 [[ $(id -u) -eq 0 ]] || die "needs root"
 
-tmp=$(mktemp -d /tmp/bench-oci-compare.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
-cc -std=c17 -O2 -Wall -Wextra -Werror -o "$tmp/oci_by_hand" "$here/bench/tools/oci_by_hand.c"
 unified=$(awk '$9 == "cgroup2" { print $5; exit }' /proc/self/mountinfo)
 hybrid=no
 [[ -n $unified && $unified != /sys/fs/cgroup ]] && hybrid=yes
+tmp=$(mktemp -d /tmp/bench-oci-compare.XXXXXX)
+# Also after a failure: the by-hand containers (force-deleted, crun in its
+# private namespace), their cgroups, and the folder.
+cleanup() {
+	local rt ids
+	for rt in $runtimes; do
+		[[ -d $tmp/state-$rt ]] || continue
+		ids=$(as_bench "$rt" "$rt" --root "$tmp/state-$rt" list -q 2>/dev/null || true)
+		for id in $ids; do
+			as_bench "$rt" "$rt" --root "$tmp/state-$rt" delete --force "$id" >/dev/null 2>&1 || true
+		done
+	done
+	rmdir /sys/fs/cgroup/*/bench-oci.slice/compare-$$ 2>/dev/null || true
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+cc -std=c17 -O2 -Wall -Wextra -Werror -o "$tmp/oci_by_hand" "$here/bench/tools/oci_by_hand.c"
+
+# Runs the command as bench runs runtime $1's: crun on a hybrid host in a
+# private mount namespace without the cgroup2 mount.
+as_bench() {
+	local rt=$1
+	shift
+	if [[ $rt == crun && $hybrid == yes ]]; then
+		unshare -m --propagation private bash -c "umount -l $unified && exec \"\$0\" \"\$@\"" "$@"
+	else
+		"$@"
+	fi
+}
 per=$(( (runs + rounds - 1) / rounds ))
 
 # The median of column $1 of the files that follow.
@@ -70,10 +96,6 @@ bench_gone() {
 for rt in $runtimes; do
 	bin=$(command -v "$rt") || die "$rt missing: apt-get install -y $rt"
 	: >"$tmp/$rt-bench-phases" >"$tmp/$rt-bench-run" >"$tmp/$rt-hand-phases" >"$tmp/$rt-hand-run"
-	wrap=()
-	if [[ $rt == crun && $hybrid == yes ]]; then
-		wrap=(unshare -m --propagation private bash -c "umount -l $unified && exec \"\$0\" \"\$@\"")
-	fi
 	globals=(--root "$tmp/state-$rt")
 	bundle=$tmp/bundle-$rt
 	hand=phases
@@ -92,10 +114,11 @@ for rt in $runtimes; do
 			[[ -n $platform ]] && globals+=("--platform=$platform" --network=none) && hand=sandbox
 		fi
 		bench_gone run "$tmp/$rt-bench-run" "$tmp/res-$rt"
-		"${wrap[@]}" "$tmp/oci_by_hand" "$per" "$hand" "$bundle" "cmp-$$-p$round" "$bin" "${globals[@]}" \
-			>>"$tmp/$rt-hand-phases"
-		"${wrap[@]}" "$tmp/oci_by_hand" "$per" run "$bundle" "cmp-$$-r$round" "$bin" "${globals[@]}" \
-			>>"$tmp/$rt-hand-run"
+		# Two warm-up runs dropped, as bench's --warmup 2.
+		as_bench "$rt" "$tmp/oci_by_hand" $((per + 2)) "$hand" "$bundle" "cmp-$$-p$round" "$bin" "${globals[@]}" |
+			tail -n +3 >>"$tmp/$rt-hand-phases"
+		as_bench "$rt" "$tmp/oci_by_hand" $((per + 2)) run "$bundle" "cmp-$$-r$round" "$bin" "${globals[@]}" |
+			tail -n +3 >>"$tmp/$rt-hand-run"
 	done
 	bp=$(median 1 "$tmp/$rt-bench-phases")
 	hp=$(median 1 "$tmp/$rt-hand-phases")
@@ -112,11 +135,10 @@ for rt in $runtimes; do
 		printf "  %s: bench / by hand: phases %.3f (%+.1f%%), run %.3f (%+.1f%%)\n",
 			rt, a / b, (a / b - 1) * 100, c / d, (c / d - 1) * 100 }'
 	if command -v hyperfine >/dev/null; then
-		"${wrap[@]}" hyperfine -N --warmup 2 --runs "$per" --export-json "$tmp/$rt.json" --output=null \
+		as_bench "$rt" hyperfine -N --warmup 2 --runs "$per" --export-json "$tmp/$rt.json" --output=null \
 			"$bin ${globals[*]} run --bundle $bundle cmp-$$-h" >/dev/null 2>&1 &&
 			echo "  check: hyperfine -N '$rt run' (no READY read): median" \
 				"$(jq '.results[0].median * 1000 | . * 100 | round / 100' "$tmp/$rt.json") ms"
 	fi
 	rmdir /sys/fs/cgroup/*/bench-oci.slice/compare-$$ 2>/dev/null || true
-	rmdir /sys/fs/cgroup/*/bench-oci.slice 2>/dev/null || true
 done
