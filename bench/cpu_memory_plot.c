@@ -1,6 +1,7 @@
 /* The cpu and memory plots: bars per kernel with whiskers (bar_plot.c), and
  * for memory the pointer chase's ns per access against the working set, a
  * curve per runner on log-log axes, in the same figure. */
+#include <jansson.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,11 +86,21 @@ int plot_memory(const struct results *res, const char *dir, bench_error *err)
 {
 	struct bar_plot bp;
 	int ncurves = 0;
+	char more[128];
+	json_int_t llc, l2;
+	json_t *sizes;
 
 	if (bar_plot_write(res, dir, "memory.dat", "memory.", is_bandwidth, &bp, err) < 0 ||
 	    write_chase(res, dir, &ncurves, err) < 0)
 		return -1;
 	if (bp.nrunners == 0 || bp.nrows == 0)
 		return PLOT_NOTHING;
-	return render(res, dir, "memory", &bp, ncurves > 0 ? "chase=1;" : "chase=0;", err);
+	/* The caches' sizes (memory_sizes in the metadata, a number each):
+	 * dashed lines on the latency curve where it should rise. */
+	sizes = res->meta ? json_object_get(res->meta, "memory_sizes") : NULL;
+	llc = json_integer_value(json_object_get(sizes, "llc_bytes"));
+	l2 = json_integer_value(json_object_get(sizes, "l2_bytes"));
+	snprintf(more, sizeof(more), "chase=%d;llc_kib=%lld;l2_kib=%lld;", ncurves > 0 ? 1 : 0,
+		 llc > 0 ? (long long)(llc >> 10) : 0LL, l2 > 0 ? (long long)(l2 >> 10) : 0LL);
+	return render(res, dir, "memory", &bp, more, err);
 }

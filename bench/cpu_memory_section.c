@@ -113,6 +113,26 @@ void cpu_section_summary(struct doc *d, const struct report_folder *f, const cha
 	kept_line(d, f, host, "Compute (SHA-256, one thread)", "cpu.sha256.1t", "GB/s");
 }
 
+/* Whether the chase reached 4x the last-level cache, and if not, why (the
+ * plan's own words, from the results: escaped by doc_bullet's Markdown). */
+static void chase_reach_line(struct doc *d, const struct report_folder *f, const char *host, json_int_t max)
+{
+	json_t *sizes = json_object_get(f->res.meta, "memory_sizes");
+	json_t *reach = json_object_get(sizes, "chase_reaches_4x_llc");
+	json_int_t llc = json_integer_value(json_object_get(sizes, "llc_bytes"));
+	const char *why = json_string_value(json_object_get(sizes, "chase_short_why"));
+
+	if (!json_is_boolean(reach) || llc <= 0 || max <= 0)
+		return;
+	if (json_is_true(reach))
+		doc_bullet(d, "The latency curve on %s runs from 16 KiB to %lld MiB, past 4x the last-level cache "
+			      "(%lld MiB, hwloc).", host, (long long)(max >> 20), (long long)(llc >> 20));
+	else
+		doc_bullet(d, "The latency curve on %s ends at %lld MiB, short of 4x the last-level cache (%lld MiB, "
+			      "hwloc): %s.", host, (long long)(max >> 20), (long long)(llc >> 20),
+			   why ? why : "no reason recorded");
+}
+
 void memory_section_summary(struct doc *d, const struct report_folder *f, const char *host)
 {
 	const char *base, *vm;
@@ -137,4 +157,5 @@ void memory_section_summary(struct doc *d, const struct report_folder *f, const 
 			   host, (unsigned long long)(json_integer_value(max) >> 20),
 			   report_num(hb, sizeof(hb), results_median(&f->res, base, top)),
 			   report_num(vb, sizeof(vb), results_median(&f->res, vm, top)), vm_words(&f->res));
+	chase_reach_line(d, f, host, json_integer_value(max));
 }

@@ -6,7 +6,8 @@
 #
 # bench (bench/cpu_memory_plot.c) runs this twice, for PNG and SVG, defining:
 #   datadir, outfile, term, runners, logy, ylo, yhi, plottitle, chase (1
-#   when memory_chase.dat holds curves)
+#   when memory_chase.dat holds curves), llc_kib and l2_kib (the caches'
+#   sizes as hwloc gave them, drawn as dashed vertical lines; 0: unknown)
 # Data files: memory.dat (as cpu.dat); memory_chase.dat, one block per
 # runner in the order of runners: KiB, ns.
 
@@ -67,6 +68,18 @@ set ylabel "ns per dependent load (median)"
 set grid xtics ytics lc rgb "#dddddd"
 set key top left
 set title "latency (lower is better; TCG: emulation)"
+if (!exists("llc_kib")) llc_kib = 0
+if (!exists("l2_kib")) l2_kib = 0
+if (llc_kib > 0) {
+	set arrow 1 from llc_kib, graph 0 to llc_kib, graph 1 nohead dt 2 lw 1.2 lc rgb "#666666"
+	set label 1 sprintf("LLC %g MiB", llc_kib / 1024.0) at llc_kib, graph 0.97 right offset -0.5, 0 tc rgb "#444444"
+	set arrow 3 from 4 * llc_kib, graph 0 to 4 * llc_kib, graph 1 nohead dt 3 lw 1 lc rgb "#999999"
+	set label 3 "4x LLC" at 4 * llc_kib, graph 0.90 right offset -0.5, 0 tc rgb "#666666"
+}
+if (l2_kib > 0) {
+	set arrow 2 from l2_kib, graph 0 to l2_kib, graph 1 nohead dt 2 lw 1.2 lc rgb "#999999"
+	set label 2 sprintf("L2 %g KiB", l2_kib) at l2_kib, graph 0.97 right offset -0.5, 0 tc rgb "#444444"
+}
 if (chase) {
 	plot for [i = 1:nrunners] sprintf("%s/memory_chase.dat", datadir) index (i - 1) \
 		using 1:2 with linespoints title word(runners, i) lt i pt 7 ps 0.6

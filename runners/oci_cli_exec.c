@@ -7,6 +7,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -26,15 +27,19 @@ void oci_cmd_arg(struct oci_cmd *c, const char *arg)
 	}
 }
 
-/* In the forked child: system calls only (the harness may have threads). */
-static void child(const struct oci_cmd *c)
+/* In the child, which shares bench's memory until it execs (CLONE_VM |
+ * CLONE_VFORK): system calls only, nothing written but its own stack (the
+ * harness may have threads, and the parent's memory is not its own). */
+static int child(void *arg)
 {
+	const struct oci_cmd *c = arg;
 	sigset_t none;
 
 	if (c->mntns_fd >= 0 && setns(c->mntns_fd, CLONE_NEWNS) != 0)
 		_exit(126);
 	if (dup2(c->stdin_fd, 0) < 0 || dup2(c->stdout_fd, 1) < 0 || dup2(c->stderr_fd, 2) < 0)
 		_exit(126);
+	/* Its own signal dispositions (no CLONE_SIGHAND): reset, not bench's. */
 	for (int s = 1; s < NSIG; s++)
 		signal(s, SIG_DFL);
 	sigemptyset(&none);
@@ -43,21 +48,46 @@ static void child(const struct oci_cmd *c)
 	_exit(127);
 }
 
+/* The stack the child runs on until execve (it needs little: a few
+ * system calls); one per spawn, as bench may spawn from threads. */
+#define SPAWN_STACK (64 * 1024)
+
+int oci_cmd_spawn(const struct oci_cmd *c, struct child *ch, bench_error *err)
+{
+	/* A runtime command is timed: no fork copying bench's page tables
+	 * (CLONE_VM), and bench waits until the child has exec'd
+	 * (CLONE_VFORK), so its stack is free again when clone returns;
+	 * CLONE_PIDFD gives the pidfd without a pidfd_open of its own. */
+	char *stack = malloc(SPAWN_STACK);
+	int pidfd = -1, saved;
+	pid_t pid;
+
+	ch->pid = 0;
+	ch->pidfd = -1;
+	ch->pgid = 0;
+	ch->status = 0;
+	if (!stack)
+		return bench_fail(err, errno, "malloc");
+	pid = clone(child, stack + SPAWN_STACK, CLONE_VM | CLONE_VFORK | CLONE_PIDFD | SIGCHLD, (void *)c, &pidfd);
+	saved = errno;
+	free(stack);
+	if (pid < 0)
+		return bench_fail(err, saved, "clone");
+	ch->pid = pid;
+	ch->pidfd = pidfd;
+	if (pidfd < 0) {
+		child_kill(ch);
+		return bench_fail(err, 0, "clone gave no pidfd (Linux 5.2 or later is needed)");
+	}
+	return 0;
+}
+
 int oci_cmd_run(const struct oci_cmd *c, uint64_t deadline_ns, int *status, bench_error *err)
 {
 	struct child ch = { .pidfd = -1 };
-	pid_t pid = fork();
 
-	if (pid < 0)
-		return bench_fail(err, errno, "fork");
-	if (pid == 0)
-		child(c);
-	if (child_track(&ch, pid, err) < 0) {
-		kill(pid, SIGKILL);
-		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-			;
+	if (oci_cmd_spawn(c, &ch, err) < 0)
 		return -1;
-	}
 	if (child_wait(&ch, deadline_ns, err) < 0) {
 		child_kill(&ch);
 		return bench_error_prefix(err, "%s %s", c->argv[0], c->argc > 1 ? c->argv[c->argc - 2] : "");

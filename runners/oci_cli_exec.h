@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include "../lib/error.h"
+#include "../lib/process.h"
 
 #define OCI_CMD_ARGS_MAX 24
 
@@ -32,6 +33,11 @@ int oci_private_mntns(const char *hide, bench_error *err);
 
 /* Appends one argument (ignored past OCI_CMD_ARGS_MAX). */
 void oci_cmd_arg(struct oci_cmd *c, const char *arg);
+
+/* Starts it and returns at once: *ch tracks the runtime's process (child_wait,
+ * child_kill).  `<runtime> run` is started so: it lasts as long as the
+ * container.  0, or -1 with *err. */
+int oci_cmd_spawn(const struct oci_cmd *c, struct child *ch, bench_error *err);
 
 /* Runs it and waits until it exits or the deadline passes (then it is
  * killed).  0 with *status (a wait status), or -1 with *err. */

@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -46,6 +48,9 @@ struct oci_cli {
 					  metadata (describe); the first bundle's
 					  digest and config go in at its launch */
 	bool hardened;
+	bool one_run;                  /* --oci-lifecycle run: one `<runtime> run`
+					  per container instead of create, start
+					  and delete */
 	uint64_t caps_held;             /* bench's own bounding set */
 	bool subreaper;                /* bench is the child subreaper */
 	int devnull;
@@ -60,7 +65,11 @@ struct oci_instance {
 	int out;                       /* read end of the agent's stdout */
 	int err_fd;                    /* the runtime's (and agent's) stderr file */
 	struct record_stream rs;
-	struct child init;             /* the agent, where it is a host process */
+	struct child init;             /* the agent, where it is a host process
+					  (phases: bench's child, as subreaper) */
+	struct child runtime;          /* one_run: the `<runtime> run` process */
+	int agent_pidfd;               /* one_run: the agent's pidfd, to signal
+					  it (crun's child, not bench's); -1 */
 	bool created;                  /* the runtime may hold a container */
 	uint64_t t_started;
 };
@@ -217,6 +226,12 @@ int oci_cli_prepare(struct runner *r, const struct oci_cli_runtime *rt, bench_er
 	}
 	if (oci_profile_parse(r->cfg->profile, &oc->hardened, err) < 0)
 		goto fail;
+	if (r->cfg->oci_lifecycle && strcmp(r->cfg->oci_lifecycle, "run") == 0) {
+		oc->one_run = true;
+	} else if (r->cfg->oci_lifecycle && strcmp(r->cfg->oci_lifecycle, "phases") != 0) {
+		bench_fail_usage(err, "--oci-lifecycle: '%s' is not one of phases, run", r->cfg->oci_lifecycle);
+		goto fail;
+	}
 	if (rt->gvisor && choose_platform(oc, r->cfg->gvisor_platform, err) < 0)
 		goto fail;
 	oc->devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -318,6 +333,31 @@ static int read_pid_file(const struct oci_instance *oi, pid_t *pid, bench_error 
 	return oci_parse_pid(text, (size_t)n, pid, err);
 }
 
+/* --oci-lifecycle run: one `<runtime> run --bundle B --pid-file P id`, as a
+ * person types it; it creates, starts, waits for the container's end and
+ * deletes it, and is bench's child all along.  What it takes until READY
+ * is one phase ("run"), its end after READY one measure ("exit"). */
+static int launch_run(struct oci_cli *oc, struct oci_instance *oi, int out_w, bench_error *err)
+{
+	struct oci_cmd c;
+	char pidfile[PATH_MAX + 8];
+	int rc;
+
+	snprintf(pidfile, sizeof(pidfile), "%s/pid", oi->bundle);
+	cmd_init(oc, &c, out_w, oi->err_fd);
+	oci_cmd_arg(&c, "run");
+	oci_cmd_arg(&c, "--bundle");
+	oci_cmd_arg(&c, oi->bundle);
+	oci_cmd_arg(&c, "--pid-file");
+	oci_cmd_arg(&c, pidfile);
+	oci_cmd_arg(&c, oi->id);
+	oi->created = true;
+	rc = oci_cmd_spawn(&c, &oi->runtime, err);
+	close(out_w);
+	oi->t_started = clock_now_ns();
+	return rc < 0 ? bench_error_prefix(err, "%s run", oc->rt->name) : 0;
+}
+
 int oci_cli_launch(struct runner *r, struct instance *in, bench_error *err)
 {
 	struct oci_cli *oc = r->priv;
@@ -332,8 +372,9 @@ int oci_cli_launch(struct runner *r, struct instance *in, bench_error *err)
 	oi = calloc(1, sizeof(*oi));
 	if (!oi)
 		return bench_fail(err, errno, "%s: calloc", oc->rt->name);
-	oi->out = oi->err_fd = -1;
+	oi->out = oi->err_fd = oi->agent_pidfd = -1;
 	oi->init.pidfd = -1;
+	oi->runtime.pidfd = -1;
 	in->priv = oi;
 	run_id_object_name(r->cfg->run_id, in->seq, oi->id, sizeof(oi->id));
 	if ((size_t)snprintf(oi->bundle, sizeof(oi->bundle), "%s/%s", oc->paths.bundles, oi->id) >= sizeof(oi->bundle))
@@ -349,6 +390,9 @@ int oci_cli_launch(struct runner *r, struct instance *in, bench_error *err)
 	oi->out = pipefd[0];
 	record_stream_init(&oi->rs, oi->out, CHANNEL_STRICT);
 	t_bundle = clock_now_ns();
+	instance_add_phase(in, "bundle", t_bundle - in->t_launch_ns);
+	if (oc->one_run)
+		return launch_run(oc, oi, pipefd[1], err);
 
 	/* create: the container's stdio are create's own (no terminal, no
 	 * console socket): the agent writes straight into bench's pipe. */
@@ -389,10 +433,24 @@ int oci_cli_launch(struct runner *r, struct instance *in, bench_error *err)
 	if (cmd_check(oc, &c, "start", oi->stderr_path, deadline, err) < 0)
 		return -1;
 	oi->t_started = clock_now_ns();
-	instance_add_phase(in, "bundle", t_bundle - in->t_launch_ns);
 	instance_add_phase(in, "create", t_created - t_bundle);
 	instance_add_phase(in, "start", oi->t_started - t_created);
 	return 0;
+}
+
+/* one_run: the agent's pid, from the pid file `run` wrote before it
+ * started the container (so it is there once the agent said READY): the
+ * host's view of it for density, and a pidfd to tell it to stop. */
+static void run_agent_pid(const struct oci_cli *oc, struct instance *in, struct oci_instance *oi)
+{
+	bench_error ignored = { 0 };
+	pid_t pid = 0;
+
+	if (read_pid_file(oi, &pid, &ignored) < 0)
+		return;
+	in->host_pid = pid;
+	if (oc->rt->init_is_host_process)
+		oi->agent_pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 }
 
 int oci_cli_wait_ready(struct runner *r, struct instance *in, bench_error *err)
@@ -421,6 +479,11 @@ int oci_cli_wait_ready(struct runner *r, struct instance *in, bench_error *err)
 	if (strcmp(record_get(&in->ready, "pid"), "1") != 0)
 		return bench_fail(err, 0, "%s: the agent is PID %s, not 1: no PID namespace", oc->rt->name,
 				  record_get(&in->ready, "pid"));
+	if (oc->one_run) {
+		instance_add_phase(in, "run", in->t_ready_ns - oi->t_started);
+		run_agent_pid(oc, in, oi);
+		return 0;
+	}
 	instance_add_phase(in, "ready", in->t_ready_ns - oi->t_started);
 	return 0;
 }
@@ -464,6 +527,37 @@ static int stop_sandboxed(struct runner *r, struct instance *in, struct oci_inst
 	return 0;
 }
 
+/* one_run: the agent is told to stop (unless its task ends by itself)
+ * and `run` ends with it, removing the container; its exit status is the
+ * agent's (128 + n for a death by signal n, as a shell says it). */
+static int stop_run(struct runner *r, struct instance *in, struct oci_instance *oi, bench_error *err)
+{
+	struct oci_cli *oc = r->priv;
+	struct workload_end end = { .task_over = task_may_end_by_itself(&in->task) || oi->rs.saw_done };
+	bench_error ignored = { 0 };
+	uint64_t t_stop = clock_now_ns();
+
+	if (!task_ends_by_itself(&in->task) && !child_has_exited(&oi->runtime)) {
+		end.asked_to_stop = true;
+		end.stop_signal = SIGTERM;
+		if (oc->rt->init_is_host_process)
+			syscall(SYS_pidfd_send_signal, oi->agent_pidfd, SIGTERM, NULL, 0);
+		else
+			(void)stop_sandboxed(r, in, oi, &ignored);
+	}
+	if (child_wait(&oi->runtime, t_stop + (uint64_t)r->cfg->timeout_ms * 1000000u, err) < 0)
+		return bench_error_prefix(err, "%s run: stopping the workload", oc->rt->name);
+	oi->created = false;
+	in->t_gone_ns = clock_now_ns();
+	instance_add_measure(in, "exit", in->t_gone_ns - t_stop);
+	end.status = oi->runtime.status;
+	if (WIFEXITED(end.status) && WEXITSTATUS(end.status) > 128 && WEXITSTATUS(end.status) < 128 + NSIG)
+		end.status = WEXITSTATUS(end.status) - 128; /* the wait status of that signal */
+	if (workload_end_check(&end, err) < 0)
+		return bench_error_prefix(err, "%s run", oc->rt->name);
+	return 0;
+}
+
 int oci_cli_stop(struct runner *r, struct instance *in, bench_error *err)
 {
 	struct oci_cli *oc = r->priv;
@@ -473,6 +567,8 @@ int oci_cli_stop(struct runner *r, struct instance *in, bench_error *err)
 	struct oci_cmd c;
 	int end_rc;
 
+	if (oc->one_run)
+		return stop_run(r, in, oi, err);
 	if (oc->rt->init_is_host_process)
 		end_rc = workload_stop(in, &oi->init, NULL, oi->rs.saw_done, r->cfg->timeout_ms, &end_err);
 	else
@@ -503,6 +599,11 @@ void oci_cli_destroy(struct runner *r, struct instance *in)
 
 	if (!oi)
 		return;
+	/* one_run: `run` still going holds the container; killed, it
+	 * leaves it to the delete below. */
+	child_kill(&oi->runtime);
+	if (oi->agent_pidfd >= 0)
+		close(oi->agent_pidfd);
 	if (oi->created && oc) {
 		struct oci_cmd c;
 		bench_error ignored = { 0 };
@@ -583,6 +684,10 @@ void oci_cli_describe(struct runner *r, void *meta_object)
 			    json_string(oc->layout_ok ? cg_layout_describe(&oc->layout) : "unknown"));
 	json_object_set_new(o, "cgroup_handling", json_string(oc->cgroup_note));
 	json_object_set_new(o, "profile", json_string(oc->hardened ? "hardened" : "plain"));
+	json_object_set_new(o, "lifecycle",
+			    json_string(oc->one_run ? "run: one `run` call per container (phase run: until READY; "
+						      "measure exit: READY until `run` ended, container deleted)"
+						    : "phases: create, start, READY, delete (one runtime call each)"));
 	if (oc->rt->pids_overhead)
 		json_object_set_new(o, "pids_limit_note",
 				    json_sprintf("pids.max is --pids + %u: the sandbox's own host threads count against it",

@@ -70,9 +70,10 @@ void oci_cli_doctor_binary(const void *rt, struct runner_check_result *res);
 
 /* Defines `const struct runner_ops id##_runner_ops`, named #id: the calls
  * above bound to the runtime rt (a static const struct oci_cli_runtime),
- * with its summary and caps.  A runtime's file is then its table, and
- * this. */
-#define OCI_CLI_RUNNER(id, rt, summary_text, runner_caps)                                              \
+ * with its summary and caps, and its default runs (0: the benchmark's own;
+ * a runtime whose start takes seconds asks for fewer, as the vm runner
+ * does).  A runtime's file is then its table, and this. */
+#define OCI_CLI_RUNNER(id, rt, summary_text, runner_caps, runs)                                              \
 	static int id##_prepare(struct runner *r, bench_error *err)                                     \
 	{                                                                                              \
 		return oci_cli_prepare(r, &(rt), err);                                                 \
@@ -90,6 +91,7 @@ void oci_cli_doctor_binary(const void *rt, struct runner_check_result *res);
 		.summary = (summary_text),                                                             \
 		.caps = (runner_caps),                                                                 \
 		.needs_root = true,                                                                    \
+		.default_runs = (runs),                                                                \
 		.prepare = id##_prepare,                                                               \
 		.launch = oci_cli_launch,                                                              \
 		.wait_ready = oci_cli_wait_ready,                                                      \

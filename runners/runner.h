@@ -60,6 +60,10 @@ struct run_config {
 	const char *vm_start;     /* qemu, vm runners: NULL = "cold", "restore" */
 	const char *guest_kernel; /* vm and qemu runners: NULL = "distro", "minimal", a bzImage's path */
 	const char *gvisor_platform; /* runsc runner: "auto", "ptrace", "kvm"; NULL = auto */
+	const char *oci_lifecycle; /* runc, crun, runsc runners: "phases" (create,
+				      start, delete: three runtime calls, the
+				      default) or "run" (one `<runtime> run`);
+				      NULL = phases */
 	const char *profile;      /* container hardening: NULL or "plain"
 				     (namespaces and cgroups only), "hardened"
 				     (masked paths, fewer capabilities,

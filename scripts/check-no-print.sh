@@ -23,6 +23,7 @@ bench/harness/plot_cmd.c          cmd_plot
 bench/harness/bench_run.c        cmd_run: the list of benchmarks and their --help
 bench/harness/suite.c             cmd_run_all: the progress line of the suite and its closing lines
 bench/isolation.c                 the noisy-neighbour progress lines, like the progress bar
+bench/tools/oci_by_hand.c         a benchmark script'"'"'s own program (its main), not part of bench
 '
 
 status=0

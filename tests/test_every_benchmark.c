@@ -102,6 +102,24 @@ static int domains_left(pid_t pid)
 	return found;
 }
 
+/* memory (run with --memory 128 here): the chase reached 4x the LLC, or
+ * the results say, in the sizes and in a note, how far it got and why. */
+static void expect_chase_reach(json_t *meta)
+{
+	json_t *sizes = json_object_get(meta, "memory_sizes"), *note;
+	bool said = false;
+	size_t i;
+
+	cr_assert(json_is_boolean(json_object_get(sizes, "chase_reaches_4x_llc")), "memory: no chase_reaches_4x_llc");
+	if (json_is_true(json_object_get(sizes, "chase_reaches_4x_llc")))
+		return;
+	cr_expect(json_string_length(json_object_get(sizes, "chase_short_why")) > 0, "memory: the chase's shortfall "
+											 "has no reason");
+	json_array_foreach(json_object_get(meta, "notes"), i, note)
+		said |= json_is_string(note) && strstr(json_string_value(note), "short of 4x the last-level cache");
+	cr_expect(said, "memory: no note says the chase stopped short of 4x the LLC");
+}
+
 /* results.json of the folder the run wrote: its benchmark, and at least
  * one series of each runner in list. */
 static void expect_results(const char *dir, const char *name, const char *list)
@@ -133,6 +151,8 @@ static void expect_results(const char *dir, const char *name, const char *list)
 		}
 		cr_expect(seen, "%s: no series of runner %s", name, runner);
 	}
+	if (strcmp(name, "memory") == 0)
+		expect_chase_reach(json_object_get(doc, "meta"));
 	json_decref(doc);
 }
 

@@ -1,9 +1,13 @@
 /* The OCI runtimes' runners (runc, crun, runsc): each runs startup end to
  * end; a missing runtime is one line naming its package; a SIGKILLed run's
  * containers are removed by `bench cleanup`; the hardened profile reaches
- * the agent (no_new_privs, the seccomp filter, Docker's capabilities). */
+ * the agent (no_new_privs, the seccomp filter, Docker's capabilities);
+ * --oci-lifecycle run times one `<runtime> run` and leaves nothing; runsc
+ * asks for fewer runs. */
 #include <sys/wait.h>
 
+#include "../bench/harness/options.h"
+#include "../bench/harness/schedule.h"
 #include "../lib/hardened_rules.h"
 #include "../lib/run_id.h"
 #include "../runners/runner.h"
@@ -75,6 +79,101 @@ Test(oci_runners, crun_startup, .timeout = 120)
 Test(oci_runners, runsc_startup, .timeout = 120)
 {
 	startup_runs("runsc");
+}
+
+/* --oci-lifecycle run: one `<runtime> run` per container, phases "run"
+ * and "exit" instead of create/start/delete, said so in the metadata,
+ * and nothing left behind (run deletes its container itself). */
+static void run_lifecycle(const char *runtime)
+{
+	char dir[64], csv[128], needle[32], *text, *meta;
+	const char *args[] = { "run", "startup", "--runners", runtime, "--oci-lifecycle", "run", "-n", "2", "-w", "0",
+			       "-q", "--out", temp_dir(dir), "--export-csv", csv, NULL };
+	char cmd[300];
+	struct cli_run r;
+	FILE *p;
+	size_t n = 0;
+
+	SKIP_UNLESS_RUNTIME(runtime);
+	test_agent();
+	snprintf(csv, sizeof(csv), "%s/samples.csv", dir);
+	run_bench(&r, NULL, args);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	text = test_read_file(csv, &n);
+	cr_assert_not_null(text);
+	cr_expect_not_null(strstr(text, ",phase.run,"), "%s", text);
+	cr_expect_not_null(strstr(text, ",exit,"), "%s", text);
+	cr_expect_null(strstr(text, ",phase.create,"), "%s", text);
+	cr_expect_null(strstr(text, ",delete,"), "%s", text);
+	free(text);
+	snprintf(cmd, sizeof(cmd), "cat %s/*-startup/meta.json", dir);
+	p = popen(cmd, "r");
+	cr_assert_not_null(p);
+	meta = calloc(1, 1 << 20);
+	cr_assert_not_null(meta);
+	n = fread(meta, 1, (1 << 20) - 1, p);
+	pclose(p);
+	cr_expect_not_null(strstr(meta, "\"lifecycle\": \"run: "), "%.2000s", meta);
+	free(meta);
+	snprintf(needle, sizeof(needle), "bench-%d-", (int)r.pid);
+	cr_expect_eq(oci_leftovers(runtime, needle), 0);
+	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+Test(oci_runners, crun_run_lifecycle, .timeout = 120)
+{
+	run_lifecycle("crun");
+}
+
+Test(oci_runners, runc_run_lifecycle, .timeout = 120)
+{
+	run_lifecycle("runc");
+}
+
+/* A workload that runs until told to stop (syscall), under `run`: the
+ * agent gets SIGTERM through its pidfd and `run` ends cleanly with it. */
+Test(oci_runners, crun_run_lifecycle_stops_a_workload, .timeout = 300)
+{
+	char dir[64], needle[32];
+	const char *args[] = { "run", "syscall", "--runners", "crun", "--oci-lifecycle", "run", "-n", "1", "-w", "0",
+			       "-q", "--out", temp_dir(dir), NULL };
+	struct cli_run r;
+
+	SKIP_UNLESS_RUNTIME("crun");
+	test_agent();
+	run_bench(&r, NULL, args);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	snprintf(needle, sizeof(needle), "bench-%d-", (int)r.pid);
+	cr_expect_eq(oci_leftovers("crun", needle), 0);
+	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+Test(oci_runners, bad_lifecycle_is_one_line)
+{
+	const char *args[] = { "run", "startup", "--runners", "crun", "--oci-lifecycle", "both", "-q", NULL };
+	struct cli_run r;
+
+	run_bench(&r, NULL, args);
+	cr_expect_eq(r.status, 2, "%s", r.err);
+	cr_expect_eq(r.err_lines, 1, "%s", r.err);
+	cr_expect_not_null(strstr(r.err, "--oci-lifecycle: 'both' is not one of phases, run"), "%s", r.err);
+}
+
+/* runsc starts in about 1.5 s under ptrace: its own, smaller default
+ * runs (and one warm-up), as the vm runner has; crun and runc keep the
+ * benchmark's. */
+Test(oci_runners, runsc_asks_for_fewer_runs)
+{
+	struct run_options o = { .runs = -1, .warmup = -1 };
+	const struct runner_ops *runsc = runner_find("runsc"), *crun = runner_find("crun");
+
+	cr_assert_not_null(runsc);
+	cr_assert_not_null(crun);
+	cr_expect_eq(schedule_runs_for(&o, runsc), 10);
+	cr_expect_eq(schedule_warmup_for(&o, runsc), 1);
+	cr_expect_eq(schedule_runs_for(&o, crun), OPTIONS_DEFAULT_RUNS);
+	o.runs = 4;
+	cr_expect_eq(schedule_runs_for(&o, runsc), 4);
 }
 
 /* No crun on PATH: one line, naming the package and the fix. */

@@ -1,9 +1,11 @@
 /* The cpu and memory tasks' records as the harness reads them: a batch
  * becomes the right figure, and malformed or hostile values (out of range,
- * unknown, repeated, out of order, non-numeric) are refused with a reason. */
+ * unknown, repeated, out of order, non-numeric) are refused with a reason; and the memory
+ * benchmark's sizes (memory_plan). */
 #include <math.h>
 #include <string.h>
 
+#include "../bench/memory_plan.h"
 #include "../bench/workload_data.h"
 #include "helpers.h"
 
@@ -122,4 +124,73 @@ Test(workload_data, records_out_of_place_are_refused)
 	parse_line("BENCH/1 ERROR msg=boom", &rec);
 	cr_expect_eq(workload_data_apply(&info, 2, &rec, &d, &err), -1);
 	cr_expect(strstr(err.msg, "boom") != NULL);
+}
+
+/* bench run memory's sizes (memory_plan.h): the chase reaches 4x the LLC
+ * when --memory is left to bench and the host can hold it; otherwise it
+ * stops short and says which limit stopped it, never silently. */
+Test(memory_plan, the_chase_reaches_4x_the_llc_by_default)
+{
+	struct memory_plan p;
+
+	/* This host's hwloc figure of the issue: a 508 MiB L3. */
+	cr_assert_eq(memory_plan_make(&p, 508ull << 20, 1ull << 20, 256, false, 23000), 0);
+	cr_expect_eq(p.chase_target, 2048ull << 20);
+	cr_expect_eq(p.chase, p.chase_target);
+	cr_expect_not(p.chase_short);
+	cr_expect(p.memory_raised);
+	/* The ring and its shuffle order (9/8) plus the headroom fit. */
+	cr_expect_geq((uint64_t)p.memory_mib << 20, p.chase + p.chase / 8 + ((uint64_t)MEMORY_HEADROOM_MIB << 20));
+	cr_expect_leq(p.memory_mib, 23000 / 2);
+	/* STREAM keeps the quarter of the default --memory (TCG's time). */
+	cr_expect_eq(p.array, (64ull << 20) / 3 / 4096 * 4096);
+	cr_expect(p.arrays_capped);
+	cr_expect_eq(p.why[0], '\0');
+}
+
+Test(memory_plan, a_small_llc_needs_no_more_memory)
+{
+	struct memory_plan p;
+
+	cr_assert_eq(memory_plan_make(&p, 8ull << 20, 512ull << 10, 256, false, 23000), 0);
+	cr_expect_eq(p.chase, 32ull << 20);
+	cr_expect_not(p.chase_short);
+	cr_expect_not(p.memory_raised);
+	cr_expect_eq(p.memory_mib, 256);
+}
+
+Test(memory_plan, half_of_memavailable_caps_it_and_says_so)
+{
+	struct memory_plan p;
+
+	cr_assert_eq(memory_plan_make(&p, 508ull << 20, 0, 256, false, 2000), 0);
+	cr_expect_eq(p.memory_mib, 1000);
+	cr_expect(p.chase_short);
+	cr_expect_lt(p.chase, p.chase_target);
+	cr_expect_leq(p.chase + p.chase / 8, (1000ull - MEMORY_HEADROOM_MIB) << 20);
+	cr_expect_not_null(strstr(p.why, "half of this host's available memory"), "%s", p.why);
+	cr_expect_not_null(strstr(p.why, "needs --memory 2560"), "%s", p.why);
+}
+
+Test(memory_plan, a_given_memory_is_kept_and_the_shortfall_named)
+{
+	struct memory_plan p;
+
+	cr_assert_eq(memory_plan_make(&p, 508ull << 20, 0, 512, true, 23000), 0);
+	cr_expect_eq(p.memory_mib, 512);
+	cr_expect_not(p.memory_raised);
+	cr_expect(p.chase_short);
+	cr_expect_eq(p.chase, 128ull << 20);
+	cr_expect_not_null(strstr(p.why, "--memory 512 MiB holds a chase of 128 MiB"), "%s", p.why);
+	/* Too little for the arrays at all: refused. */
+	cr_expect_eq(memory_plan_make(&p, 508ull << 20, 0, 2, true, 23000), -1);
+}
+
+Test(memory_plan, no_llc_known_is_said)
+{
+	struct memory_plan p;
+
+	cr_assert_eq(memory_plan_make(&p, 0, 0, 16, true, 0), 0);
+	cr_expect(p.chase_short);
+	cr_expect_not_null(strstr(p.why, "no last-level cache"), "%s", p.why);
 }

@@ -29,6 +29,10 @@ struct mem_state {
 	size_t tlen;                 /* a power of two */
 	uint64_t updates;            /* per thread and rep */
 	void **ring;                 /* the chase: each line points to the next */
+	void **pos;                  /* where the chase stopped: the next batch
+					walks on from there, so that batches
+					do not rewalk one warm prefix of a
+					ring larger than they reach */
 	uint64_t steps;              /* accesses per rep */
 	void *volatile sink;
 	volatile double dsink;
@@ -102,7 +106,7 @@ static void job_gups(void *arg, int t, int n, uint64_t reps)
 static void job_chase(void *arg, int t, int n, uint64_t reps)
 {
 	struct mem_state *s = arg;
-	void **p = s->ring;
+	void **p = s->pos;
 
 	(void)t;
 	(void)n;
@@ -113,6 +117,7 @@ static void job_chase(void *arg, int t, int n, uint64_t reps)
 			p = *p;
 			p = *p;
 		}
+	s->pos = p;
 	s->sink = p;
 }
 
@@ -221,7 +226,7 @@ static int run_chase(int out, struct workload_pool *p, const struct workload_arg
 	 * setting in force rather than choosing for it. */
 	for (size_t bytes = CHASE_MIN; bytes <= max; bytes *= 2) {
 		chase_build(ring, bytes, &seed);
-		s->ring = ring;
+		s->ring = s->pos = ring;
 		/* A rep walks the ring about twice, at least 4096 steps and at
 		 * most 2^15: a random cycle's every part costs the same, and a
 		 * miss that walks nested page tables costs a microsecond. */

@@ -15,6 +15,7 @@ enum {
 	OPT_EXPORT_JSON = 256, OPT_EXPORT_CSV, OPT_EXPORT_MARKDOWN, OPT_LIBVIRT_URI, OPT_ACCEL, OPT_PIDS, OPT_INTERVAL,
 	OPT_VM_MACHINE, OPT_VM_START, OPT_GUEST_KERNEL,
 	OPT_GVISOR_PLATFORM,
+	OPT_OCI_LIFECYCLE,
 	OPT_EXTRA = 512,
 };
 
@@ -37,6 +38,7 @@ static const struct option long_options[] = {
 	{ "vm-start", required_argument, NULL, OPT_VM_START },
 	{ "guest-kernel", required_argument, NULL, OPT_GUEST_KERNEL },
 	{ "gvisor-platform", required_argument, NULL, OPT_GVISOR_PLATFORM },
+	{ "oci-lifecycle", required_argument, NULL, OPT_OCI_LIFECYCLE },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -77,6 +79,9 @@ void run_options_usage(FILE *out, const struct bench_option *extra)
 		"                       the path of a bzImage\n"
 		"      --gvisor-platform P  runsc's platform: auto, ptrace or kvm (default auto:\n"
 		"                       kvm only where /dev/kvm works)\n"
+		"      --oci-lifecycle L  runc, crun, runsc: phases (create, start, delete: three\n"
+		"                       runtime calls, timed one by one; default) or run (one\n"
+		"                       `<runtime> run`, as by hand)\n"
 		"  -q, --quiet          no progress bar and no summary on the terminal\n"
 		"  -h, --help           this text\n",
 		OPTIONS_DEFAULT_RUNS, OPTIONS_DEFAULT_WARMUP, OPTIONS_DEFAULT_MEMORY_MIB, OPTIONS_DEFAULT_PIDS,
@@ -240,6 +245,7 @@ int run_options_parse(int argc, char **argv, struct run_options *o, const struct
 	o->out_dir = "results";
 	o->accel = "auto";
 	o->gvisor_platform = "auto";
+	o->oci_lifecycle = "phases";
 	/* optind = 0 makes glibc start afresh (tests parse many times);
 	 * opterr = 0: errors are ours to word. */
 	optind = 0;
@@ -275,6 +281,7 @@ int run_options_parse(int argc, char **argv, struct run_options *o, const struct
 			if (parse_int("--memory", optarg, 16, 1 << 20, &v, err) < 0)
 				return -1;
 			o->memory_mib = (unsigned)v;
+			o->memory_given = true;
 			break;
 		case OPT_PIDS:
 			if (parse_int("--pids", optarg, 1, 1 << 22, &v, err) < 0)
@@ -328,6 +335,11 @@ int run_options_parse(int argc, char **argv, struct run_options *o, const struct
 			if (strcmp(optarg, "auto") != 0 && strcmp(optarg, "kvm") != 0 && strcmp(optarg, "ptrace") != 0)
 				return bench_fail_usage(err, "--gvisor-platform: '%s' is not one of auto, ptrace, kvm", optarg);
 			o->gvisor_platform = optarg;
+			break;
+		case OPT_OCI_LIFECYCLE:
+			if (strcmp(optarg, "phases") != 0 && strcmp(optarg, "run") != 0)
+				return bench_fail_usage(err, "--oci-lifecycle: '%s' is not one of phases, run", optarg);
+			o->oci_lifecycle = optarg;
 			break;
 		case 'q':
 			o->quiet = true;

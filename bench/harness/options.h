@@ -26,6 +26,8 @@ struct run_options {
 	unsigned ncpus;          /* CPUs in that list */
 	bool cpus_given;         /* --cpus was on the command line */
 	unsigned memory_mib;
+	bool memory_given;             /* --memory was on the command line (a
+					  benchmark may size its default) */
 	unsigned pids_max;
 	int timeout_ms;
 	int interval_ms;         /* pause before each run; 0 = back to back */
@@ -38,6 +40,7 @@ struct run_options {
 	const char *vm_start;    /* qemu and vm runners: NULL = cold */
 	const char *guest_kernel; /* vm and qemu runners: NULL = distro, minimal, a bzImage's path */
 	const char *gvisor_platform;
+	const char *oci_lifecycle;     /* "phases" or "run" */
 	bool help;
 	char runners_buf[256];   /* storage for runners[] */
 };

@@ -26,6 +26,7 @@ struct run_config run_config_from_options(const struct run_options *o, const cha
 		.vm_start = o->vm_start,
 		.guest_kernel = o->guest_kernel,
 		.gvisor_platform = o->gvisor_platform,
+		.oci_lifecycle = o->oci_lifecycle,
 		.profile = profile,
 	};
 
