@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "../lib/interrupt.h"
+#include "../vm/accel.h"
 
 void instance_init(struct instance *in, struct runner *r, unsigned seq, const char *task)
 {
@@ -93,4 +94,16 @@ void runner_finish(struct runner *r)
 	interrupt_teardown_begin();
 	r->ops->finish(r);
 	interrupt_teardown_end();
+}
+
+bool runner_guest_emulated(const struct runner_ops *ops)
+{
+	struct accel_facts facts;
+	enum vm_accel a = VM_ACCEL_TCG;
+	bench_error ignored = { 0 };
+
+	if (!runner_has(ops, RUNNER_CAP_GUEST_KERNEL))
+		return false;
+	accel_probe(&facts);
+	return accel_choose("auto", &facts, &a, &ignored) < 0 || a == VM_ACCEL_TCG;
 }

@@ -256,6 +256,11 @@ const struct runner_ops *runner_find(const char *name);
 
 /* True when the runner has every bit of caps. */
 bool runner_has(const struct runner_ops *ops, unsigned caps);
+/* Would ops boot its guest under QEMU's TCG emulation with --accel auto?
+ * (The same choice the runner makes, vm/accel.h: a /dev/kvm without vmx or
+ * svm, a nested PVM one, is emulation.)  False for a runner without a
+ * guest kernel. */
+bool runner_guest_emulated(const struct runner_ops *ops);
 
 /* ops->destroy and ops->finish, as every caller must make them: a Ctrl-C
  * that came before does not cut their own waits short (a runtime's

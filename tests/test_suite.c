@@ -108,6 +108,22 @@ Test(suite, a_smaller_budget_gives_a_smaller_plan_and_quick_is_smallest)
 	}
 }
 
+/* --quick is a first look: one runner of each kind unless --runners says
+ * otherwise, and the plan says which. */
+Test(suite, quick_takes_one_runner_of_each_kind_unless_told)
+{
+	struct cli_run quick, given;
+	const char *a_quick[] = { "run", "all", "--dry-run", "--quick", NULL };
+	const char *a_given[] = { "run", "all", "--dry-run", "--quick", "--runners", "host", NULL };
+
+	run_bench(&quick, NULL, a_quick);
+	run_bench(&given, NULL, a_given);
+	cr_assert_eq(quick.status + given.status, 0, "%s%s", quick.err, given.err);
+	cr_expect_not_null(strstr(quick.err, "--quick's runners " SUITE_QUICK_RUNNERS), "%s", quick.err);
+	cr_expect_null(strstr(given.err, "--quick's runners"), "%s", given.err);
+	cr_expect_lt(planned_s(given.err), planned_s(quick.err), "%s\n%s", given.err, quick.err);
+}
+
 /* The whole plan with the defaults fits the default budget: every
  * benchmark counts what it takes and shrinks to its share. */
 Test(suite, the_default_plan_fits_the_default_budget)

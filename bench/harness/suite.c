@@ -300,8 +300,9 @@ int cmd_run_all(int argc, char **argv, const struct benchmark *const *table)
 		fmt_time(est, sizeof(est), suite_plan_remaining_s(p, 0));
 		fmt_time(bud, sizeof(bud), p->budget_s);
 		if (!a.quiet)
-			fprintf(stderr, "bench: all: %d benchmark%s, about %s (budget %s)\n", p->n, p->n == 1 ? "" : "s",
-				est, bud);
+			fprintf(stderr, "bench: all: %d benchmark%s, about %s (budget %s%s%s)\n", p->n,
+				p->n == 1 ? "" : "s", est, bud, a.quick_runners ? "; --quick's runners " : "",
+				a.quick_runners ? SUITE_QUICK_RUNNERS : "");
 	}
 	if (a.dry_run) {
 		for (int i = 0; i < p->n; i++) {

@@ -27,6 +27,8 @@
 /* --quick: a first look in under three minutes; the rest of the three is
  * the margin for what no estimate sees (a loaded host, gnuplot). */
 #define SUITE_QUICK_BUDGET_S 120.0
+/* --quick's runners when --runners is not given: one of each kind. */
+#define SUITE_QUICK_RUNNERS "host,container,containerd,vm"
 /* What a benchmark without fit_budget is counted as. */
 #define SUITE_GUESS_S 60.0
 #define SUITE_MAX 32
@@ -36,6 +38,7 @@
 struct suite_args {
 	double budget_s;
 	bool quick, help, quiet, dry_run;
+	bool quick_runners;                  /* --quick chose SUITE_QUICK_RUNNERS */
 	const char *out_dir;                 /* --out, or "results" */
 	char host_label[SUITE_LABEL_MAX];    /* --host-label; "" when none */
 	const char *only, *skip;             /* comma lists, validated; NULL when none */

@@ -19,7 +19,7 @@
 
 bool suite_emulated(const char *runner)
 {
-	return runner_has(runner_find(runner), RUNNER_CAP_GUEST_KERNEL) && access("/dev/kvm", R_OK | W_OK) != 0;
+	return runner_guest_emulated(runner_find(runner));
 }
 
 double suite_start_s(const char *runner)
