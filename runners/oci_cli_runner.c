@@ -333,6 +333,22 @@ static int read_pid_file(const struct oci_instance *oi, pid_t *pid, bench_error 
 	return oci_parse_pid(text, (size_t)n, pid, err);
 }
 
+/* `<rt> create|run --bundle B --pid-file B/pid ID`, the agent's stdout on
+ * out_fd: the two ways an instance starts.  pidfile is the caller's, as c
+ * points into it until it runs. */
+static void cmd_start_instance(const struct oci_cli *oc, struct oci_cmd *c, const char *verb,
+			       const struct oci_instance *oi, int out_fd, char *pidfile, size_t pidfile_sz)
+{
+	snprintf(pidfile, pidfile_sz, "%s/pid", oi->bundle);
+	cmd_init(oc, c, out_fd, oi->err_fd);
+	oci_cmd_arg(c, verb);
+	oci_cmd_arg(c, "--bundle");
+	oci_cmd_arg(c, oi->bundle);
+	oci_cmd_arg(c, "--pid-file");
+	oci_cmd_arg(c, pidfile);
+	oci_cmd_arg(c, oi->id);
+}
+
 /* --oci-lifecycle run: one `<runtime> run --bundle B --pid-file P id`, as a
  * person types it; it creates, starts, waits for the container's end and
  * deletes it, and is bench's child all along.  What it takes until READY
@@ -343,14 +359,7 @@ static int launch_run(struct oci_cli *oc, struct oci_instance *oi, int out_w, be
 	char pidfile[PATH_MAX + 8];
 	int rc;
 
-	snprintf(pidfile, sizeof(pidfile), "%s/pid", oi->bundle);
-	cmd_init(oc, &c, out_w, oi->err_fd);
-	oci_cmd_arg(&c, "run");
-	oci_cmd_arg(&c, "--bundle");
-	oci_cmd_arg(&c, oi->bundle);
-	oci_cmd_arg(&c, "--pid-file");
-	oci_cmd_arg(&c, pidfile);
-	oci_cmd_arg(&c, oi->id);
+	cmd_start_instance(oc, &c, "run", oi, out_w, pidfile, sizeof(pidfile));
 	oi->created = true;
 	rc = oci_cmd_spawn(&c, &oi->runtime, err);
 	close(out_w);
@@ -396,14 +405,7 @@ int oci_cli_launch(struct runner *r, struct instance *in, bench_error *err)
 
 	/* create: the container's stdio are create's own (no terminal, no
 	 * console socket): the agent writes straight into bench's pipe. */
-	snprintf(pidfile, sizeof(pidfile), "%s/pid", oi->bundle);
-	cmd_init(oc, &c, pipefd[1], oi->err_fd);
-	oci_cmd_arg(&c, "create");
-	oci_cmd_arg(&c, "--bundle");
-	oci_cmd_arg(&c, oi->bundle);
-	oci_cmd_arg(&c, "--pid-file");
-	oci_cmd_arg(&c, pidfile);
-	oci_cmd_arg(&c, oi->id);
+	cmd_start_instance(oc, &c, "create", oi, pipefd[1], pidfile, sizeof(pidfile));
 	oi->created = true;
 	if (cmd_check(oc, &c, "create", oi->stderr_path, deadline, err) < 0) {
 		close(pipefd[1]);

@@ -17,6 +17,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../vm/initramfs.h"
+#include "../vm/kernel_cache.h"
+
 #define SKIP_UNLESS_ROOT()                                                                      \
 	do {                                                                                    \
 		if (geteuid() != 0)                                                              \
@@ -120,6 +123,28 @@ static inline void test_virt_silent(void *opaque, virErrorPtr e)
 {
 	(void)opaque;
 	(void)e;
+}
+
+/* Skips the test, saying why ("who: ..."), unless a guest can really be
+ * booted here: root, the agent, a cached kernel, a reachable libvirtd. */
+static inline void test_need_guest(const char *who)
+{
+	struct guest_kernel k;
+	bench_error err = { 0 };
+	virConnectPtr c;
+	const char *agent = getenv("BENCH_AGENT");
+
+	if (geteuid() != 0)
+		cr_skip_test("%s: needs root (qemu:///system)", who);
+	if (!agent || access(agent, X_OK) != 0)
+		cr_skip_test("%s: BENCH_AGENT is not set to the agent binary (run through 'make test')", who);
+	if (kernel_cache_find(vm_cache_dir(), &k, &err) != 0)
+		cr_skip_test("%s: %s", who, err.msg);
+	virSetErrorFunc(NULL, test_virt_silent);
+	c = virConnectOpen("qemu:///system");
+	if (!c)
+		cr_skip_test("%s: libvirtd not reachable: %s", who, virGetLastErrorMessage());
+	virConnectClose(c);
 }
 
 /* How many libvirt domains (qemu:///system) have needle in their name; 0

@@ -386,31 +386,10 @@ Test(vm_initramfs, kernel_cache_checks)
 
 /* ---- real guests ----------------------------------------------------------- */
 
-static void silent(void *opaque, virErrorPtr e)
-{
-	(void)opaque;
-	(void)e;
-}
-
 /* Skips the test unless a guest can really be booted here. */
 static void need_libvirt(void)
 {
-	struct guest_kernel k;
-	bench_error err = { 0 };
-	virConnectPtr c;
-	const char *agent = getenv("BENCH_AGENT");
-
-	if (geteuid() != 0)
-		cr_skip_test("vm: needs root (qemu:///system)");
-	if (!agent || access(agent, X_OK) != 0)
-		cr_skip_test("vm: BENCH_AGENT is not set to the agent binary (run through 'make test')");
-	if (kernel_cache_find(vm_cache_dir(), &k, &err) != 0)
-		cr_skip_test("vm: %s", err.msg);
-	virSetErrorFunc(NULL, silent);
-	c = virConnectOpen("qemu:///system");
-	if (!c)
-		cr_skip_test("vm: libvirtd not reachable: %s", virGetLastErrorMessage());
-	virConnectClose(c);
+	test_need_guest("vm");
 }
 
 /* Names of the domains of the bench process pid (bench-<pid>-...) that

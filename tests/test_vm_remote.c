@@ -57,12 +57,6 @@ struct remote_host {
 	char local_cache[96];
 };
 
-static void silent(void *opaque, virErrorPtr e)
-{
-	(void)opaque;
-	(void)e;
-}
-
 static int run_cmd(const char *cmd, char *out, size_t outsz)
 {
 	FILE *p = popen(cmd, "r");
@@ -144,23 +138,12 @@ static void host_start(struct remote_host *h)
 {
 	struct guest_kernel k;
 	bench_error err = { 0 };
-	virConnectPtr c;
-	const char *agent = getenv("BENCH_AGENT");
 	char cmd[512], out[600], path[200];
 	int st;
 
 	memset(h, 0, sizeof(*h));
-	if (geteuid() != 0)
-		cr_skip_test("vm_remote: needs root (libvirt's system instance, sshd logging root in)");
-	if (!agent || access(agent, X_OK) != 0)
-		cr_skip_test("vm_remote: BENCH_AGENT is not set to the agent binary (run through 'make test')");
-	if (kernel_cache_find(vm_cache_dir(), &k, &err) != 0)
-		cr_skip_test("vm_remote: %s", err.msg);
-	virSetErrorFunc(NULL, silent);
-	c = virConnectOpen("qemu:///system");
-	if (!c)
-		cr_skip_test("vm_remote: libvirtd not reachable: %s", virGetLastErrorMessage());
-	virConnectClose(c);
+	test_need_guest("vm_remote");
+	cr_assert_eq(kernel_cache_find(vm_cache_dir(), &k, &err), 0, "%s", err.msg);
 
 	snprintf(h->dir, sizeof(h->dir), "/tmp/bench-remote-test-XXXXXX");
 	cr_assert_not_null(mkdtemp(h->dir));

@@ -159,30 +159,9 @@ Test(vm_snapshot, damaged_images_are_refused_in_one_line)
 
 /* ---- real restores ------------------------------------------------------- */
 
-static void silent(void *opaque, virErrorPtr e)
-{
-	(void)opaque;
-	(void)e;
-}
-
 static void need_libvirt(void)
 {
-	struct guest_kernel k;
-	bench_error err = { 0 };
-	virConnectPtr c;
-	const char *agent = getenv("BENCH_AGENT");
-
-	if (geteuid() != 0)
-		cr_skip_test("vm restore: needs root (qemu:///system)");
-	if (!agent || access(agent, X_OK) != 0)
-		cr_skip_test("vm restore: BENCH_AGENT is not set to the agent binary (run through 'make test')");
-	if (kernel_cache_find(vm_cache_dir(), &k, &err) != 0)
-		cr_skip_test("vm restore: %s", err.msg);
-	virSetErrorFunc(NULL, silent);
-	c = virConnectOpen("qemu:///system");
-	if (!c)
-		cr_skip_test("vm restore: libvirtd not reachable: %s", virGetLastErrorMessage());
-	virConnectClose(c);
+	test_need_guest("vm restore");
 }
 
 /* True while a domain called name exists. */

@@ -147,12 +147,9 @@ static void cs_update(struct vm_console_stream *cs)
 		virEventUpdateHandle(cs->watch, fd_ev);
 }
 
-/* Once the stream has ended and its last bytes are written, the reader
- * gets EOF: our end is closed (its unread bytes stay readable). */
-static void cs_maybe_finish(struct vm_console_stream *cs)
+/* Stops both event callbacks: the socket's and the stream's. */
+static void cs_unwatch(struct vm_console_stream *cs)
 {
-	if (!cs->ended || cs->out_len > 0 || cs->fd < 0)
-		return;
 	if (cs->watch >= 0) {
 		virEventRemoveHandle(cs->watch);
 		cs->watch = -1;
@@ -161,6 +158,15 @@ static void cs_maybe_finish(struct vm_console_stream *cs)
 		virStreamEventRemoveCallback(cs->st);
 		cs->st_cb = false;
 	}
+}
+
+/* Once the stream has ended and its last bytes are written, the reader
+ * gets EOF: our end is closed (its unread bytes stay readable). */
+static void cs_maybe_finish(struct vm_console_stream *cs)
+{
+	if (!cs->ended || cs->out_len > 0 || cs->fd < 0)
+		return;
+	cs_unwatch(cs);
 	shutdown(cs->fd, SHUT_RDWR);
 }
 
@@ -337,14 +343,7 @@ void vm_console_stream_close(struct vm_console_stream *cs)
 		return;
 	pthread_mutex_lock(&cs->lock);
 	cs->closing = true;
-	if (cs->watch >= 0) {
-		virEventRemoveHandle(cs->watch);
-		cs->watch = -1;
-	}
-	if (cs->st_cb) {
-		virStreamEventRemoveCallback(cs->st);
-		cs->st_cb = false;
-	}
+	cs_unwatch(cs);
 	if (!cs->ended) {
 		cs->ended = true;
 		virStreamAbort(cs->st);
