@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../../lib/interrupt.h"
 #include "cleanup.h"
 #include "run_output.h"
 #include "session.h"
@@ -35,8 +36,13 @@ static void clean_up_after_dead_runs(const struct run_options *o)
 
 	if (geteuid() != 0)
 		return;
+	/* A Ctrl-C from here on is bench's to handle (the run then stops
+	 * before it begins), but not one that cuts this removal half-way. */
+	interrupt_install();
+	interrupt_teardown_begin();
 	if (cleanup_dead_runs(o->runners, o->nrunners, o->libvirt_uri, false, &removed, &err) < 0)
 		bench_error_print(&err);
+	interrupt_teardown_end();
 	cleanup_describe(&removed, what, sizeof(what));
 	if (what[0])
 		fprintf(stderr, "bench: removed what an interrupted earlier run left: %s\n", what);
@@ -54,6 +60,8 @@ int benchmark_run_parsed(const struct benchmark *b, void *ctx, struct run_option
 		return err.exit_code ? err.exit_code : BENCH_EXIT_FAIL;
 	}
 	clean_up_after_dead_runs(o);
+	if (bench_interrupted)
+		return BENCH_EXIT_INTERRUPTED;
 	rc = session_begin(&ss, b, full_argc, full_argv);
 	if (rc != 0)
 		return rc;
