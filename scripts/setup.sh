@@ -71,6 +71,13 @@ if [[ $(id -u) -ne 0 ]]; then
 fi
 command -v apt-get >/dev/null || die "apt-get not found: this script supports Debian 12 only"
 
+# Two setups at once (a fleet of hosts that share one machine, two shells)
+# would both start the daemons, and the second virtlogd fails on the
+# first's pid file: the second setup waits for the first.  Daemons are
+# started with fd 9 closed, or they would hold the lock for ever.
+exec 9>/run/bench-setup.lock
+flock 9
+
 APT_UPDATED=0
 apt_update() {
 	if [[ $APT_UPDATED -eq 0 ]]; then
@@ -172,10 +179,10 @@ start_daemon() {
 		# domain: every VM's teardown would be timed too long.  tini -s
 		# makes a subreaper that adopts and reaps QEMU at once.
 		say "$name: starting under tini (subreaper for QEMU)"
-		setsid tini -s -- "/usr/sbin/$name" </dev/null >/dev/null 2>&1 &
+		setsid tini -s -- "/usr/sbin/$name" </dev/null >/dev/null 2>&1 9>&- &
 	else
 		say "$name: starting"
-		quiet "/usr/sbin/$name" -d
+		quiet "/usr/sbin/$name" -d 9>&-
 	fi
 }
 
@@ -231,7 +238,7 @@ disabled_plugins = ["io.containerd.grpc.v1.cri"]
   address = "$CONTAINERD_SOCK.ttrpc"
 EOF
 	say "containerd: starting (config $CONTAINERD_DIR/config.toml)"
-	setsid containerd --config "$CONTAINERD_DIR/config.toml" </dev/null >>"$CONTAINERD_DIR/containerd.log" 2>&1 &
+	setsid containerd --config "$CONTAINERD_DIR/config.toml" </dev/null >>"$CONTAINERD_DIR/containerd.log" 2>&1 9>&- &
 	deadline=$((SECONDS + CONTAINERD_WAIT_S))
 	until containerd_answers "$CONTAINERD_SOCK"; do
 		if ((SECONDS >= deadline)); then

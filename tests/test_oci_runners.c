@@ -202,7 +202,7 @@ Test(oci_runners, missing_runtime_is_one_line, .timeout = 60)
 static void killed_then_cleaned(const char *runtime, int after_ms)
 {
 	char dir[64], needle[32];
-	const char *args[] = { "run", "startup", "--runners", runtime, "-n", "100", "-w", "0", "-q", "--out", temp_dir(dir), NULL };
+	const char *args[] = { "run", "startup", "--runners", runtime, "-n", "100000", "-w", "0", "-q", "--out", temp_dir(dir), NULL };
 	const char *clean[] = { "cleanup", NULL };
 	struct cli_opts o = { .signal_after_ms = after_ms, .signal = SIGKILL };
 	struct cli_run r, c;
