@@ -119,11 +119,12 @@ setup:
 guest-kernel:
 	nice -n 10 scripts/guest-kernel.sh
 
-# The tests run the sanitized bench and the real agent.
+# The tests run the sanitized bench and the real agent; run-tests.sh keeps
+# the output in build/test.log and repeats the failures at its end.
 test: $(BIN)/bench-agent $(BUILD)/asan/bin/bench $(BUILD)/asan/bench-tests $(FIXTURES)
 	BENCH_AGENT=$(abspath $(BIN))/bench-agent BENCH_BIN=$(abspath $(BUILD))/asan/bin/bench \
 	  BENCH_FIXTURES=$(abspath $(BUILD))/fixtures LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
-	  $(BUILD)/asan/bench-tests --jobs 1 $(TEST_ARGS)
+	  TEST_LOG=$(BUILD)/test.log scripts/run-tests.sh $(BUILD)/asan/bench-tests --jobs 1 $(TEST_ARGS)
 
 # cppcheck reads the product code (criterion's macros in tests/ confuse
 # it); clang-tidy takes its checks from .clang-tidy; check-no-print keeps
