@@ -3,6 +3,7 @@
  * cut off half-way by a SIGKILL): by what their command line names, with
  * every process below them. */
 #include "process_sweep.h"
+#include "clock.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -63,21 +64,16 @@ static pid_t read_ppid(pid_t pid)
 	return (pid_t)ppid;
 }
 
-unsigned process_sweep(const char *needle)
+/* Every process into procs (at most SWEEP_MAX), those whose command line
+ * names needle and all below them marked; how many there are. */
+static size_t mark_tree(const char *needle, struct proc_entry *procs)
 {
-	struct proc_entry *procs = calloc(SWEEP_MAX, sizeof(*procs));
 	char cmdline[4096];
 	size_t n = 0;
-	unsigned killed = 0;
 	bool grew = true;
 	struct dirent *de;
-	DIR *d;
+	DIR *d = opendir("/proc");
 
-	if (!procs || !needle || !*needle) {
-		free(procs);
-		return 0;
-	}
-	d = opendir("/proc");
 	while (d && (de = readdir(d)) != NULL && n < SWEEP_MAX) {
 		char *end;
 		long pid = strtol(de->d_name, &end, 10);
@@ -97,9 +93,42 @@ unsigned process_sweep(const char *needle)
 				if (procs[j].marked && procs[i].ppid == procs[j].pid)
 					procs[i].marked = grew = true;
 	}
+	return n;
+}
+
+/* How many processes are marked; SIGKILLed first when kill_them. */
+static unsigned marked(const char *needle, bool kill_them)
+{
+	struct proc_entry *procs;
+	unsigned count = 0;
+	size_t n;
+
+	if (!needle || !*needle)
+		return 0;
+	procs = calloc(SWEEP_MAX, sizeof(*procs));
+	if (!procs)
+		return 0;
+	n = mark_tree(needle, procs);
 	for (size_t i = 0; i < n; i++)
-		if (procs[i].marked && kill(procs[i].pid, SIGKILL) == 0)
-			killed++;
+		if (procs[i].marked && (!kill_them || kill(procs[i].pid, SIGKILL) == 0))
+			count++;
 	free(procs);
-	return killed;
+	return count;
+}
+
+unsigned process_sweep(const char *needle)
+{
+	return marked(needle, true);
+}
+
+unsigned process_sweep_after(const char *needle, unsigned grace_ms)
+{
+	uint64_t deadline = clock_now_ns() + (uint64_t)grace_ms * 1000000u;
+
+	while (marked(needle, false) > 0 && clock_now_ns() < deadline) {
+		struct timespec pause = { 0, 10 * 1000000L };
+
+		nanosleep(&pause, NULL);
+	}
+	return marked(needle, true);
 }

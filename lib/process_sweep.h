@@ -8,4 +8,9 @@
  * cleanup only: needle must be a path that only that run's processes name. */
 unsigned process_sweep(const char *needle);
 
+/* The same, for processes that are ending by themselves (a containerd shim
+ * finishing a cancelled task with its own `runc delete`): waits up to
+ * grace_ms for them to go, then SIGKILLs what is left; returns how many. */
+unsigned process_sweep_after(const char *needle, unsigned grace_ms);
+
 #endif

@@ -19,6 +19,9 @@
 
 #define CLEAN_CALL_MS 30000
 #define LIST_MAX (64u << 10)
+/* A shim's own runc delete takes tens of ms; a shim whose create was cut
+ * off never ends. */
+#define SHIM_GRACE_MS 500
 
 /* Whether a name "bench-<run id>[-...]" is to go: bench's form, and its
  * run over (or any run, with all). */
@@ -52,9 +55,20 @@ void ctd_remove_container(const char *sock, const char *name)
 	call_quietly(sock, del_ctr);
 	/* A ctr killed while containerd was still creating the task leaves a
 	 * shim (and its runc init) that no container record leads to any more:
-	 * it names the container on its command line. */
+	 * it names the container on its command line.  containerd also ends a
+	 * cancelled task on its own, and its shim may still run `runc delete`
+	 * when the calls above return (the interrupts test saw both left at
+	 * bench's exit): that one is given a moment to finish. */
 	snprintf(needle, sizeof(needle), "-id %s ", name);
-	process_sweep(needle);
+	process_sweep_after(needle, SHIM_GRACE_MS);
+}
+
+void ctd_reap_shims(const char *run_id)
+{
+	char needle[128];
+
+	snprintf(needle, sizeof(needle), "-id " RUN_ID_PREFIX "%s-", run_id);
+	process_sweep_after(needle, SHIM_GRACE_MS);
 }
 
 /* Removes every file of a run folder (spec and pid files: no folders but

@@ -465,6 +465,9 @@ static void ctd_finish(struct runner *r)
 
 	if (!cr)
 		return;
+	/* A shim that outlives its task by a few ms would outlive bench. */
+	if (r->cfg && r->cfg->run_id)
+		ctd_reap_shims(r->cfg->run_id);
 	if (cr->mounted || cr->imported || cr->run_dir_made)
 		ctd_remove_run(cr->sock, cr->run_dir, cr->image_ref);
 	ctd_cgroup_parent_remove();

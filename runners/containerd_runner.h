@@ -29,4 +29,8 @@ void ctd_remove_container(const char *sock, const char *name);
  * and its folder.  Best effort; idempotent. */
 void ctd_remove_run(const char *sock, const char *run_dir, const char *image_ref);
 
+/* Waits a moment for the shims of run_id's tasks, which containerd ends on
+ * its own after their task is deleted, then SIGKILLs any left. */
+void ctd_reap_shims(const char *run_id);
+
 #endif
