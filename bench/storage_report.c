@@ -226,7 +226,7 @@ void storage_section_summary(struct doc *d, const struct report_folder *f, const
 	struct storage_row rows[16];
 	size_t nrows;
 	const char *baseline;
-	char a[32], b[32], c[32];
+	char a[32], b[32], c[32], span[96];
 
 	if (!f) {
 		doc_bullet(d, "Storage: not measured on %s ('bench run storage').", host);
@@ -242,10 +242,16 @@ void storage_section_summary(struct doc *d, const struct report_folder *f, const
 				continue;
 			if (storage_ratio(&f->res, baseline, &rows[r], lines[l].metric, &ratio, &lo, &hi) < 0)
 				continue;
-			doc_bullet(d, "Storage on %s: %s in the %s: %s%% of the host's %s (95%% interval %s..%s%%)%s.", host,
-				   lines[l].what, rows[r].label, report_num(a, sizeof(a), ratio * 100.0),
-				   strstr(lines[l].metric, "mbps") ? "MB/s" : "IOPS", report_num(b, sizeof(b), lo * 100.0),
-				   report_num(c, sizeof(c), hi * 100.0), emulated(&f->res, &rows[r]));
+			/* One run a side gives a point, not an interval: "147..147%"
+			 * would read as a certainty. */
+			if (hi > lo)
+				snprintf(span, sizeof(span), "95%% interval %s..%s%%", report_num(b, sizeof(b), lo * 100.0),
+					 report_num(c, sizeof(c), hi * 100.0));
+			else
+				snprintf(span, sizeof(span), "one run: no interval");
+			doc_bullet(d, "Storage on %s: %s in the %s: %s%% of the host's %s (%s)%s.", host, lines[l].what,
+				   rows[r].label, report_num(a, sizeof(a), ratio * 100.0),
+				   strstr(lines[l].metric, "mbps") ? "MB/s" : "IOPS", span, emulated(&f->res, &rows[r]));
 		}
 	if (!baseline)
 		doc_bullet(d, "Storage on %s: the run holds no host figure to compare with.", host);
