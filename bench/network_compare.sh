@@ -21,6 +21,16 @@
 # 50 us when it has to wake from idle, for the tools and bench alike, so
 # both must cross between the same two CPUs.
 #
+# The same sender: iperf3 runs with its defaults (128 KiB writes and
+# reads, Nagle on, kernel-sized buffers), as bench's streams do; only
+# bench's request/response connections set TCP_NODELAY, as sockperf's do.
+# TCP_NODELAY on a stream is not a detail on a veth: iperf3 -N carried
+# 32 Gbit/s where iperf3 carried 17 (load 0.8), and bench's up stream,
+# which had it until December 2026, read 1.5-1.6 times iperf3's figure
+# while its down stream (bench's server sends, with Nagle) agreed within
+# 3%.  Both count what the receiver got: iperf3's sum_received, bench's
+# bytes the server's TCP acknowledged (up) or the agent read (down).
+#
 #   bench/network_compare.sh [SECONDS] [ROUNDS]   (defaults: 3 s per tool run, 3 rounds)
 #
 # Uses bin/bench and bin/bench-agent (BENCH_BIN / BENCH_AGENT override).

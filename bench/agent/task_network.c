@@ -19,13 +19,17 @@
  * transactions (each batch also stops after RR_BATCH_MS), one DATA record
  * per batch (count, time, p50, p99) and the whole pattern's latency as 100
  * evenly spaced quantiles (kind=cdf).  Streams: one unmeasured interval,
- * then --batches intervals of --stream-ms, one DATA record each. */
+ * then --batches intervals of --stream-ms, one DATA record each with the
+ * bytes the receiving side got (down: read here; up: acknowledged by the
+ * server's TCP).  Only RR connections set TCP_NODELAY
+ * (net_wire_client_options). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -189,7 +193,6 @@ static int dial(struct in_addr addr, unsigned port, unsigned wait_ms, const stru
 	uint64_t end = net_wire_now_ns() + (uint64_t)wait_ms * 1000000u;
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port), .sin_addr = addr };
 	unsigned char hdr[NET_WIRE_HEADER];
-	int one = 1;
 
 	for (;;) {
 		int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -198,7 +201,7 @@ static int dial(struct in_addr addr, unsigned port, unsigned wait_ms, const stru
 			return -1;
 		net_wire_timeouts(fd, 5);
 		if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
-			setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+			net_wire_client_options(fd, h->op);
 			net_wire_encode(h, hdr);
 			if (net_wire_write_full(fd, hdr, sizeof(hdr)) == 0)
 				return fd;
@@ -310,6 +313,30 @@ out:
 	return rc;
 }
 
+/* The kernel's struct tcp_info (include/uapi/linux/tcp.h) as far as
+ * tcpi_bytes_acked (4.1), written out: glibc's <netinet/tcp.h> stops before
+ * it, and the agent carries no kernel headers. */
+struct tcp_info_head {
+	uint8_t state_to_wscale[8];
+	uint32_t rto_to_total_retrans[24];
+	uint64_t pacing_rate, max_pacing_rate, bytes_acked;
+};
+_Static_assert(offsetof(struct tcp_info_head, bytes_acked) == 120, "tcpi_bytes_acked is at 120");
+
+/* The bytes of fd's connection that the other side's TCP acknowledged,
+ * that is, received: -1 where the kernel's TCP_INFO is too old to say. */
+static int bytes_acked(int fd, uint64_t *acked)
+{
+	struct tcp_info_head ti;
+	socklen_t len = sizeof(ti);
+
+	memset(&ti, 0, sizeof(ti));
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) != 0 || len < sizeof(ti))
+		return -1;
+	*acked = ti.bytes_acked;
+	return 0;
+}
+
 static int run_stream(int out, const struct net_args *a, struct in_addr addr, unsigned port, const char *path,
 		      int up, char *msg, size_t msgsz)
 {
@@ -333,7 +360,9 @@ static int run_stream(int out, const struct net_args *a, struct in_addr addr, un
 	/* Interval 0 fills the buffers on the way and is not reported. */
 	for (unsigned b = 0; b <= a->batches; b++) {
 		uint64_t t0 = net_wire_now_ns(), end = t0 + (uint64_t)a->stream_ms * 1000000u, t = t0;
+		uint64_t acked0 = 0, acked1 = 0;
 		unsigned long long bytes = 0;
+		int by_ack = up && bytes_acked(fd, &acked0) == 0;
 		struct emit e;
 
 		while (t < end) {
@@ -352,6 +381,12 @@ static int run_stream(int out, const struct net_args *a, struct in_addr addr, un
 		}
 		if (b == 0)
 			continue;
+		/* Sending, what the receiver got in the interval, as a reader
+		 * counts it (iperf3's sum_received), rather than what entered
+		 * the send buffer; where TCP_INFO cannot say, the latter,
+		 * the same in the steady state of a full buffer. */
+		if (by_ack && bytes_acked(fd, &acked1) == 0 && acked1 >= acked0)
+			bytes = acked1 - acked0;
 		emit_head(&e, "stream", path, pattern);
 		emit_u64(&e, "batch", b - 1);
 		emit_u64(&e, "bytes", bytes);

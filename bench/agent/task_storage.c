@@ -161,39 +161,53 @@ static void uring_run(struct uring *u, struct worker *w, void *const *bufs, unsi
 		uint64_t slot;
 		int32_t res;
 
-		if (uring_submit_wait(u, 1) != 0) {
-			/* Nothing more can be waited for: closing the ring
-			 * ends what is in flight. */
-			w->err = errno;
-			return;
-		}
-		now = util_now_ns();
-		while (uring_reap(u, &slot, &res) == 1) {
-			if (slot >= qd || inflight == 0) {
-				w->err = EIO;
+		/* fio's io_uring engine's rhythm by default
+		 * (iodepth_batch_submit=1, iodepth_batch_complete_min and
+		 * _max 1): one completion taken, its slot's next I/O
+		 * submitted by a system call of its own, and a wait only
+		 * when the ring holds no completion.  Reaping every
+		 * completion and submitting them all with the next wait
+		 * did 13-18% fewer IOPS than fio on this virtual disk. */
+		if (uring_reap(u, &slot, &res) != 1) {
+			if (uring_submit_wait(u, 1) != 0) {
+				/* Nothing more can be waited for: closing the
+				 * ring ends what is in flight. */
+				w->err = errno;
 				return;
 			}
-			inflight--;
-			if (res != (int32_t)p->bs) {
-				if (!w->err)
-					w->err = res < 0 ? -res : EIO;
-				stop = 1;
-				continue;
-			}
-			if (t_sub[slot] >= w->t_measure && now <= w->t_end) {
-				w->ops++;
-				w->bytes += p->bs;
-				keep_lat(w, now - t_sub[slot]);
-			}
-			if (stop || now >= w->t_end || util_stop_signalled())
-				continue;
-			t_sub[slot] = util_now_ns();
-			if (uring_prep_rw(u, p->write, w->fd, bufs[slot], p->bs, next_offset(w), slot) != 0) {
-				w->err = errno;
-				stop = 1;
-				continue;
-			}
-			inflight++;
+			continue;
+		}
+		now = util_now_ns();
+		if (slot >= qd || inflight == 0) {
+			w->err = EIO;
+			return;
+		}
+		inflight--;
+		if (res != (int32_t)p->bs) {
+			if (!w->err)
+				w->err = res < 0 ? -res : EIO;
+			stop = 1;
+			continue;
+		}
+		if (t_sub[slot] >= w->t_measure && now <= w->t_end) {
+			w->ops++;
+			w->bytes += p->bs;
+			keep_lat(w, now - t_sub[slot]);
+		}
+		if (stop || now >= w->t_end || util_stop_signalled())
+			continue;
+		t_sub[slot] = util_now_ns();
+		if (uring_prep_rw(u, p->write, w->fd, bufs[slot], p->bs, next_offset(w), slot) != 0) {
+			w->err = errno;
+			stop = 1;
+			continue;
+		}
+		inflight++;
+		/* Where this fails the I/O stays queued: the next wait
+		 * submits it or fails. */
+		if (uring_submit_wait(u, 0) != 0) {
+			w->err = errno;
+			stop = 1;
 		}
 	}
 }

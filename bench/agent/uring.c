@@ -199,8 +199,10 @@ int uring_submit_wait(struct uring *u, unsigned min_complete)
 	unsigned todo = u->pending;
 
 	while (todo > 0 || min_complete > 0) {
-		long n = syscall(SYS_io_uring_enter, u->fd, todo, min_complete, min_complete ? ENTER_GETEVENTS : 0u,
-				 NULL, 0);
+		/* GETEVENTS even when not waiting: under DEFER_TASKRUN the
+		 * kernel posts completions only then, so the caller's next
+		 * reap sees them without a wait (fio's commit does the same). */
+		long n = syscall(SYS_io_uring_enter, u->fd, todo, min_complete, ENTER_GETEVENTS, NULL, 0);
 
 		if (n < 0) {
 			if (errno == EINTR)
