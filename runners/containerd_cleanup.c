@@ -120,10 +120,45 @@ void ctd_remove_run(const char *sock, const char *run_dir, const char *image_ref
 	remove_run_dir(run_dir);
 }
 
-void ctd_cgroup_parent_remove(void)
+/* Whether a task's cgroup folder "bench-<run id>-<n>" is to go: run_id's
+ * when given, else one of a run that is over (or any, with all). */
+static bool task_cgroup_goes(const char *name, const char *run_id, bool all)
+{
+	char own[96];
+
+	if (!run_id)
+		return stale(name, all);
+	snprintf(own, sizeof(own), RUN_ID_PREFIX "%s-", run_id);
+	return strncmp(name, own, strlen(own)) == 0;
+}
+
+/* The empty task cgroups of mp/CTD_CGROUP_PARENT that are to go; how many
+ * were removed.  rmdir fails on one that still holds a process. */
+static unsigned remove_task_cgroups(const char *parent, const char *run_id, bool all)
+{
+	DIR *d = opendir(parent);
+	struct dirent *de;
+	unsigned n = 0;
+
+	while (d && (de = readdir(d)) != NULL) {
+		char path[1400];
+
+		if (de->d_type != DT_DIR || !task_cgroup_goes(de->d_name, run_id, all))
+			continue;
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", parent, de->d_name) < sizeof(path) &&
+		    rmdir(path) == 0)
+			n++;
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+unsigned ctd_cgroups_remove(const char *run_id, bool all)
 {
 	FILE *f = fopen("/proc/self/mountinfo", "re");
 	char line[4096];
+	unsigned n = 0;
 
 	/* "<id> <parent> <dev> <root> <mount point> <options> ... - <type> ..." */
 	while (f && fgets(line, sizeof(line), f)) {
@@ -135,10 +170,12 @@ void ctd_cgroup_parent_remove(void)
 		if (strcmp(type, "cgroup") != 0 && strcmp(type, "cgroup2") != 0)
 			continue;
 		snprintf(path, sizeof(path), "%s/" CTD_CGROUP_PARENT, mp);
+		n += remove_task_cgroups(path, run_id, all);
 		rmdir(path);
 	}
 	if (f)
 		fclose(f);
+	return n;
 }
 
 struct sweep {
@@ -269,7 +306,7 @@ int containerd_cleanup(bool all, struct runner_cleanup_counts *removed, bench_er
 	runner_cleanup_add(removed, "run folders", folders);
 	/* Those of a run whose folder had gone already. */
 	runner_cleanup_add(removed, "images", s.n);
-	ctd_cgroup_parent_remove();
+	runner_cleanup_add(removed, "cgroups", ctd_cgroups_remove(NULL, all));
 	if (rc < 0)
 		bench_error_prefix(err, "containerd");
 	return rc;

@@ -470,7 +470,7 @@ static void ctd_finish(struct runner *r)
 		ctd_reap_shims(r->cfg->run_id);
 	if (cr->mounted || cr->imported || cr->run_dir_made)
 		ctd_remove_run(cr->sock, cr->run_dir, cr->image_ref);
-	ctd_cgroup_parent_remove();
+	ctd_cgroups_remove(r->cfg ? r->cfg->run_id : NULL, false);
 	if (cr->devnull >= 0)
 		close(cr->devnull);
 	free(cr);

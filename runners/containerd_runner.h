@@ -17,9 +17,13 @@ extern const struct runner_ops containerd_runner_ops;
  * each hierarchy runc uses. */
 #define CTD_CGROUP_PARENT "bench-containerd"
 
-/* Removes CTD_CGROUP_PARENT from every cgroup hierarchy where it is empty
- * (no run uses it). */
-void ctd_cgroup_parent_remove(void);
+/* Removes, in every cgroup hierarchy, the empty task cgroups runc left
+ * under CTD_CGROUP_PARENT (on a hybrid host it makes one in the named
+ * systemd and the unified hierarchies too, which a task cut short leaves):
+ * run_id's when given, else those of runs that are over (or any, with
+ * all); then CTD_CGROUP_PARENT where it is empty.  Returns how many task
+ * cgroups it removed. */
+unsigned ctd_cgroups_remove(const char *run_id, bool all);
 
 /* Kills and deletes the task and deletes the container named name, for
  * what a killed or failed ctr left.  Never fails: best effort. */
