@@ -50,6 +50,11 @@ const char *cg_controller_name(enum cg_controller c);
 int cg_layout_parse(const char *mountinfo, const char *v2_controllers, struct cg_layout *out,
 		    bench_error *err);
 
+/* Calls fn with the mount point of every cgroup file system mounted here,
+ * v1 (named ones too: runc makes folders in name=systemd) and v2: where a
+ * runtime may have made folders that cleanup must find. */
+void cg_each_mount(void (*fn)(const char *mnt, void *arg), void *arg);
+
 /* "v2", "v1", or "v1 (hybrid: v2 mounted without controllers)". */
 const char *cg_layout_describe(const struct cg_layout *l);
 

@@ -165,6 +165,25 @@ static char *read_text(const char *path, size_t max)
 	return buf;
 }
 
+void cg_each_mount(void (*fn)(const char *mnt, void *arg), void *arg)
+{
+	char *mountinfo = read_text("/proc/self/mountinfo", 1 << 20);
+
+	for (const char *line = mountinfo; line && *line;) {
+		const char *nl = strchr(line, '\n');
+		size_t len = nl ? (size_t)(nl - line) : strlen(line);
+		char mnt[PATH_MAX];
+		const char *root, *fstype, *opts;
+		size_t rootlen, fslen, optslen;
+
+		if (split_line(line, len, mnt, sizeof(mnt), &root, &rootlen, &fstype, &fslen, &opts, &optslen) == 0 &&
+		    ((fslen == 6 && memcmp(fstype, "cgroup", 6) == 0) || (fslen == 7 && memcmp(fstype, "cgroup2", 7) == 0)))
+			fn(mnt, arg);
+		line = nl ? nl + 1 : NULL;
+	}
+	free(mountinfo);
+}
+
 int cg_detect(struct cg_layout *out, bench_error *err)
 {
 	char *mountinfo = read_text("/proc/self/mountinfo", 1 << 20);

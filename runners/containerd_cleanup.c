@@ -11,6 +11,7 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
+#include "../container/cgroup.h"
 #include "../lib/run_id.h"
 #include "../lib/process_sweep.h"
 #include "containerd_ctr.h"
@@ -132,50 +133,45 @@ static bool task_cgroup_goes(const char *name, const char *run_id, bool all)
 	return strncmp(name, own, strlen(own)) == 0;
 }
 
-/* The empty task cgroups of mp/CTD_CGROUP_PARENT that are to go; how many
- * were removed.  rmdir fails on one that still holds a process. */
-static unsigned remove_task_cgroups(const char *parent, const char *run_id, bool all)
+struct task_cgroups {
+	const char *run_id;
+	bool all;
+	unsigned removed;
+};
+
+/* In one hierarchy: the empty task cgroups under CTD_CGROUP_PARENT that
+ * are to go (rmdir fails on one that still holds a process), then the
+ * parent where it is empty. */
+static void remove_task_cgroups(const char *mnt, void *arg)
 {
-	DIR *d = opendir(parent);
+	struct task_cgroups *t = arg;
+	char parent[PATH_MAX + 32];
 	struct dirent *de;
-	unsigned n = 0;
+	DIR *d;
 
+	if ((size_t)snprintf(parent, sizeof(parent), "%s/" CTD_CGROUP_PARENT, mnt) >= sizeof(parent))
+		return;
+	d = opendir(parent);
 	while (d && (de = readdir(d)) != NULL) {
-		char path[1400];
+		char path[PATH_MAX + 300];
 
-		if (de->d_type != DT_DIR || !task_cgroup_goes(de->d_name, run_id, all))
+		if (de->d_type != DT_DIR || !task_cgroup_goes(de->d_name, t->run_id, t->all))
 			continue;
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s", parent, de->d_name) < sizeof(path) &&
 		    rmdir(path) == 0)
-			n++;
+			t->removed++;
 	}
 	if (d)
 		closedir(d);
-	return n;
+	rmdir(parent);
 }
 
 unsigned ctd_cgroups_remove(const char *run_id, bool all)
 {
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	char line[4096];
-	unsigned n = 0;
+	struct task_cgroups t = { run_id, all, 0 };
 
-	/* "<id> <parent> <dev> <root> <mount point> <options> ... - <type> ..." */
-	while (f && fgets(line, sizeof(line), f)) {
-		char mp[1024], type[32], path[1100];
-		const char *dash = strstr(line, " - ");
-
-		if (!dash || sscanf(line, "%*s %*s %*s %*s %1023s", mp) != 1 || sscanf(dash + 3, "%31s", type) != 1)
-			continue;
-		if (strcmp(type, "cgroup") != 0 && strcmp(type, "cgroup2") != 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/" CTD_CGROUP_PARENT, mp);
-		n += remove_task_cgroups(path, run_id, all);
-		rmdir(path);
-	}
-	if (f)
-		fclose(f);
-	return n;
+	cg_each_mount(remove_task_cgroups, &t);
+	return t.removed;
 }
 
 struct sweep {

@@ -462,15 +462,16 @@ static void ctd_destroy(struct runner *r, struct instance *in)
 static void ctd_finish(struct runner *r)
 {
 	struct ctd_runner *cr = r->priv;
+	const char *run_id = r->cfg ? r->cfg->run_id : NULL;
 
 	if (!cr)
 		return;
 	/* A shim that outlives its task by a few ms would outlive bench. */
-	if (r->cfg && r->cfg->run_id)
-		ctd_reap_shims(r->cfg->run_id);
+	if (run_id)
+		ctd_reap_shims(run_id);
 	if (cr->mounted || cr->imported || cr->run_dir_made)
 		ctd_remove_run(cr->sock, cr->run_dir, cr->image_ref);
-	ctd_cgroups_remove(r->cfg ? r->cfg->run_id : NULL, false);
+	ctd_cgroups_remove(run_id, false);
 	if (cr->devnull >= 0)
 		close(cr->devnull);
 	free(cr);

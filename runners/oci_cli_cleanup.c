@@ -75,8 +75,7 @@ static bool delete_container(const struct oci_cli_runtime *rt, const char *bin, 
 	return status == 0;
 }
 
-static unsigned clean_run_folder(const struct oci_cli_runtime *rt, const char *bin, int mntns,
-				 const struct cg_layout *layout, const char *dir)
+static unsigned clean_run_folder(const struct oci_cli_runtime *rt, const char *bin, int mntns, const char *dir)
 {
 	char state[PATH_MAX + 320], bundles[PATH_MAX + 320];
 	struct dirent *de;
@@ -91,7 +90,7 @@ static unsigned clean_run_folder(const struct oci_cli_runtime *rt, const char *b
 			continue;
 		if (bin[0])
 			n += delete_container(rt, bin, mntns, state, de->d_name);
-		oci_cli_cgroup_remove(layout, rt->name, de->d_name);
+		oci_cli_cgroup_remove(rt->name, de->d_name);
 	}
 	if (d)
 		closedir(d);
@@ -137,7 +136,7 @@ int oci_cli_cleanup(const struct oci_cli_runtime *rt, bool all, struct runner_cl
 		snprintf(dir, sizeof(dir), "%s/%s", base_dir(), de->d_name);
 		if (lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
 			continue;
-		containers += clean_run_folder(rt, bin, mntns, &layout, dir);
+		containers += clean_run_folder(rt, bin, mntns, dir);
 		folders++;
 	}
 	closedir(d);
@@ -145,7 +144,7 @@ int oci_cli_cleanup(const struct oci_cli_runtime *rt, bool all, struct runner_cl
 		close(mntns);
 	rmdir(base_dir()); /* only when no other run uses it */
 	cgroups = oci_cli_cgroup_remove_dead(rt->name, all);
-	oci_cli_cgroup_remove(&layout, rt->name, NULL);
+	oci_cli_cgroup_remove(rt->name, NULL);
 	runner_cleanup_add(removed, "containers", containers);
 	runner_cleanup_add(removed, "cgroups", cgroups);
 	runner_cleanup_add(removed, "run folders", folders);

@@ -63,27 +63,6 @@ void oci_cli_cgroup_rel(const char *runtime, const char *id, char *out, size_t o
 	snprintf(out, outsz, "/" OCI_CGROUP_PARENT "/%s/%s", runtime, id);
 }
 
-/* Every hierarchy root a runtime may have made folders in: the v2 mount and
- * every v1 cgroup mount (runc and crun also use devices, blkio, ...). */
-static void for_each_hierarchy(const struct cg_layout *l, void (*fn)(const char *root, void *arg), void *arg)
-{
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	char line[4096];
-
-	(void)l;
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		char *sep = strstr(line, " - "), mnt[PATH_MAX], type[32];
-
-		if (!sep || sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1 || sscanf(sep + 3, "%31s", type) != 1)
-			continue;
-		if (strcmp(type, "cgroup") == 0 || strcmp(type, "cgroup2") == 0)
-			fn(mnt, arg);
-	}
-	fclose(f);
-}
-
 struct rm_arg {
 	const char *runtime, *id;
 };
@@ -170,15 +149,15 @@ unsigned oci_cli_cgroup_remove_dead(const char *runtime, bool all)
 {
 	struct dead_arg a = { runtime, all, 0 };
 
-	for_each_hierarchy(NULL, rm_dead_in, &a);
+	cg_each_mount(rm_dead_in, &a);
 	return a.removed;
 }
 
-void oci_cli_cgroup_remove(const struct cg_layout *l, const char *runtime, const char *id)
+void oci_cli_cgroup_remove(const char *runtime, const char *id)
 {
 	struct rm_arg a = { runtime, id };
 
-	for_each_hierarchy(l, rm_in, &a);
+	cg_each_mount(rm_in, &a);
 }
 
 int oci_cli_cgroup_memory_read(const struct cg_layout *l, const char *runtime, const char *id, uint64_t *bytes,

@@ -33,15 +33,15 @@ void oci_cli_paths_remove(struct oci_cli_paths *p);
 /* "/bench-oci.slice/<runtime>/<id>": a container's linux.cgroupsPath. */
 void oci_cli_cgroup_rel(const char *runtime, const char *id, char *out, size_t outsz);
 
-/* Removes what the runtime left of a container's cgroup in every hierarchy
- * (empty folders only: rmdir); id NULL: the runtime's folder and
- * bench-oci.slice, where empty (no other run uses them). */
 /* `bench cleanup`: every container cgroup of this runtime, in every
  * hierarchy, whose run's owner is dead (all: any), with what still runs in
  * it; returns how many folders went. */
 unsigned oci_cli_cgroup_remove_dead(const char *runtime, bool all);
 
-void oci_cli_cgroup_remove(const struct cg_layout *l, const char *runtime, const char *id);
+/* Removes what the runtime left of a container's cgroup in every hierarchy
+ * (empty folders only: rmdir); id NULL: the runtime's folder and
+ * bench-oci.slice, where empty (no other run uses them). */
+void oci_cli_cgroup_remove(const char *runtime, const char *id);
 
 /* v1: makes the cpuset folders above a container's (bench-oci.slice and the
  * runtime's) with cpus and mems copied from the root, as a v1 cpuset

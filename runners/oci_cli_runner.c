@@ -637,7 +637,7 @@ void oci_cli_destroy(struct runner *r, struct instance *in)
 		oci_tree_remove(oi->bundle);
 	}
 	if (oc)
-		oci_cli_cgroup_remove(&oc->layout, oc->rt->name, oi->id);
+		oci_cli_cgroup_remove(oc->rt->name, oi->id);
 	free(oi);
 	in->priv = NULL;
 }
@@ -652,7 +652,7 @@ void oci_cli_finish(struct runner *r)
 		prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
 	json_decref(oc->described);
 	oci_cli_paths_remove(&oc->paths);
-	oci_cli_cgroup_remove(&oc->layout, oc->rt->name, NULL);
+	oci_cli_cgroup_remove(oc->rt->name, NULL);
 	if (oc->devnull >= 0)
 		close(oc->devnull);
 	if (oc->mntns >= 0)

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../container/cgroup.h"
 #include "../vm/initramfs.h"
 #include "../vm/kernel_cache.h"
 
@@ -76,27 +77,33 @@ static inline int test_cgroup_leftovers(const char *dir, const char *needle, int
 	return found;
 }
 
+struct cgroup_leftovers {
+	const char *needle;
+	bool tell;
+	int found;
+};
+
+static inline void cgroup_leftovers_in(const char *mnt, void *arg)
+{
+	struct cgroup_leftovers *c = arg;
+
+	c->found += test_cgroup_leftovers(mnt, c->needle, 1, c->tell);
+}
+
 /* How many cgroup folders, mounts and run folders mention needle; each
  * one is told on stderr when tell. */
 static inline int test_leftovers_told(const char *needle, bool tell)
 {
+	struct cgroup_leftovers c = { needle, tell, 0 };
 	char line[4096];
-	int found = 0;
-	FILE *f = fopen("/proc/self/mountinfo", "re");
+	int found;
+	FILE *f;
 
 	/* Every cgroup hierarchy, named ones too (runc makes a container's
 	 * cgroup in name=systemd on a hybrid host), two levels down: bench.slice
 	 * and the runtimes' parents (bench-containerd) hold the run's. */
-	while (f && fgets(line, sizeof(line), f)) {
-		char mp[1024], type[32];
-		const char *dash = strstr(line, " - ");
-
-		if (dash && sscanf(line, "%*s %*s %*s %*s %1023s", mp) == 1 && sscanf(dash + 3, "%31s", type) == 1 &&
-		    (strcmp(type, "cgroup") == 0 || strcmp(type, "cgroup2") == 0))
-			found += test_cgroup_leftovers(mp, needle, 1, tell);
-	}
-	if (f)
-		fclose(f);
+	cg_each_mount(cgroup_leftovers_in, &c);
+	found = c.found;
 	f = fopen("/proc/self/mountinfo", "re");
 	while (f && fgets(line, sizeof(line), f))
 		if (strstr(line, needle)) {

@@ -12,22 +12,6 @@
 #include "../lib/clock.h"
 #include "../lib/process_sweep.h"
 
-/* sleep(1) for `seconds`, with needle as its argv[0], so that its command
- * line names it. */
-static pid_t sleeper(const char *seconds, char *needle, size_t sz)
-{
-	pid_t pid;
-
-	snprintf(needle, sz, "bench-sweep-test-%d-%s", (int)getpid(), seconds);
-	pid = fork();
-	cr_assert_geq(pid, 0);
-	if (pid == 0) {
-		execl("/bin/sleep", needle, seconds, (char *)NULL);
-		_exit(127);
-	}
-	return pid;
-}
-
 /* Until the child has exec'd: before that its command line is ours. */
 static void wait_named(pid_t pid, const char *needle)
 {
@@ -51,6 +35,23 @@ static void wait_named(pid_t pid, const char *needle)
 	cr_assert_fail("%s never ran", needle);
 }
 
+/* sleep(1) for `seconds`, with needle as its argv[0], so that its command
+ * line names it; returned once it does. */
+static pid_t sleeper(const char *seconds, char *needle, size_t sz)
+{
+	pid_t pid;
+
+	snprintf(needle, sz, "bench-sweep-test-%d-%s", (int)getpid(), seconds);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		execl("/bin/sleep", needle, seconds, (char *)NULL);
+		_exit(127);
+	}
+	wait_named(pid, needle);
+	return pid;
+}
+
 Test(process_sweep, one_that_ends_within_the_grace_is_left_to_end)
 {
 	char needle[96];
@@ -58,7 +59,6 @@ Test(process_sweep, one_that_ends_within_the_grace_is_left_to_end)
 	uint64_t t0;
 	int st;
 
-	wait_named(pid, needle);
 	t0 = clock_now_ns();
 	/* The zombie it becomes names nothing: it is not waited for. */
 	cr_expect_eq(process_sweep_after(needle, 5000), 0, "a process that ended by itself was killed");
@@ -74,7 +74,6 @@ Test(process_sweep, one_that_does_not_end_is_killed_after_the_grace)
 	uint64_t t0;
 	int st;
 
-	wait_named(pid, needle);
 	t0 = clock_now_ns();
 	cr_expect_eq(process_sweep_after(needle, 300), 1);
 	cr_expect_geq(ns_to_ms(clock_now_ns() - t0), 300, "killed before its grace was over");

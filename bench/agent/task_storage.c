@@ -135,6 +135,19 @@ static void *worker_run(void *arg)
 	return NULL;
 }
 
+/* Queues slot's next I/O, its submission time in t_sub[slot]; -1 with
+ * w->err when the ring takes no more. */
+static int queue_slot(struct uring *u, struct worker *w, void *const *bufs, unsigned slot,
+		      unsigned long long *t_sub)
+{
+	t_sub[slot] = util_now_ns();
+	if (uring_prep_rw(u, w->p->write, w->fd, bufs[slot], w->p->bs, next_offset(w), slot) != 0) {
+		w->err = errno;
+		return -1;
+	}
+	return 0;
+}
+
 /* Queue depth qd from one thread: every slot (its own buffer, bufs[slot])
  * resubmitted as soon as it completes, until the window ends; then every
  * I/O still in flight is waited for.  A slot's latency runs from its
@@ -148,9 +161,7 @@ static void uring_run(struct uring *u, struct worker *w, void *const *bufs, unsi
 	int stop = 0;
 
 	for (unsigned i = 0; i < qd; i++) {
-		t_sub[i] = util_now_ns();
-		if (uring_prep_rw(u, p->write, w->fd, bufs[i], p->bs, next_offset(w), i) != 0) {
-			w->err = errno;
+		if (queue_slot(u, w, bufs, i, t_sub) != 0) {
 			stop = 1;
 			break;
 		}
@@ -196,9 +207,7 @@ static void uring_run(struct uring *u, struct worker *w, void *const *bufs, unsi
 		}
 		if (stop || now >= w->t_end || util_stop_signalled())
 			continue;
-		t_sub[slot] = util_now_ns();
-		if (uring_prep_rw(u, p->write, w->fd, bufs[slot], p->bs, next_offset(w), slot) != 0) {
-			w->err = errno;
+		if (queue_slot(u, w, bufs, (unsigned)slot, t_sub) != 0) {
 			stop = 1;
 			continue;
 		}
