@@ -16,6 +16,7 @@
 #include "harness/schedule.h"
 #include "harness/session.h"
 #include "harness/suite.h"
+#include "../lib/net_wire.h"
 #include "../net/instance.h"
 #include "network.h"
 
@@ -29,12 +30,14 @@ struct network_bench {
 	bool modes_given;
 	uint32_t base;
 	unsigned rr, batches, stream_ms;
+	unsigned patterns; /* a mask of enum net_wire_pattern */
 	int timeout_ms;
 	/* Per schedule. */
 	struct net_config net;
 	const char *run_id;
 	bool layout_recorded;
 	char arg_server[48], arg_port[24], arg_rr[24], arg_batches[24], arg_stream[24], arg_lo[24];
+	char arg_patterns[48];
 };
 
 /* ---- options ------------------------------------------------------------ */
@@ -94,6 +97,13 @@ static int set_stream_ms(void *ctx, const char *value, bench_error *err)
 	return parse_count("--stream-ms", value, 10000, &((struct network_bench *)ctx)->stream_ms, err);
 }
 
+static int set_patterns(void *ctx, const char *value, bench_error *err)
+{
+	if (net_wire_patterns_parse(value, &((struct network_bench *)ctx)->patterns) < 0)
+		return bench_fail_usage(err, "--patterns: '%.64s' is not a list of rr1, rr200, up, down", value);
+	return 0;
+}
+
 static const struct bench_option network_options[] = {
 	{ "modes", "LIST", "network modes to measure where a runner offers them (default: all): host, veth, "
 			   "bridge, bridge-nat, tap, tap-bridge", set_modes },
@@ -102,6 +112,8 @@ static const struct bench_option network_options[] = {
 	{ "rr", "N", "request/response transactions per batch (default 2000)", set_rr },
 	{ "batches", "N", "measured batches or stream intervals per pattern (default 5)", set_batches },
 	{ "stream-ms", "N", "length of one stream interval in ms (default 200)", set_stream_ms },
+	{ "patterns", "LIST", "patterns to measure (default: all): rr1, rr200 (request/response), up, down "
+			      "(streams)", set_patterns },
 	{ NULL, NULL, NULL, NULL },
 };
 
@@ -225,13 +237,17 @@ static int run_mode(struct network_bench *b, const struct run_options *opts, con
 	snprintf(b->arg_stream, sizeof(b->arg_stream), "--stream-ms=%u", b->stream_ms);
 	/* The host's loopback is the link of the host runner already. */
 	snprintf(b->arg_lo, sizeof(b->arg_lo), "--loopback=%d", mode != NET_HOST);
+	memcpy(b->arg_patterns, "--patterns=", sizeof("--patterns="));
+	net_wire_patterns_format(b->patterns, b->arg_patterns + strlen(b->arg_patterns),
+				 sizeof(b->arg_patterns) - strlen(b->arg_patterns));
 	s.task_args[0] = b->arg_server;
 	s.task_args[1] = b->arg_port;
 	s.task_args[2] = b->arg_rr;
 	s.task_args[3] = b->arg_batches;
 	s.task_args[4] = b->arg_stream;
 	s.task_args[5] = b->arg_lo;
-	s.task_nargs = 6;
+	s.task_args[6] = b->arg_patterns;
+	s.task_nargs = 7;
 	return schedule_run(&s, err);
 }
 
@@ -281,6 +297,7 @@ static void init_network(void *ctx)
 	b->rr = NETWORK_DEFAULT_RR;
 	b->batches = NETWORK_DEFAULT_BATCHES;
 	b->stream_ms = NETWORK_DEFAULT_STREAM_MS;
+	b->patterns = NET_WIRE_ALL_PATTERNS;
 }
 
 static int prepare_network(void *ctx, struct run_options *o, bench_error *err)
@@ -312,16 +329,18 @@ static bool finish_network(void *ctx, const struct run_options *o, struct sessio
 
 /* ---- bench run all ------------------------------------------------------ */
 
-/* One path's four patterns (RR_BATCH_MS in the agent caps a batch at 3 s).
+/* One path's patterns (RR_BATCH_MS in the agent caps a batch at 3 s).
  * A transaction takes about 0.1 ms here (10000 per second), 3 ms to a TCG
  * guest (about 300 per second, measured on this 2-core host). */
 static double network_path_s(const struct network_bench *b, bool emulated)
 {
 	unsigned warm = b->rr / 10 + 1; /* the agent's unmeasured transactions */
 	double tx_s = emulated ? 3e-3 : 1e-4, batch_s = b->rr * tx_s;
+	int rrs = !!(b->patterns & 1u << NET_WIRE_RR1) + !!(b->patterns & 1u << NET_WIRE_RR200);
+	int streams = !!(b->patterns & 1u << NET_WIRE_UP) + !!(b->patterns & 1u << NET_WIRE_DOWN);
 
-	return 2 * (warm * tx_s + b->batches * (batch_s < 3.0 ? batch_s : 3.0)) +
-	       2 * (b->batches + 1) * b->stream_ms / 1e3;
+	return rrs * (warm * tx_s + b->batches * (batch_s < 3.0 ? batch_s : 3.0)) +
+	       streams * (b->batches + 1) * b->stream_ms / 1e3;
 }
 
 static double network_estimate(const struct network_bench *b, const struct run_options *o)

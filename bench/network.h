@@ -11,9 +11,6 @@
 #include "../net/plan.h"
 #include "../runners/record.h"
 
-#define NETWORK_NPATTERNS 4
-extern const char *const network_patterns[NETWORK_NPATTERNS]; /* rr1 rr200 up down */
-
 /* bench's server on the host side of one instance's link: a thread that
  * serves one connection at a time (lib/net_wire.h) until stopped. */
 struct network_server {

@@ -118,27 +118,42 @@ sockperf_rtt() {
 }
 # The median of the numbers on stdin, one a line.
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-# The median of one series' samples (runner,metric,unit,index,value).
-col() { awk -F, -v m="$1" 'NR > 1 && $2 == m { print $5 }' "$tmp/b.csv" | median; }
+# bench's figure for one pattern: the median of its series (the CSV's
+# runner,metric,unit,index,value), what bench's own table prints.
+bench_figure() { # pattern metric
+	rm -rf "$tmp/res" "$tmp/b.csv"
+	"${srv[@]}" "$bench" run network --runners container "${bench_cpus[@]}" --modes veth --patterns "$1" \
+		--net-base 169.254.252.0 --batches 10 --stream-ms 300 --quiet \
+		--out "$tmp/res" --export-csv "$tmp/b.csv" 2>"$tmp/bench.err" ||
+		die "bench run network failed: $(tail -1 "$tmp/bench.err")"
+	awk -F, -v m="$2" 'NR > 1 && $2 == m { print $5 }' "$tmp/b.csv" | median
+}
 ratio() { awk -v b="$1" -v t="$2" 'BEGIN { printf "%.3f", b / t }'; }
 
-# Tool and bench alternate, round by round, so that a change in the
-# machine's load falls on both.
+# Each figure of bench right beside the same figure of its tool (bench
+# runs only that pattern: --patterns), the two in turn first, so that a
+# change in the machine's load falls on both: on this shared 2-core host
+# a whole round's figures moved by up to 20% together, and a round that
+# took the tools' three figures first and bench's three after put tens
+# of seconds between the two halves of a pair.
+pair() { # round pattern metric tool-command...: prints the tool's figure, then bench's
+	local round=$1 pattern=$2 metric=$3 t b
+	shift 3
+	if ((round % 2)); then
+		t=$("$@") b=$(bench_figure "$pattern" "$metric")
+	else
+		b=$(bench_figure "$pattern" "$metric") t=$("$@")
+	fi
+	[[ -n $t && -n $b ]] || die "no figure for $pattern (tool '$t', bench '$b')"
+	echo "$t $b"
+}
 load_begin=$(cut -d' ' -f1-3 /proc/loadavg)
 printf 'round %-30s %10s %10s %10s\n' "figure (veth into a namespace)" "bench" "tool" "bench/tool"
 for ((i = 1; i <= rounds; i++)); do
-	up=$(iperf)
-	down=$(iperf -R)
-	rtt=$(sockperf_rtt)
-	[[ -n $up && -n $down && -n $rtt ]] || die "could not read a tool's figure (iperf3 up '$up', down '$down', sockperf '$rtt')"
-	rm -rf "$tmp/res" "$tmp/b.csv"
-	"${srv[@]}" "$bench" run network --runners container "${bench_cpus[@]}" --modes veth --net-base 169.254.252.0 --batches 10 --stream-ms 300 --quiet \
-		--out "$tmp/res" --export-csv "$tmp/b.csv" 2>"$tmp/bench.err" ||
-		die "bench run network failed: $(tail -1 "$tmp/bench.err")"
-	b_up=$(col up.veth.gbps)
-	b_down=$(col down.veth.gbps)
-	b_rtt=$(col rr1.veth.lat_us)
-	[[ -n $b_up && -n $b_down && -n $b_rtt ]] || die "no figure in bench's results ($tmp/b.csv)"
+	read -r up b_up < <(pair "$i" up up.veth.gbps iperf)
+	read -r down b_down < <(pair "$i" down down.veth.gbps iperf -R)
+	read -r rtt b_rtt < <(pair "$i" rr1 rr1.veth.lat_us sockperf_rtt)
+	[[ -n $up && -n $b_up && -n $down && -n $b_down && -n $rtt && -n $b_rtt ]] || die "a figure is missing (above)"
 	printf '%5d %-30s %10.3f %10.3f %10s\n' "$i" "stream up, Gbit/s (iperf3)" "$b_up" "$up" "$(ratio "$b_up" "$up")"
 	printf '%5d %-30s %10.3f %10.3f %10s\n' "$i" "stream down, Gbit/s (iperf3 -R)" "$b_down" "$down" "$(ratio "$b_down" "$down")"
 	printf '%5d %-30s %10.3f %10.3f %10s\n' "$i" "round trip p50, us (sockperf)" "$b_rtt" "$rtt" "$(ratio "$b_rtt" "$rtt")"

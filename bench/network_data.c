@@ -3,9 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../lib/net_wire.h"
 #include "network.h"
-
-const char *const network_patterns[NETWORK_NPATTERNS] = { "rr1", "rr200", "up", "down" };
 
 static int add(struct results *res, const char *runner, const char *pattern, const char *mode, const char *stat,
 	       const char *unit, double v, bench_error *err)
@@ -51,13 +50,12 @@ int network_data_apply(const struct agent_record *rec, const char *runner, const
 		return get(rec, "mtu", 1u << 20, &n, err) < 0 ? -1 : (*mtu = (unsigned)n, 0);
 	path = record_get(rec, "path");
 	pattern = record_get(rec, "pattern");
-	for (int i = 0; pattern && i < NETWORK_NPATTERNS; i++)
-		if (strcmp(pattern, network_patterns[i]) == 0)
-			p = i;
+	if (pattern)
+		p = net_wire_pattern_find(pattern, strlen(pattern));
 	if (!path || (strcmp(path, "lo") != 0 && strcmp(path, "link") != 0) || p < 0)
 		return bench_fail(err, 0, "network: a DATA record with a bad path or pattern");
 	label = strcmp(path, "lo") == 0 ? "lo" : mode;
-	pattern = network_patterns[p];
+	pattern = net_wire_pattern_name((unsigned)p);
 	if (strcmp(kind, "rr") == 0) {
 		if (get(rec, "n", 100000000u, &n, err) < 0 || get(rec, "ns", NS_MAX, &ns, err) < 0 ||
 		    get(rec, "p50", NS_MAX, &a, err) < 0 || get(rec, "p99", NS_MAX, &b, err) < 0)

@@ -63,6 +63,7 @@ static int bars(const struct results *res, const char *dir, const char *file, co
 {
 	char path[PATH_MAX];
 	FILE *f = plot_data_open(dir, file, path, sizeof(path), err);
+	int figures = 0;
 
 	if (!f)
 		return -1;
@@ -88,10 +89,11 @@ static int bars(const struct results *res, const char *dir, const char *file, co
 			fprintf(f, "\t%.6g\t%.6g\t%.6g", stats_percentile(v, s->n, 50.0), stats_percentile(v, s->n, 5.0),
 				stats_percentile(v, s->n, 95.0));
 			free(v);
+			figures++;
 		}
 		fputc('\n', f);
 	}
-	return plot_data_close(f, path, err);
+	return plot_data_close(f, path, err) < 0 ? -1 : figures;
 }
 
 /* One block per (runner, mode) of rr1's latency quantiles: "us fraction". */
@@ -134,12 +136,15 @@ int plot_network(const struct results *res, const char *dir, bench_error *err)
 {
 	static const char *const rr[] = { "rr1", "rr200" }, *const st[] = { "up", "down" };
 	char rows[MAX_ROWS][2][32], names[MAX_ROWS * 40], title[200], vars[8192];
-	int nrows = rows_of(res, rows), ncdf;
+	int nrows = rows_of(res, rows), nrr, nstream, ncdf;
 
 	if (nrows == 0)
 		return PLOT_NOTHING;
-	if (bars(res, dir, "network_rr.dat", rr, "tps", rows, nrows, err) < 0 ||
-	    bars(res, dir, "network_stream.dat", st, "gbps", rows, nrows, err) < 0)
+	/* A run of some patterns only (--patterns) leaves panels empty, which
+	 * the template skips: gnuplot refuses a plot with no point. */
+	nrr = bars(res, dir, "network_rr.dat", rr, "tps", rows, nrows, err);
+	nstream = nrr < 0 ? -1 : bars(res, dir, "network_stream.dat", st, "gbps", rows, nrows, err);
+	if (nstream < 0)
 		return bench_error_prefix(err, "writing the data of the network plot");
 	ncdf = cdf(res, dir, rows, nrows, names, sizeof(names), err);
 	if (ncdf < 0)
@@ -149,6 +154,6 @@ int plot_network(const struct results *res, const char *dir, bench_error *err)
 	if (plot_var_string(vars, sizeof(vars), "cdfnames", names) < 0 ||
 	    plot_var_string(vars, sizeof(vars), "plottitle", title) < 0)
 		return bench_fail(err, 0, "the network plot's labels do not fit in %zu bytes", sizeof(vars));
-	snprintf(vars + strlen(vars), sizeof(vars) - strlen(vars), "ncdf=%d;", ncdf);
+	snprintf(vars + strlen(vars), sizeof(vars) - strlen(vars), "ncdf=%d;nrr=%d;nstream=%d;", ncdf, nrr, nstream);
 	return plot_render("network", dir, vars, err);
 }

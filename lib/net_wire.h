@@ -22,6 +22,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -88,6 +89,61 @@ static inline int net_wire_client_options(int fd, unsigned op)
 	if (op != NET_WIRE_RR)
 		return 0;
 	return setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+}
+
+/* The patterns a run may ask for (bench run network --patterns, the
+ * agent's --patterns=), by the names its records carry, in the order the
+ * agent runs them; one bit each in a mask. */
+enum net_wire_pattern { NET_WIRE_RR1, NET_WIRE_RR200, NET_WIRE_UP, NET_WIRE_DOWN, NET_WIRE_NPATTERNS };
+#define NET_WIRE_ALL_PATTERNS ((1u << NET_WIRE_NPATTERNS) - 1u)
+
+static inline const char *net_wire_pattern_name(unsigned p)
+{
+	static const char *const names[NET_WIRE_NPATTERNS] = { "rr1", "rr200", "up", "down" };
+
+	return p < NET_WIRE_NPATTERNS ? names[p] : NULL;
+}
+
+/* The pattern called name[0..len), or -1. */
+static inline int net_wire_pattern_find(const char *name, size_t len)
+{
+	for (unsigned p = 0; p < NET_WIRE_NPATTERNS; p++)
+		if (strlen(net_wire_pattern_name(p)) == len && memcmp(name, net_wire_pattern_name(p), len) == 0)
+			return (int)p;
+	return -1;
+}
+
+/* "rr1,up" into a mask: -1 for an empty list or an unknown name. */
+static inline int net_wire_patterns_parse(const char *list, unsigned *mask)
+{
+	*mask = 0;
+	for (const char *s = list;; s++) {
+		size_t len = strcspn(s, ",");
+		int p = net_wire_pattern_find(s, len);
+
+		if (p < 0)
+			return -1;
+		*mask |= 1u << p;
+		s += len;
+		if (!*s)
+			return 0;
+	}
+}
+
+/* A mask as "rr1,up" (what net_wire_patterns_parse reads back). */
+static inline void net_wire_patterns_format(unsigned mask, char *out, size_t len)
+{
+	size_t used = 0;
+
+	if (len)
+		out[0] = '\0';
+	for (unsigned p = 0; p < NET_WIRE_NPATTERNS; p++) {
+		const char *name = net_wire_pattern_name(p);
+
+		if (!(mask & 1u << p) || used + strlen(name) + 2 > len)
+			continue;
+		used += (size_t)snprintf(out + used, len - used, "%s%s", used ? "," : "", name);
+	}
 }
 
 static inline uint64_t net_wire_now_ns(void)

@@ -10,6 +10,8 @@
 #   outfile, term, plottitle
 #   cdfnames  the CDF blocks' runner/mode names, space-separated
 #   ncdf      how many blocks network_cdf.dat holds
+#   nrr, nstream  how many figures network_rr.dat and network_stream.dat
+#             hold (a run of some patterns only leaves a panel empty)
 # VM figures under TCG are emulation: the row labels say the runner.
 
 if (!exists("term")) term = "pngcairo"
@@ -46,11 +48,19 @@ set multiplot layout 3,1 title plottitle font ",14"
 set xtics scale 0 rotate by -20
 set ylabel "transactions/s"
 set yrange [0:*]
-plot sprintf("%s/network_rr.dat", datadir) using 2:3:4:xtic(1) title "rr1 (1 B)" lt 1, \
-	"" using 5:6:7 title "rr200 (100/200 B)" lt 2
+if (!exists("nrr") || nrr > 0) {
+	plot sprintf("%s/network_rr.dat", datadir) using 2:3:4:xtic(1) title "rr1 (1 B)" lt 1, \
+		"" using 5:6:7 title "rr200 (100/200 B)" lt 2
+} else {
+	set multiplot next
+}
 set ylabel "Gbit/s"
-plot sprintf("%s/network_stream.dat", datadir) using 2:3:4:xtic(1) title "up (instance sends)" lt 3, \
-	"" using 5:6:7 title "down (instance receives)" lt 4
+if (!exists("nstream") || nstream > 0) {
+	plot sprintf("%s/network_stream.dat", datadir) using 2:3:4:xtic(1) title "up (instance sends)" lt 3, \
+		"" using 5:6:7 title "down (instance receives)" lt 4
+} else {
+	set multiplot next
+}
 unset style data
 set style data lines
 set xtics norotate

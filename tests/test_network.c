@@ -108,6 +108,49 @@ Test(network, every_container_mode_runs_and_leaves_nothing, .timeout = 120)
 	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+/* Whether results.json holds a series whose metric starts with prefix. */
+static bool has_series(json_t *doc, const char *prefix)
+{
+	size_t i;
+	json_t *item;
+
+	json_array_foreach(json_object_get(doc, "results"), i, item)
+		if (strncmp(json_string_value(json_object_get(item, "metric")), prefix, strlen(prefix)) == 0)
+			return true;
+	return false;
+}
+
+/* --patterns runs those and no other, on the link and the instance's
+ * loopback alike, and the figure is drawn without the empty panel. */
+Test(network, only_the_patterns_asked_for_run, .timeout = 60)
+{
+	static const char *const head[] = { "run", "network", "--runners", "container", "--modes", "veth",
+					    "--patterns", "up,rr200", NULL };
+	const char *args[40];
+	char dir[64], path[PATH_MAX];
+	struct cli_run r;
+	json_t *doc;
+
+	SKIP_UNLESS_ROOT();
+	test_agent();
+	args_with(args, head, dir);
+	run_bench(&r, NULL, args);
+	cr_assert_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+	snprintf(path, sizeof(path), "%s/latest/results.json", dir);
+	doc = json_load_file(path, 0, NULL);
+	cr_assert_not_null(doc);
+	cr_expect(has_series(doc, "up.veth."), "no up series on the link");
+	cr_expect(has_series(doc, "up.lo."), "no up series on the loopback");
+	cr_expect(has_series(doc, "rr200.veth."), "no rr200 series");
+	cr_expect(!has_series(doc, "rr1."), "rr1 ran, not asked for");
+	cr_expect(!has_series(doc, "down."), "down ran, not asked for");
+	json_decref(doc);
+	snprintf(path, sizeof(path), "%s/latest/network.png", dir);
+	cr_expect_eq(access(path, F_OK), 0, "no figure: %s", r.err);
+	expect_nothing_left(r.pid);
+	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 Test(network, cleanup_removes_the_links_and_nat_of_a_killed_run, .timeout = 120)
 {
 	/* Long enough streams that the kill lands while the links are up. */

@@ -2,15 +2,16 @@
  *
  *   bench-agent network --server=peer|A.B.C.D --port=N [--rr=N] [--batches=N]
  *                       [--stream-ms=N] [--loopback=0|1] [--wait-ms=N]
- *                       [--net=A.B.C.D/P]
+ *                       [--net=A.B.C.D/P] [--patterns=LIST]
  *
  * --net (a VM's agent): gives eth0 that address first.  "peer" is the
  * host's end of the instance's /30 on eth0 (its first usable address),
  * which the harness may address only after the agent started: the agent
  * waits for it, --wait-ms at most.  For each path (the instance's own
  * loopback, against a server this agent forks, when --loopback=1; then the
- * link to bench's server) it runs four patterns over the wire protocol of
- * lib/net_wire.h, each on a connection of its own:
+ * link to bench's server) it runs the four patterns, or those --patterns
+ * names, over the wire protocol of lib/net_wire.h, each on a connection of
+ * its own:
  *   rr1    1-byte request, 1-byte response (netperf TCP_RR)
  *   rr200  100-byte request, 200-byte response
  *   up     this side sends (iperf3's default direction)
@@ -50,6 +51,7 @@
 struct net_args {
 	char server[32];
 	unsigned port, rr, batches, stream_ms, wait_ms;
+	unsigned patterns; /* a mask of enum net_wire_pattern */
 	int loopback;
 	char net[32];
 };
@@ -78,6 +80,7 @@ static int parse_args(int argc, char **argv, struct net_args *a, char *msg, size
 	a->batches = 5;
 	a->stream_ms = 200;
 	a->wait_ms = 10000;
+	a->patterns = NET_WIRE_ALL_PATTERNS;
 	for (int i = 0; i < argc; i++) {
 		const char *s = argv[i];
 		int bad = 0;
@@ -97,6 +100,8 @@ static int parse_args(int argc, char **argv, struct net_args *a, char *msg, size
 			bad = parse_u(s + 12, 10000, &a->stream_ms) || a->stream_ms == 0;
 		else if (strncmp(s, "--wait-ms=", 10) == 0)
 			bad = parse_u(s + 10, 60000, &a->wait_ms);
+		else if (strncmp(s, "--patterns=", 11) == 0)
+			bad = net_wire_patterns_parse(s + 11, &a->patterns);
 		else if (strncmp(s, "--loopback=", 11) == 0)
 			bad = parse_u(s + 11, 1, &lo);
 		else
@@ -404,10 +409,12 @@ out:
 static int run_path(int out, const struct net_args *a, struct in_addr addr, unsigned port, const char *path,
 		    char *msg, size_t msgsz)
 {
-	if (run_rr(out, a, addr, port, path, "rr1", 1, 1, msg, msgsz) < 0 ||
-	    run_rr(out, a, addr, port, path, "rr200", 100, 200, msg, msgsz) < 0 ||
-	    run_stream(out, a, addr, port, path, 1, msg, msgsz) < 0 ||
-	    run_stream(out, a, addr, port, path, 0, msg, msgsz) < 0)
+	unsigned want = a->patterns;
+
+	if (((want & 1u << NET_WIRE_RR1) && run_rr(out, a, addr, port, path, "rr1", 1, 1, msg, msgsz) < 0) ||
+	    ((want & 1u << NET_WIRE_RR200) && run_rr(out, a, addr, port, path, "rr200", 100, 200, msg, msgsz) < 0) ||
+	    ((want & 1u << NET_WIRE_UP) && run_stream(out, a, addr, port, path, 1, msg, msgsz) < 0) ||
+	    ((want & 1u << NET_WIRE_DOWN) && run_stream(out, a, addr, port, path, 0, msg, msgsz) < 0))
 		return -1;
 	return 0;
 }
