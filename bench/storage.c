@@ -344,7 +344,7 @@ static int run_storage(void *ctx, const struct run_options *o, struct session *s
 		}
 		rc = run_row(b, o, ss, o->runners[i], b->sc.file, "", err);
 		/* A container's own root: an overlayfs over the same file system. */
-		if (rc == 0 && runner_has(ops, RUNNER_CAP_NAMESPACES)) {
+		if (rc == 0 && runner_has(ops, RUNNER_CAP_OVERLAY_ROW)) {
 			if (!b->sc.overlay[0])
 				rc = scratch_overlay(&b->sc, err);
 			if (rc == 0)

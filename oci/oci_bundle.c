@@ -50,7 +50,7 @@ fail:
 
 int oci_rootfs_make(const char *path, const char *agent_path, bench_error *err)
 {
-	static const char *const dirs[] = { "proc", "dev" };
+	static const char *const dirs[] = { "proc", "dev", OCI_DISK_DIR + 1 };
 	char p[PATH_MAX];
 
 	if (mkdir(path, 0755) != 0)

@@ -1,6 +1,7 @@
 /* The agent's OCI image (oci_image.h): libarchive writes the layer and the
  * layout archive, nettle hashes the blobs, jansson writes the JSON. */
 #include "oci_image.h"
+#include "oci_spec.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -23,7 +24,7 @@
 
 /* The mount points of the spec (oci_spec.c), which runc cannot make on a
  * read-only root; nothing else, as in bench's container. */
-static const char *const mount_points[] = { "dev", "proc" };
+static const char *const mount_points[] = { "dev", "proc", OCI_DISK_DIR + 1 };
 
 struct blob {
 	unsigned char *data;

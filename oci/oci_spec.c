@@ -128,12 +128,22 @@ static json_t *seccomp(void)
 	return s;
 }
 
-static json_t *mounts(void)
+static json_t *mounts(const struct oci_spec_params *p)
 {
-	return json_pack("[{s:s,s:s,s:s,s:[sss]},{s:s,s:s,s:s,s:[ssss]}]",
-			 "destination", "/proc", "type", "proc", "source", "proc", "options", "nosuid", "noexec",
-			 "nodev", "destination", "/dev", "type", "tmpfs", "source", "tmpfs", "options", "nosuid",
-			 "strictatime", "mode=755", "size=65536k");
+	json_t *m = json_pack("[{s:s,s:s,s:s,s:[sss]},{s:s,s:s,s:s,s:[ssss]}]", "destination", "/proc", "type",
+			      "proc", "source", "proc", "options", "nosuid", "noexec", "nodev", "destination", "/dev",
+			      "type", "tmpfs", "source", "tmpfs", "options", "nosuid", "strictatime", "mode=755",
+			      "size=65536k");
+
+	/* The same options as bench's container gives its hostPath folder. */
+	if (m && p->bind_dir &&
+	    json_array_append_new(m, json_pack("{s:s,s:s,s:s,s:[ssss]}", "destination", OCI_DISK_DIR, "type", "bind",
+					       "source", p->bind_dir, "options", "rbind", "rw", "nosuid",
+					       "nodev")) != 0) {
+		json_decref(m);
+		return NULL;
+	}
+	return m;
 }
 
 static json_t *resources(const struct oci_spec_params *p)
@@ -216,7 +226,7 @@ json_t *oci_spec_build(const struct oci_spec_params *p, bench_error *err)
 	proc = NULL;
 	ok = ok && set(spec, "root", json_pack("{s:s,s:b}", "path", p->rootfs, "readonly", 1));
 	ok = ok && set(spec, "hostname", json_string(p->hostname));
-	ok = ok && set(spec, "mounts", mounts());
+	ok = ok && set(spec, "mounts", mounts(p));
 	ok = ok && set(spec, "linux", linux_section(p));
 	json_decref(proc);
 	json_decref(args);

@@ -8,7 +8,8 @@
  *                and for the hardened profile the same capabilities, masked
  *                and read-only paths and seccomp filter as bench's hardened
  *                container: both read lib/hardened_rules.c.
- *   rootfs       only the agent and the empty mount points /proc and /dev,
+ *   rootfs       only the agent and the empty mount points /proc, /dev and
+ *                /disk (where a hostPath-like volume goes),
  *                as bench's container (container/rootfs.c).  Made once per
  *                run and shared: each container's bundle names it by its
  *                absolute path, so a start does not pay for a copy.
@@ -25,12 +26,18 @@
 
 /* The agent's path inside the root file system. */
 #define OCI_AGENT_PATH "/bench-agent"
+/* Where oci_spec_params.bind_dir appears inside (an empty mount point in
+ * the root file system, as bench's own container has). */
+#define OCI_DISK_DIR "/disk"
 
 struct oci_spec_params {
 	const char *const *argv;     /* argv[0]: a path inside the rootfs; NULL-terminated */
 	const char *hostname;
 	const char *rootfs;          /* root.path: absolute, or relative to the bundle */
 	const char *cgroups_path;    /* linux.cgroupsPath; NULL or "" = the runtime's choice */
+	const char *bind_dir;        /* a host folder bind-mounted read-write at
+					OCI_DISK_DIR, as a Kubernetes hostPath
+					volume is; NULL = none */
 	const char *cpus;            /* cpuset list; NULL or "" = all */
 	uint64_t memory_bytes;       /* 0 = no limit */
 	long cpu_quota_us;           /* per cpu_period_us; 0 = no limit */
@@ -54,7 +61,7 @@ int oci_profile_parse(const char *name, bool *hardened, bench_error *err);
 json_t *oci_spec_build(const struct oci_spec_params *p, bench_error *err);
 
 /* Makes the shared root file system at path (a new folder): the agent
- * copied in as OCI_AGENT_PATH, and empty /proc and /dev. */
+ * copied in as OCI_AGENT_PATH, and empty /proc, /dev and OCI_DISK_DIR. */
 int oci_rootfs_make(const char *path, const char *agent_path, bench_error *err);
 
 /* Makes the bundle folder dir (new, 0700) and writes spec as its

@@ -126,17 +126,11 @@ static int ctr_launch(struct runner *r, struct instance *in, bench_error *err)
 	 * hostPath volume is; the agent finds the file under ROOTFS_DISK_DIR. */
 	disk_dir[0] = '\0';
 	if (in->task.disk) {
-		const char *slash = strrchr(in->task.disk, '/');
-
-		if (!slash || slash == in->task.disk || (size_t)(slash - in->task.disk) >= sizeof(disk_dir) ||
-		    (size_t)snprintf(disk_arg, sizeof(disk_arg), "disk=" ROOTFS_DISK_DIR "/%s", slash + 1) >=
-			    sizeof(disk_arg)) {
+		if (agent_task_disk_bind(&in->task, ROOTFS_DISK_DIR, disk_dir, sizeof(disk_dir), disk_arg,
+					 sizeof(disk_arg), err) < 0) {
 			close(pipefd[1]);
-			return bench_fail(err, 0, "container: disk %.200s is not an absolute file path of a sane length",
-					  in->task.disk);
+			return bench_error_prefix(err, "container");
 		}
-		memcpy(disk_dir, in->task.disk, (size_t)(slash - in->task.disk));
-		disk_dir[slash - in->task.disk] = '\0';
 		argv[argc++] = disk_arg;
 	}
 	argv[argc] = NULL;
@@ -333,7 +327,7 @@ const struct runner_ops container_runner_ops = {
 	.needs_root = true,
 	.summary = "clone into new UTS, PID, mount, IPC, net and cgroup namespaces; cgroup limits; pivot_root",
 	.caps = RUNNER_CAP_HOST_PIDS | RUNNER_CAP_CGROUP | RUNNER_CAP_PROFILES | RUNNER_CAP_NAMESPACES |
-		RUNNER_CAP_LIMITS | RUNNER_CAP_NETWORK | RUNNER_CAP_DISK,
+		RUNNER_CAP_LIMITS | RUNNER_CAP_NETWORK | RUNNER_CAP_DISK | RUNNER_CAP_OVERLAY_ROW,
 	.net_modes = container_net_modes,
 	.prepare = ctr_prepare,
 	.launch = ctr_launch,

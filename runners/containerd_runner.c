@@ -198,8 +198,8 @@ static int write_spec(struct runner *r, struct instance *in, struct ctd_instance
 {
 	struct ctd_runner *cr = r->priv;
 	const struct run_config *cfg = r->cfg;
-	const char *argv[RUNNER_TASK_ARGS_MAX + 3];
-	char hostname[64], cgpath[96];
+	const char *argv[RUNNER_TASK_ARGS_MAX + 4];
+	char hostname[64], cgpath[96], disk_dir[4096], disk_arg[300];
 	struct oci_spec_params p;
 	json_t *spec;
 	int argc = 0, rc;
@@ -208,6 +208,12 @@ static int write_spec(struct runner *r, struct instance *in, struct ctd_instance
 	argv[argc++] = in->task.name;
 	for (int i = 0; i < in->task.nargs && i < RUNNER_TASK_ARGS_MAX; i++)
 		argv[argc++] = in->task.args[i];
+	if (in->task.disk) {
+		if (agent_task_disk_bind(&in->task, OCI_DISK_DIR, disk_dir, sizeof(disk_dir), disk_arg,
+					 sizeof(disk_arg), err) < 0)
+			return -1;
+		argv[argc++] = disk_arg;
+	}
 	argv[argc] = NULL;
 	snprintf(hostname, sizeof(hostname), "bench-ctd-%u", in->seq);
 	cgroups_path(ci->name, cgpath, sizeof(cgpath));
@@ -223,6 +229,7 @@ static int write_spec(struct runner *r, struct instance *in, struct ctd_instance
 		.pids_max = cfg->pids_max,
 		.hardened = cr->hardened,
 		.caps_held = cr->caps_held,
+		.bind_dir = in->task.disk ? disk_dir : NULL,
 	};
 	spec = oci_spec_build(&p, err);
 	if (!spec)
@@ -557,7 +564,7 @@ const struct runner_ops containerd_runner_ops = {
 	.summary = "ctr run through containerd and its runc v2 shim, from an image bench builds: the kubelet's "
 		   "path minus the kubelet, pause container and CNI",
 	.caps = RUNNER_CAP_HOST_PIDS | RUNNER_CAP_CGROUP | RUNNER_CAP_PROFILES | RUNNER_CAP_NAMESPACES |
-		RUNNER_CAP_LIMITS,
+		RUNNER_CAP_LIMITS | RUNNER_CAP_DISK,
 	.prepare = ctd_prepare,
 	.launch = ctd_launch,
 	.wait_ready = ctd_wait_ready,

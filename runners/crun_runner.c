@@ -15,5 +15,5 @@ static const struct oci_cli_runtime crun_runtime = {
 OCI_CLI_RUNNER(crun, crun_runtime,
 	       "crun (Podman's and CRI-O's runtime, in C): create, start, READY, delete",
 	       RUNNER_CAP_HOST_PIDS | RUNNER_CAP_CGROUP | RUNNER_CAP_PROFILES | RUNNER_CAP_NAMESPACES |
-		       RUNNER_CAP_LIMITS,
+		       RUNNER_CAP_LIMITS | RUNNER_CAP_DISK,
 	       0);

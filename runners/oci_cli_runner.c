@@ -278,8 +278,8 @@ static int write_bundle(struct runner *r, struct instance *in, struct oci_instan
 {
 	struct oci_cli *oc = r->priv;
 	const struct run_config *cfg = r->cfg;
-	const char *argv[RUNNER_TASK_ARGS_MAX + 3];
-	char hostname[64], cgpath[160], sha[65];
+	const char *argv[RUNNER_TASK_ARGS_MAX + 4];
+	char hostname[64], cgpath[160], sha[65], disk_dir[4096], disk_arg[300];
 	int argc = 0, rc;
 	json_t *spec;
 	struct oci_spec_params p = {
@@ -301,6 +301,13 @@ static int write_bundle(struct runner *r, struct instance *in, struct oci_instan
 	argv[argc++] = in->task.name;
 	for (int i = 0; i < in->task.nargs && i < RUNNER_TASK_ARGS_MAX; i++)
 		argv[argc++] = in->task.args[i];
+	if (in->task.disk) {
+		if (agent_task_disk_bind(&in->task, OCI_DISK_DIR, disk_dir, sizeof(disk_dir), disk_arg,
+					 sizeof(disk_arg), err) < 0)
+			return -1;
+		argv[argc++] = disk_arg;
+		p.bind_dir = disk_dir;
+	}
 	argv[argc] = NULL;
 	snprintf(hostname, sizeof(hostname), "bench-oci-%u", in->seq);
 	oci_cli_cgroup_rel(oc->rt->name, oi->id, cgpath, sizeof(cgpath));

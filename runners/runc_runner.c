@@ -15,5 +15,5 @@ static const struct oci_cli_runtime runc_runtime = {
 OCI_CLI_RUNNER(runc, runc_runtime,
 	       "runc (what Docker and containerd run by default): create, start, READY, delete",
 	       RUNNER_CAP_HOST_PIDS | RUNNER_CAP_CGROUP | RUNNER_CAP_PROFILES | RUNNER_CAP_NAMESPACES |
-		       RUNNER_CAP_LIMITS,
+		       RUNNER_CAP_LIMITS | RUNNER_CAP_DISK,
 	       0);

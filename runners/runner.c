@@ -1,5 +1,6 @@
 #include "runner.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "../lib/interrupt.h"
@@ -68,11 +69,24 @@ bool task_may_end_by_itself(const struct agent_task *task)
 	return false;
 }
 
+int agent_task_disk_bind(const struct agent_task *task, const char *inside, char *dir, size_t dirsz, char *arg,
+			 size_t argsz, bench_error *err)
+{
+	const char *slash = strrchr(task->disk, '/');
+
+	if (!slash || slash == task->disk || (size_t)(slash - task->disk) >= dirsz ||
+	    (size_t)snprintf(arg, argsz, "disk=%s/%s", inside, slash + 1) >= argsz)
+		return bench_fail(err, 0, "disk %.200s is not an absolute file path of a sane length", task->disk);
+	memcpy(dir, task->disk, (size_t)(slash - task->disk));
+	dir[slash - task->disk] = '\0';
+	return 0;
+}
+
 const char *runner_cap_name(unsigned cap_bit_index)
 {
 	static const char *const names[RUNNER_NCAPS] = { "baseline", "host_pids", "cgroup", "guest_kernel",
 							  "profiles", "namespaces", "limits", "host_disk",
-							  "user_kernel", "disk", "network" };
+							  "user_kernel", "disk", "network", "overlay_row" };
 
 	return cap_bit_index < RUNNER_NCAPS ? names[cap_bit_index] : NULL;
 }

@@ -84,6 +84,12 @@ struct agent_task {
 	const char *disk;
 };
 
+/* task->disk (non-NULL) as the folder to bind-mount at inside, as a
+ * Kubernetes hostPath volume is, and the argument that tells the agent
+ * where the file is then: "disk=<inside>/<file name>". */
+int agent_task_disk_bind(const struct agent_task *task, const char *inside, char *dir, size_t dirsz, char *arg,
+			 size_t argsz, bench_error *err);
+
 /* A phase of starting one instance: its name and how long it took. */
 struct phase {
 	const char *name; /* static string: "clone", "cgroup", "rootfs", ... */
@@ -145,8 +151,14 @@ enum runner_cap {
 	RUNNER_CAP_NETWORK = 1u << 10,     /* gives each instance a network link
 					      of its own (run_config.net), in
 					      the modes ops->net_modes lists */
+	RUNNER_CAP_OVERLAY_ROW = 1u << 11, /* storage also measures a file on an
+					      overlayfs upper layer through it,
+					      as a container's own writable root
+					      is: the kernel's overlayfs, the
+					      same whatever made the container,
+					      so one runner says it */
 };
-#define RUNNER_NCAPS 11
+#define RUNNER_NCAPS 12
 
 /* "baseline", "host_pids", ...: the names written into results. */
 const char *runner_cap_name(unsigned cap_bit_index);

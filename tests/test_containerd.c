@@ -2,7 +2,8 @@
  * nothing in it nor on the host; what a SIGKILLed run left (a running
  * task, its container, the image's mounted view, the image, the run
  * folder) is removed by `bench cleanup`; a missing daemon is one clear
- * line; and ctr's own output is read with bounds. */
+ * line; storage reaches its container's bind-mounted scratch folder; and
+ * ctr's own output is read with bounds. */
 #include <criterion/criterion.h>
 
 #include <signal.h>
@@ -112,6 +113,31 @@ Test(containerd, startup_few_runs_leave_nothing, .timeout = 120)
 			   r.out);
 	expect_nothing_left(r.pid);
 	cr_expect_eq(test_leftover_processes(needle, NULL, true), 0);
+	cr_expect_eq(everything_in_containerd(sock, needle), 0);
+	cr_expect_eq(run_folders(needle), 0);
+	nftw(out, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+/* bench run storage through containerd: the scratch folder bind-mounted
+ * by the spec ctr runs, both patterns measured, nothing left. */
+Test(containerd, storage_reaches_the_disk, .timeout = 120)
+{
+	const char *sock = need_containerd();
+	static char text[1 << 16];
+	char out[64], csv[128], needle[32];
+	const char *args[] = { "run", "storage", "--runners", "containerd", "--scratch-size", "4", "--patterns",
+			       "randread_qd1,randwrite_qd32", "--ramp-ms", "0", "--duration-ms", "100", "-n", "1",
+			       "-w", "0", "-q", "--out", temp_dir(out), "--export-csv", csv, NULL };
+	struct cli_run r;
+
+	snprintf(csv, sizeof(csv), "%s/s.csv", out);
+	run_bench(&r, NULL, args);
+	cr_assert_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+	slurp(csv, text, sizeof(text));
+	cr_expect_not_null(strstr(text, "\ncontainerd,randread_qd1.p50,"), "%s", text);
+	cr_expect_not_null(strstr(text, "\ncontainerd,randwrite_qd32.iops,"), "%s", text);
+	snprintf(needle, sizeof(needle), RUN_ID_PREFIX "%d-", (int)r.pid);
+	expect_nothing_left(r.pid);
 	cr_expect_eq(everything_in_containerd(sock, needle), 0);
 	cr_expect_eq(run_folders(needle), 0);
 	nftw(out, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
