@@ -443,7 +443,7 @@ static double storage_estimate(const struct storage_bench *b, const struct run_o
 		row = runs * b->npatterns * (suite_start_s(ops->name) + (emulated ? 0.5 : 0) + pattern_s +
 					     (emulated ? 0.5 : 0.15));
 		/* A container's second row, on an overlayfs, and its file. */
-		total += runner_has(ops, RUNNER_CAP_NAMESPACES) ? 2 * row + fill_s : row;
+		total += runner_has(ops, RUNNER_CAP_OVERLAY_ROW) ? 2 * row + fill_s : row;
 	}
 	return total;
 }

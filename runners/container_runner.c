@@ -20,7 +20,7 @@
 #include "container_runner.h"
 #include "../container/rootfs.h"
 #include "runner_hooks.h"
-#include "../net/instance.h"
+#include "instance_link.h"
 
 struct container_runner {
 	struct cg_layout layout;
@@ -36,12 +36,10 @@ struct container_instance {
 	struct container ct;
 	int out;               /* read end of the agent's stdout */
 	struct record_stream rs;
-	struct net_plan net;   /* its link, when run_config.net asks for one */
-	bool net_made;
+	struct instance_link link; /* when run_config.net asks for one */
 };
 
 static void ctr_finish(struct runner *r);
-static int ctr_network(struct runner *r, struct instance *in, struct container_instance *ci, bench_error *err);
 
 static int ctr_prepare(struct runner *r, bench_error *err)
 {
@@ -151,33 +149,13 @@ static int ctr_launch(struct runner *r, struct instance *in, bench_error *err)
 	if (rc < 0)
 		return -1;
 	in->host_pid = ci->ct.init.pid;
-	if (ctr_network(r, in, ci, err) < 0)
-		return -1;
+	if (instance_link_up(&ci->link, r->cfg, in, ci->ct.init.pid, err) < 0)
+		return bench_error_prefix(err, "container");
 	instance_add_phase(in, "cgroup", t_cgroup - in->t_launch_ns);
 	instance_add_phase(in, "clone", ci->ct.t_child - ci->ct.t_clone);
 	instance_add_phase(in, "join", ci->ct.t_joined - ci->ct.t_child);
 	instance_add_phase(in, "rootfs", ci->ct.t_rootfs - ci->ct.t_joined);
 	instance_add_phase(in, "exec", ci->ct.t_exec - ci->ct.t_rootfs);
-	return 0;
-}
-
-/* The instance's link, made from the host into its namespace after the
- * clone (the agent waits for it); timed as a phase of its own. */
-static int ctr_network(struct runner *r, struct instance *in, struct container_instance *ci, bench_error *err)
-{
-	const struct net_config *net = r->cfg->net;
-	uint64_t t0 = clock_now_ns();
-
-	if (!net || net->mode == NET_NONE || net->mode == NET_HOST)
-		return 0;
-	if (net_plan_make(net, r->cfg->run_id, in->seq, &ci->net, err) < 0)
-		return bench_error_prefix(err, "container");
-	ci->net_made = true;
-	if (net_instance_up(&ci->net, ci->ct.init.pid, net->port, err) < 0) {
-		ci->net_made = false;
-		return bench_error_prefix(err, "container");
-	}
-	instance_add_measure(in, "network", clock_now_ns() - t0);
 	return 0;
 }
 
@@ -229,8 +207,7 @@ static void ctr_destroy(struct runner *r, struct instance *in)
 	if (!ci)
 		return;
 	container_kill(&ci->ct);
-	if (ci->net_made)
-		net_instance_down(&ci->net);
+	instance_link_down(&ci->link);
 	cg_destroy(&ci->cg, NULL);
 	if (ci->out >= 0)
 		close(ci->out);

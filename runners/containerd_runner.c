@@ -42,6 +42,7 @@
 #include "../oci/oci_spec.h"
 #include "containerd_ctr.h"
 #include "containerd_runner.h"
+#include "instance_link.h"
 #include "record_stream.h"
 #include "runner.h"
 #include "runner_hooks.h"
@@ -78,6 +79,7 @@ struct ctd_instance {
 	struct record_stream rs;
 	uint64_t t_created_ns;
 	bool gone;                   /* ctr run exited after deleting all */
+	struct instance_link link;   /* when run_config.net asks for one */
 };
 
 static void ctd_finish(struct runner *r);
@@ -354,6 +356,11 @@ static int ctd_launch(struct runner *r, struct instance *in, bench_error *err)
 	in->host_pid = read_pid(ci->pid_path);
 	instance_add_phase(in, "spec", t_spec - in->t_launch_ns);
 	instance_add_phase(in, "task_create", ci->t_created_ns - t_spec);
+	/* Once the task's namespace is there, as the kubelet's CNI call
+	 * follows the sandbox's creation; the agent waits for its address. */
+	rc = instance_link_up(&ci->link, r->cfg, in, in->host_pid, err);
+	if (rc < 0)
+		bench_error_prefix(err, "containerd");
 out:
 	if (ino >= 0)
 		close(ino);
@@ -462,6 +469,7 @@ static void ctd_destroy(struct runner *r, struct instance *in)
 		unlink(ci->spec_path);
 	if (ci->pid_path[0])
 		unlink(ci->pid_path);
+	instance_link_down(&ci->link);
 	free(ci);
 	in->priv = NULL;
 }
@@ -558,13 +566,18 @@ static void ctd_describe(struct runner *r, void *json_object)
 			  ns_to_ms(cr->build_ns + cr->import_ns + cr->mount_ns));
 }
 
+/* A veth into the task's namespace: what a CNI bridge or ptp plugin gives
+ * a pod (no pause container: the task's own namespace). */
+static const enum net_mode containerd_net_modes[] = { NET_VETH, NET_NONE };
+
 const struct runner_ops containerd_runner_ops = {
 	.name = "containerd",
 	.needs_root = true,
 	.summary = "ctr run through containerd and its runc v2 shim, from an image bench builds: the kubelet's "
 		   "path minus the kubelet, pause container and CNI",
 	.caps = RUNNER_CAP_HOST_PIDS | RUNNER_CAP_CGROUP | RUNNER_CAP_PROFILES | RUNNER_CAP_NAMESPACES |
-		RUNNER_CAP_LIMITS | RUNNER_CAP_DISK,
+		RUNNER_CAP_LIMITS | RUNNER_CAP_DISK | RUNNER_CAP_NETWORK,
+	.net_modes = containerd_net_modes,
 	.prepare = ctd_prepare,
 	.launch = ctd_launch,
 	.wait_ready = ctd_wait_ready,

@@ -25,6 +25,7 @@
 #include "../lib/run_id.h"
 #include "../oci/oci_spec.h"
 #include "../vm/accel.h"
+#include "instance_link.h"
 #include "oci_cli_exec.h"
 #include "oci_cli_paths.h"
 #include "record_stream.h"
@@ -71,6 +72,7 @@ struct oci_instance {
 	int agent_pidfd;               /* one_run: the agent's pidfd, to signal
 					  it (crun's child, not bench's); -1 */
 	bool created;                  /* the runtime may hold a container */
+	struct instance_link link;     /* when run_config.net asks for one */
 	uint64_t t_started;
 };
 
@@ -426,6 +428,10 @@ int oci_cli_launch(struct runner *r, struct instance *in, bench_error *err)
 		if (read_pid_file(oi, &pid, err) < 0 || child_track(&oi->init, pid, err) < 0)
 			return bench_error_prefix(err, "%s", oc->rt->name);
 		in->host_pid = oi->init.pid;
+		/* Between create and start, where a CNI plugin works: the
+		 * namespace is there, the agent not yet running. */
+		if (instance_link_up(&oi->link, r->cfg, in, pid, err) < 0)
+			return bench_error_prefix(err, "%s", oc->rt->name);
 	} else {
 		/* A sandbox (gVisor): the pid file names the host process that
 		 * carries the workload, which is what it costs the host.  Only
@@ -491,6 +497,10 @@ int oci_cli_wait_ready(struct runner *r, struct instance *in, bench_error *err)
 	if (oc->one_run) {
 		instance_add_phase(in, "run", in->t_ready_ns - oi->t_started);
 		run_agent_pid(oc, in, oi);
+		/* `run` gives no moment between the namespace and the agent:
+		 * the link comes after READY, and the agent waits for it. */
+		if (instance_link_up(&oi->link, r->cfg, in, in->host_pid, err) < 0)
+			return bench_error_prefix(err, "%s", oc->rt->name);
 		return 0;
 	}
 	instance_add_phase(in, "ready", in->t_ready_ns - oi->t_started);
@@ -645,6 +655,7 @@ void oci_cli_destroy(struct runner *r, struct instance *in)
 	}
 	if (oc)
 		oci_cli_cgroup_remove(oc->rt->name, oi->id);
+	instance_link_down(&oi->link);
 	free(oi);
 	in->priv = NULL;
 }

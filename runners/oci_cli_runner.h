@@ -70,10 +70,11 @@ void oci_cli_doctor_binary(const void *rt, struct runner_check_result *res);
 
 /* Defines `const struct runner_ops id##_runner_ops`, named #id: the calls
  * above bound to the runtime rt (a static const struct oci_cli_runtime),
- * with its summary and caps, and its default runs (0: the benchmark's own;
- * a runtime whose start takes seconds asks for fewer, as the vm runner
- * does).  A runtime's file is then its table, and this. */
-#define OCI_CLI_RUNNER(id, rt, summary_text, runner_caps, runs)                                              \
+ * with its summary, caps and network modes (NULL: none), and its default
+ * runs (0: the benchmark's own; a runtime whose start takes seconds asks
+ * for fewer, as the vm runner does).  A runtime's file is then its table,
+ * and this. */
+#define OCI_CLI_RUNNER(id, rt, summary_text, runner_caps, modes, runs)                                       \
 	static int id##_prepare(struct runner *r, bench_error *err)                                     \
 	{                                                                                              \
 		return oci_cli_prepare(r, &(rt), err);                                                 \
@@ -90,6 +91,7 @@ void oci_cli_doctor_binary(const void *rt, struct runner_check_result *res);
 		.name = #id,                                                                           \
 		.summary = (summary_text),                                                             \
 		.caps = (runner_caps),                                                                 \
+		.net_modes = (modes),                                                                  \
 		.needs_root = true,                                                                    \
 		.default_runs = (runs),                                                                \
 		.prepare = id##_prepare,                                                               \

@@ -21,4 +21,4 @@ static const struct oci_cli_runtime runsc_runtime = {
 OCI_CLI_RUNNER(runsc, runsc_runtime,
 	       "gVisor's runsc: the workload on a user-space kernel (the Sentry); create, start, READY, delete",
 	       RUNNER_CAP_CGROUP | RUNNER_CAP_PROFILES | RUNNER_CAP_LIMITS | RUNNER_CAP_USER_KERNEL | RUNNER_CAP_DISK,
-	       10);
+	       NULL, 10);

@@ -1,5 +1,5 @@
 /* bench run network's links: every container mode runs and leaves no link
- * or NAT table; a run killed with SIGKILL leaves them, and `bench cleanup`
+ * or NAT table; the OCI runtimes and containerd get a veth too; a run killed with SIGKILL leaves them, and `bench cleanup`
  * removes them; a failure half-way through making an instance's network,
  * and an agent that fails during the run, leave nothing. */
 #include <criterion/criterion.h>
@@ -15,6 +15,7 @@
 #include "../net/instance.h"
 #include "../net/link.h"
 #include "../net/nat.h"
+#include "../runners/containerd_ctr.h"
 #include "cli_run.h"
 
 struct count_ctx {
@@ -147,6 +148,65 @@ Test(network, only_the_patterns_asked_for_run, .timeout = 60)
 	json_decref(doc);
 	snprintf(path, sizeof(path), "%s/latest/network.png", dir);
 	cr_expect_eq(access(path, F_OK), 0, "no figure: %s", r.err);
+	expect_nothing_left(r.pid);
+	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Skips unless crun, runc and runsc are installed and a containerd
+ * answers (make setup installs them and starts it). */
+static void need_runtimes(void)
+{
+	static const char *const bins[] = { "/usr/bin/crun", "/usr/sbin/runc", "/usr/bin/runsc" };
+	bench_error err = { 0 };
+
+	for (size_t i = 0; i < sizeof(bins) / sizeof(bins[0]); i++)
+		if (access(bins[i], X_OK) != 0)
+			cr_skip_test("%s is not installed (make setup)", bins[i]);
+	if (ctr_installed(&err) < 0 || ctr_daemon_check(ctr_socket(), &err) < 0)
+		cr_skip_test("%s", err.msg);
+}
+
+/* The runtimes Kubernetes uses get the same veth, made into the namespace
+ * each one made (after crun's and runc's create, after containerd's task
+ * creation), and leave no link; runsc is said not to be measured. */
+Test(network, oci_runtimes_get_a_veth_and_leave_nothing, .timeout = 180)
+{
+	static const char *const runtimes[] = { "crun", "runc", "containerd" };
+	static const char *const head[] = { "run", "network", "--runners", "crun,runc,containerd,runsc", "--modes",
+					    "veth", "--patterns", "rr1", NULL };
+	const char *args[40];
+	const char *metric = "rr1.veth.tps";
+	char dir[64], path[PATH_MAX], prefix[32];
+	struct cli_run r;
+	json_t *doc, *meta;
+
+	SKIP_UNLESS_ROOT();
+	need_runtimes();
+	test_agent();
+	args_with(args, head, dir);
+	run_bench(&r, NULL, args);
+	cr_assert_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+	snprintf(path, sizeof(path), "%s/latest/results.json", dir);
+	doc = json_load_file(path, 0, NULL);
+	cr_assert_not_null(doc);
+	for (size_t i = 0; i < sizeof(runtimes) / sizeof(runtimes[0]); i++) {
+		bool seen = false;
+		size_t k;
+		json_t *item;
+
+		json_array_foreach(json_object_get(doc, "results"), k, item)
+			seen |= strcmp(json_string_value(json_object_get(item, "runner")), runtimes[i]) == 0 &&
+				strcmp(json_string_value(json_object_get(item, "metric")), metric) == 0;
+		cr_expect(seen, "no rr1 over a veth for %s", runtimes[i]);
+	}
+	json_decref(doc);
+	snprintf(path, sizeof(path), "%s/latest/meta.json", dir);
+	meta = json_load_file(path, 0, NULL);
+	cr_assert_not_null(meta);
+	cr_expect_not_null(json_object_get(json_object_get(meta, "not_measured"), "runsc"), "runsc not said");
+	json_decref(meta);
+	snprintf(prefix, sizeof(prefix), RUN_ID_PREFIX "%d-", (int)r.pid);
+	cr_expect_eq(links_of(prefix), 0, "run %s left links", prefix);
 	expect_nothing_left(r.pid);
 	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
