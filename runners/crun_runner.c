@@ -12,13 +12,8 @@ static const struct oci_cli_runtime crun_runtime = {
 	.gvisor = false,
 };
 
-/* A veth into the namespace the runtime made: the link a CNI bridge or
- * ptp plugin gives a pod; the bridge and NAT modes are the same kernel
- * paths as bench's container's, measured there. */
-static const enum net_mode oci_veth_only[] = { NET_VETH, NET_NONE };
-
 OCI_CLI_RUNNER(crun, crun_runtime,
 	       "crun (Podman's and CRI-O's runtime, in C): create, start, READY, delete",
 	       RUNNER_CAP_HOST_PIDS | RUNNER_CAP_CGROUP | RUNNER_CAP_PROFILES | RUNNER_CAP_NAMESPACES |
 		       RUNNER_CAP_LIMITS | RUNNER_CAP_DISK | RUNNER_CAP_NETWORK,
-	       oci_veth_only, 0);
+	       oci_cli_veth_only, 0);

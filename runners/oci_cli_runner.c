@@ -274,6 +274,8 @@ fail:
 	return -1;
 }
 
+const enum net_mode oci_cli_veth_only[] = { NET_VETH, NET_NONE };
+
 /* The bundle of one container: config.json naming the shared rootfs by its
  * absolute path, its cgroup named with the run id. */
 static int write_bundle(struct runner *r, struct instance *in, struct oci_instance *oi, bench_error *err)

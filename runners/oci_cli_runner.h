@@ -47,6 +47,12 @@ struct oci_cli_runtime {
 	bool gvisor;
 };
 
+/* The network modes of a runtime whose container is a host process: a
+ * veth into the namespace the runtime made, the link a CNI bridge or ptp
+ * plugin gives a pod (the bridge and NAT modes are the same kernel paths
+ * as bench's container's, measured there). */
+extern const enum net_mode oci_cli_veth_only[];
+
 int oci_cli_prepare(struct runner *r, const struct oci_cli_runtime *rt, bench_error *err);
 int oci_cli_launch(struct runner *r, struct instance *in, bench_error *err);
 int oci_cli_wait_ready(struct runner *r, struct instance *in, bench_error *err);
