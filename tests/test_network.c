@@ -67,34 +67,54 @@ static void args_with(const char **args, const char *const *head, char *dir)
 	args[k] = NULL;
 }
 
+/* Whether results.json holds a series of runner (NULL: any) whose metric
+ * starts with prefix. */
+static bool has_series(json_t *doc, const char *runner, const char *prefix)
+{
+	size_t i;
+	json_t *item;
+
+	json_array_foreach(json_object_get(doc, "results"), i, item)
+		if ((!runner || strcmp(json_string_value(json_object_get(item, "runner")), runner) == 0) &&
+		    strncmp(json_string_value(json_object_get(item, "metric")), prefix, strlen(prefix)) == 0)
+			return true;
+	return false;
+}
+
+/* Runs `bench head... --out dir` with the small settings (it must pass)
+ * and returns its results.json. */
+static json_t *run_small(const char *const *head, char *dir, struct cli_run *r)
+{
+	const char *args[40];
+	char path[PATH_MAX];
+	json_t *doc;
+
+	test_agent();
+	args_with(args, head, dir);
+	run_bench(r, NULL, args);
+	cr_assert_eq(r->status, 0, "exit %d: %s", r->status, r->err);
+	snprintf(path, sizeof(path), "%s/latest/results.json", dir);
+	doc = json_load_file(path, 0, NULL);
+	cr_assert_not_null(doc, "no %s", path);
+	return doc;
+}
+
 Test(network, every_container_mode_runs_and_leaves_nothing, .timeout = 120)
 {
 	static const char *const head[] = { "run", "network", "--runners", "container", "--modes",
 					    "veth,bridge,bridge-nat,host", NULL };
 	static const char *const modes[] = { "veth", "bridge", "bridge-nat", "host" };
-	const char *args[40];
 	char dir[64], path[PATH_MAX], prefix[32];
 	struct cli_run r;
 	json_t *doc, *meta;
 
 	SKIP_UNLESS_ROOT();
-	test_agent();
-	args_with(args, head, dir);
-	run_bench(&r, NULL, args);
-	cr_assert_eq(r.status, 0, "exit %d: %s", r.status, r.err);
-	snprintf(path, sizeof(path), "%s/latest/results.json", dir);
-	doc = json_load_file(path, 0, NULL);
-	cr_assert_not_null(doc);
+	doc = run_small(head, dir, &r);
 	for (size_t m = 0; m < 4; m++) {
 		char metric[48];
-		bool seen = false;
-		size_t i;
-		json_t *item;
 
 		snprintf(metric, sizeof(metric), "rr1.%s.tps", modes[m]);
-		json_array_foreach(json_object_get(doc, "results"), i, item)
-			seen |= strcmp(json_string_value(json_object_get(item, "metric")), metric) == 0;
-		cr_expect(seen, "no %s series", metric);
+		cr_expect(has_series(doc, NULL, metric), "no %s series", metric);
 	}
 	json_decref(doc);
 	snprintf(path, sizeof(path), "%s/latest/meta.json", dir);
@@ -109,42 +129,23 @@ Test(network, every_container_mode_runs_and_leaves_nothing, .timeout = 120)
 	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-/* Whether results.json holds a series whose metric starts with prefix. */
-static bool has_series(json_t *doc, const char *prefix)
-{
-	size_t i;
-	json_t *item;
-
-	json_array_foreach(json_object_get(doc, "results"), i, item)
-		if (strncmp(json_string_value(json_object_get(item, "metric")), prefix, strlen(prefix)) == 0)
-			return true;
-	return false;
-}
-
 /* --patterns runs those and no other, on the link and the instance's
  * loopback alike, and the figure is drawn without the empty panel. */
 Test(network, only_the_patterns_asked_for_run, .timeout = 60)
 {
 	static const char *const head[] = { "run", "network", "--runners", "container", "--modes", "veth",
 					    "--patterns", "up,rr200", NULL };
-	const char *args[40];
 	char dir[64], path[PATH_MAX];
 	struct cli_run r;
 	json_t *doc;
 
 	SKIP_UNLESS_ROOT();
-	test_agent();
-	args_with(args, head, dir);
-	run_bench(&r, NULL, args);
-	cr_assert_eq(r.status, 0, "exit %d: %s", r.status, r.err);
-	snprintf(path, sizeof(path), "%s/latest/results.json", dir);
-	doc = json_load_file(path, 0, NULL);
-	cr_assert_not_null(doc);
-	cr_expect(has_series(doc, "up.veth."), "no up series on the link");
-	cr_expect(has_series(doc, "up.lo."), "no up series on the loopback");
-	cr_expect(has_series(doc, "rr200.veth."), "no rr200 series");
-	cr_expect(!has_series(doc, "rr1."), "rr1 ran, not asked for");
-	cr_expect(!has_series(doc, "down."), "down ran, not asked for");
+	doc = run_small(head, dir, &r);
+	cr_expect(has_series(doc, NULL, "up.veth."), "no up series on the link");
+	cr_expect(has_series(doc, NULL, "up.lo."), "no up series on the loopback");
+	cr_expect(has_series(doc, NULL, "rr200.veth."), "no rr200 series");
+	cr_expect(!has_series(doc, NULL, "rr1."), "rr1 ran, not asked for");
+	cr_expect(!has_series(doc, NULL, "down."), "down ran, not asked for");
 	json_decref(doc);
 	snprintf(path, sizeof(path), "%s/latest/network.png", dir);
 	cr_expect_eq(access(path, F_OK), 0, "no figure: %s", r.err);
@@ -174,31 +175,15 @@ Test(network, oci_runtimes_get_a_veth_and_leave_nothing, .timeout = 180)
 	static const char *const runtimes[] = { "crun", "runc", "containerd" };
 	static const char *const head[] = { "run", "network", "--runners", "crun,runc,containerd,runsc", "--modes",
 					    "veth", "--patterns", "rr1", NULL };
-	const char *args[40];
-	const char *metric = "rr1.veth.tps";
 	char dir[64], path[PATH_MAX], prefix[32];
 	struct cli_run r;
 	json_t *doc, *meta;
 
 	SKIP_UNLESS_ROOT();
 	need_runtimes();
-	test_agent();
-	args_with(args, head, dir);
-	run_bench(&r, NULL, args);
-	cr_assert_eq(r.status, 0, "exit %d: %s", r.status, r.err);
-	snprintf(path, sizeof(path), "%s/latest/results.json", dir);
-	doc = json_load_file(path, 0, NULL);
-	cr_assert_not_null(doc);
-	for (size_t i = 0; i < sizeof(runtimes) / sizeof(runtimes[0]); i++) {
-		bool seen = false;
-		size_t k;
-		json_t *item;
-
-		json_array_foreach(json_object_get(doc, "results"), k, item)
-			seen |= strcmp(json_string_value(json_object_get(item, "runner")), runtimes[i]) == 0 &&
-				strcmp(json_string_value(json_object_get(item, "metric")), metric) == 0;
-		cr_expect(seen, "no rr1 over a veth for %s", runtimes[i]);
-	}
+	doc = run_small(head, dir, &r);
+	for (size_t i = 0; i < sizeof(runtimes) / sizeof(runtimes[0]); i++)
+		cr_expect(has_series(doc, runtimes[i], "rr1.veth.tps"), "no rr1 over a veth for %s", runtimes[i]);
 	json_decref(doc);
 	snprintf(path, sizeof(path), "%s/latest/meta.json", dir);
 	meta = json_load_file(path, 0, NULL);
