@@ -41,9 +41,11 @@ int storage_ratio(const struct results *res, const char *baseline, const struct 
  * checked) into res: a pattern's series "<prefix><pattern>.<stat>" of
  * runner, and the engine it ran with in meta "storage_engines":
  * {"<runner>": {"<prefix><pattern>": "io_uring"|"threads"|"psync"|
- * "threads (io_uring refused: <why>)"}}.  Returns 1 at DONE, 0 for a
- * record taken or ignored (kind=disk), -1 with *err (an ERROR record, an
- * unknown pattern, a field out of range). */
+ * "threads (io_uring refused: <why>)"}}; a disk record with direct=0 (the
+ * agent found O_DIRECT not in effect) puts the row's label in meta
+ * "storage_page_cache".  Returns 1 at DONE, 0 for a record taken or
+ * ignored, -1 with *err (an ERROR record, an unknown pattern, a field out
+ * of range). */
 int storage_data_apply(const struct agent_record *rec, const char *runner, const char *prefix, struct results *res,
 		       bench_error *err);
 

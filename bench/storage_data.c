@@ -97,6 +97,30 @@ static int keep_engine(const struct agent_record *rec, const char *runner, const
 	return 0;
 }
 
+/* Where the agent found O_DIRECT not in effect, meta
+ * "storage_page_cache" names the row: its figures include a page cache. */
+static int keep_direct(const struct agent_record *rec, const char *runner, const char *prefix, struct results *res,
+		       bench_error *err)
+{
+	char key[64];
+	uint64_t direct = 1;
+	json_t *all;
+
+	if (record_get(rec, "direct") && field(rec, "direct", 1, &direct, err) < 0)
+		return -1;
+	if (direct || !res->meta)
+		return 0;
+	all = json_object_get(res->meta, "storage_page_cache");
+	if (!json_is_object(all)) {
+		all = json_object();
+		json_object_set_new(res->meta, "storage_page_cache", all);
+	}
+	snprintf(key, sizeof(key), "%s%s", runner, *prefix ? "-overlayfs" : "");
+	json_object_set_new(all, key, json_string("an unaligned O_DIRECT read went through (O_DIRECT dropped, or a "
+						  "hole in the file): the figures are not the disk's alone"));
+	return 0;
+}
+
 static int apply_pattern(const struct agent_record *rec, const char *runner, const char *prefix, struct results *res,
 			 bench_error *err)
 {
@@ -145,6 +169,8 @@ int storage_data_apply(const struct agent_record *rec, const char *runner, const
 	kind = record_get(rec, "kind");
 	if (!kind)
 		return bench_fail(err, 0, "storage: a DATA record without kind");
+	if (strcmp(kind, "disk") == 0)
+		return keep_direct(rec, runner, prefix, res, err);
 	if (strcmp(kind, "pattern") != 0)
 		return 0;
 	return apply_pattern(rec, runner, prefix, res, err);

@@ -79,9 +79,15 @@ static bool vm_is_tcg(const struct results *res)
 	}
 }
 
-static const char *emulated(const struct results *res, const struct storage_row *row)
+/* What a row's figures are not: a hardware hypervisor's (TCG), or the
+ * disk's alone (O_DIRECT dropped, as gVisor's gofer drops it). */
+static const char *row_note(const struct results *res, const struct storage_row *row)
 {
-	return results_runner_has(res, row->runner, "guest_kernel") && vm_is_tcg(res) ? " (TCG: emulation)" : "";
+	if (results_runner_has(res, row->runner, "guest_kernel") && vm_is_tcg(res))
+		return " (TCG: emulation)";
+	if (json_object_get(json_object_get(res->meta, "storage_page_cache"), row->label))
+		return " (O_DIRECT not in effect: not the disk alone)";
+	return "";
 }
 
 /* Each pattern's figures of one row: median and p99 of the runs, or the
@@ -136,7 +142,7 @@ void storage_print(const struct results *res, FILE *out)
 				if (n99)
 					snprintf(p99s, sizeof(p99s), "%.1f us", lat99);
 				fprintf(out, "  %-15s %-24s %10.1f %-4s %12s %26s%s\n", storage_patterns[p], rows[r].label,
-					med, unit, p99s, rbuf, emulated(res, &rows[r]));
+					med, unit, p99s, rbuf, row_note(res, &rows[r]));
 			}
 		}
 	}
@@ -198,7 +204,7 @@ void storage_section_table(struct doc *d, const struct results *res)
 			figure(res, &rows[r], storage_patterns[p], "p99", &lat99, &dummy, &n99);
 			snprintf(m, sizeof(m), "%s.%s", storage_patterns[p], stat);
 			doc_cell(d, "%s", storage_patterns[p]);
-			doc_cell(d, "%s%s", rows[r].label, emulated(res, &rows[r]));
+			doc_cell(d, "%s%s", rows[r].label, row_note(res, &rows[r]));
 			doc_cell(d, "%zu", n);
 			doc_cell(d, "%s %s", report_num(a, sizeof(a), med), unit);
 			doc_cell(d, "%s", n99 ? report_num(b, sizeof(b), lat99) : "–");
@@ -251,7 +257,7 @@ void storage_section_summary(struct doc *d, const struct report_folder *f, const
 				snprintf(span, sizeof(span), "one run: no interval");
 			doc_bullet(d, "Storage on %s: %s in the %s: %s%% of the host's %s (%s)%s.", host, lines[l].what,
 				   rows[r].label, report_num(a, sizeof(a), ratio * 100.0),
-				   strstr(lines[l].metric, "mbps") ? "MB/s" : "IOPS", span, emulated(&f->res, &rows[r]));
+				   strstr(lines[l].metric, "mbps") ? "MB/s" : "IOPS", span, row_note(&f->res, &rows[r]));
 		}
 	if (!baseline)
 		doc_bullet(d, "Storage on %s: the run holds no host figure to compare with.", host);

@@ -10,7 +10,8 @@
  *                                  kernel allows it, else 32 threads each
  *                                  with one synchronous I/O in flight
  *   seqread, seqwrite              1 MiB in order, one at a time: MB/s
- * Records: DATA kind=disk (its size), DATA kind=pattern per pattern (with
+ * Records: DATA kind=disk (its size; direct=0 where O_DIRECT is not in
+ * effect: an unaligned read went through), DATA kind=pattern per pattern (with
  * engine=psync|io_uring|threads, and uring_errno= where io_uring was
  * refused and threads ran instead), DONE.
  *
@@ -421,6 +422,24 @@ out:
 	return rc;
 }
 
+/* Whether O_DIRECT is in effect on fd: a read at an offset and of a length
+ * no block size divides is refused (EINVAL) where it is.  A sandbox may
+ * take the flag and drop it (gVisor does not pass it to its gofer, so
+ * its I/O goes through the host's page cache): then the read succeeds.
+ * So does one of a hole (no I/O, nothing to align): a sparse file's
+ * figures are not the disk's either. */
+static int direct_in_effect(int fd)
+{
+	void *buf = NULL;
+	ssize_t n;
+
+	if (posix_memalign(&buf, SMALL_BS, SMALL_BS) != 0)
+		return 1;
+	n = pread(fd, (char *)buf + 1, 511, 1);
+	free(buf);
+	return n < 0;
+}
+
 /* The disk's size: a block device's, or a file's. */
 static int disk_size(int fd, unsigned long long *size)
 {
@@ -506,6 +525,7 @@ int task_storage(struct task_ctx *ctx)
 	emit_str(&e, "kind", "disk");
 	emit_str(&e, "path", disk);
 	emit_u64(&e, "bytes", size);
+	emit_u64(&e, "direct", (unsigned long long)direct_in_effect(fd));
 	if (emit_end(&e, ctx->out) != 0)
 		goto fail;
 	for (size_t i = 0; i < NPATTERNS; i++) {
