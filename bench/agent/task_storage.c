@@ -289,10 +289,10 @@ static unsigned pct(const unsigned *sorted, size_t n, double p)
 	return sorted[i < n ? i : n - 1];
 }
 
-/* Runs one pattern and emits its DATA record; 0, or -1 with msg. */
 /* How a pattern of queue depth above 1 runs. */
 enum engine { ENGINE_AUTO, ENGINE_URING, ENGINE_THREADS };
 
+/* Runs one pattern and emits its DATA record; 0, or -1 with msg. */
 static int run_pattern(struct task_ctx *ctx, const struct pattern *p, int fd, unsigned long long size, long ramp_ms,
 		       long run_ms, enum engine engine, char *msg, size_t msgsz)
 {
@@ -300,7 +300,7 @@ static int run_pattern(struct task_ctx *ctx, const struct pattern *p, int fd, un
 	int use_uring = 0, uring_errno = 0;
 	const char *engine_name = p->qd == 1 ? "psync" : "threads";
 	struct worker w[QD_MAX];
-	unsigned long long t0 = util_now_ns(), ops = 0, bytes = 0;
+	unsigned long long seed0 = util_now_ns(), t_start, ops = 0, bytes = 0;
 	double window_s = (double)run_ms / 1e3;
 	unsigned *all = NULL;
 	size_t nall = 0;
@@ -322,9 +322,7 @@ static int run_pattern(struct task_ctx *ctx, const struct pattern *p, int fd, un
 		w[i].p = p;
 		w[i].fd = fd;
 		w[i].size = size;
-		w[i].t_measure = t0 + (unsigned long long)ramp_ms * 1000000ull;
-		w[i].t_end = w[i].t_measure + (unsigned long long)run_ms * 1000000ull;
-		w[i].seed = 0x9E3779B97F4A7C15ull ^ (t0 + i * 7919ull);
+		w[i].seed = 0x9E3779B97F4A7C15ull ^ (seed0 + i * 7919ull);
 		w[i].next_off = (size / p->qd / p->bs) * p->bs * i;
 		/* The same number kept in all: a guest's memory is small. */
 		w[i].lat_max = LAT_MAX / p->qd;
@@ -338,6 +336,13 @@ static int run_pattern(struct task_ctx *ctx, const struct pattern *p, int fd, un
 		/* Written data that is not all zeros, different per thread. */
 		for (unsigned k = 0; k < p->bs / 8; k++)
 			((unsigned long long *)w[i].buf)[k] = xorshift(&w[i].seed);
+	}
+	/* The ramp starts once the ring is probed and the buffers are made:
+	 * with --ramp-ms 0 the window would otherwise begin with them. */
+	t_start = util_now_ns();
+	for (unsigned i = 0; i < p->qd; i++) {
+		w[i].t_measure = t_start + (unsigned long long)ramp_ms * 1000000ull;
+		w[i].t_end = w[i].t_measure + (unsigned long long)run_ms * 1000000ull;
 	}
 	if (p->qd == 1) {
 		worker_run(&w[0]);
