@@ -14,7 +14,6 @@
 #include "../container/cgroup.h"
 #include "../lib/run_id.h"
 #include "../lib/process_sweep.h"
-#include "../net/instance.h"
 #include "containerd_ctr.h"
 #include "containerd_runner.h"
 #include "runner_hooks.h"
@@ -270,7 +269,7 @@ int containerd_cleanup(bool all, struct runner_cleanup_counts *removed, bench_er
 	const char *sock = ctr_socket();
 	bench_error ignored = { 0 };
 	struct sweep s = { .sock = sock, .all = all }, t = s;
-	unsigned folders, links = 0, tables = 0;
+	unsigned folders;
 	int rc = 0;
 
 	/* Without ctr or a daemon no run of this runner got as far as making
@@ -304,10 +303,6 @@ int containerd_cleanup(bool all, struct runner_cleanup_counts *removed, bench_er
 	/* Those of a run whose folder had gone already. */
 	runner_cleanup_add(removed, "images", s.n);
 	runner_cleanup_add(removed, "cgroups", ctd_cgroups_remove(NULL, all));
-	/* A veth goes with its task's namespace; whatever else a dead run's
-	 * instance link left, by its alias. */
-	if (net_cleanup_stale(all, &links, &tables, &ignored) == 0)
-		runner_cleanup_add(removed, "network links", links);
 	if (rc < 0)
 		bench_error_prefix(err, "containerd");
 	return rc;

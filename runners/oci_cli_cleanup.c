@@ -15,7 +15,6 @@
 #include "../lib/clock.h"
 #include "../lib/process_sweep.h"
 #include "../lib/run_id.h"
-#include "../net/instance.h"
 #include "../oci/oci_spec.h"
 #include "oci_cli_exec.h"
 #include "oci_cli_paths.h"
@@ -114,7 +113,7 @@ int oci_cli_cleanup(const struct oci_cli_runtime *rt, bool all, struct runner_cl
 	int mntns = -1;
 	struct cg_layout layout;
 	bench_error ignored = { 0 };
-	unsigned containers = 0, folders = 0, cgroups = 0, links = 0, tables = 0;
+	unsigned containers = 0, folders = 0, cgroups = 0;
 	struct dirent *de;
 	DIR *d = opendir(base_dir());
 
@@ -149,10 +148,6 @@ int oci_cli_cleanup(const struct oci_cli_runtime *rt, bool all, struct runner_cl
 	runner_cleanup_add(removed, "containers", containers);
 	runner_cleanup_add(removed, "cgroups", cgroups);
 	runner_cleanup_add(removed, "run folders", folders);
-	/* A veth goes with the namespace of the container deleted above;
-	 * whatever else a dead run's instance link left, by its alias. */
-	if (net_cleanup_stale(all, &links, &tables, &ignored) == 0)
-		runner_cleanup_add(removed, "network links", links);
 	return 0;
 }
 
