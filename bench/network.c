@@ -223,6 +223,7 @@ static int run_mode(struct network_bench *b, const struct run_options *opts, con
 		.res = res, .after_ready = collect_network, .ctx = b,
 	};
 	const struct runner_ops *ops = runner_find(runner);
+	char list[32];
 
 	b->net.mode = mode;
 	b->layout_recorded = false;
@@ -237,9 +238,8 @@ static int run_mode(struct network_bench *b, const struct run_options *opts, con
 	snprintf(b->arg_stream, sizeof(b->arg_stream), "--stream-ms=%u", b->stream_ms);
 	/* The host's loopback is the link of the host runner already. */
 	snprintf(b->arg_lo, sizeof(b->arg_lo), "--loopback=%d", mode != NET_HOST);
-	memcpy(b->arg_patterns, "--patterns=", sizeof("--patterns="));
-	net_wire_patterns_format(b->patterns, b->arg_patterns + strlen(b->arg_patterns),
-				 sizeof(b->arg_patterns) - strlen(b->arg_patterns));
+	net_wire_patterns_format(b->patterns, list, sizeof(list));
+	snprintf(b->arg_patterns, sizeof(b->arg_patterns), "--patterns=%s", list);
 	s.task_args[0] = b->arg_server;
 	s.task_args[1] = b->arg_port;
 	s.task_args[2] = b->arg_rr;
