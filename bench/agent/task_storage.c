@@ -296,9 +296,11 @@ enum engine { ENGINE_AUTO, ENGINE_URING, ENGINE_THREADS };
 static int run_pattern(struct task_ctx *ctx, const struct pattern *p, int fd, unsigned long long size, long ramp_ms,
 		       long run_ms, enum engine engine, char *msg, size_t msgsz)
 {
+	/* Read once: the loops below must agree on it. */
+	const unsigned qd = p->qd;
 	struct uring ring = { .fd = -1 };
 	int use_uring = 0, uring_errno = 0;
-	const char *engine_name = p->qd == 1 ? "psync" : "threads";
+	const char *engine_name = qd == 1 ? "psync" : "threads";
 	struct worker w[QD_MAX];
 	unsigned long long seed0 = util_now_ns(), t_start, ops = 0, bytes = 0;
 	double window_s = (double)run_ms / 1e3;
@@ -308,8 +310,8 @@ static int run_pattern(struct task_ctx *ctx, const struct pattern *p, int fd, un
 	struct emit e;
 
 	memset(w, 0, sizeof(w));
-	if (p->qd > 1 && engine != ENGINE_THREADS) {
-		uring_errno = uring_probe(&ring, fd, p->qd, p->write);
+	if (qd > 1 && engine != ENGINE_THREADS) {
+		uring_errno = uring_probe(&ring, fd, qd, p->write);
 		if (uring_errno && engine == ENGINE_URING) {
 			snprintf(msg, msgsz, "storage: io_uring: %s", strerror(uring_errno));
 			return -1;
@@ -318,14 +320,14 @@ static int run_pattern(struct task_ctx *ctx, const struct pattern *p, int fd, un
 		if (use_uring)
 			engine_name = "io_uring";
 	}
-	for (unsigned i = 0; i < p->qd; i++) {
+	for (unsigned i = 0; i < qd; i++) {
 		w[i].p = p;
 		w[i].fd = fd;
 		w[i].size = size;
 		w[i].seed = 0x9E3779B97F4A7C15ull ^ (seed0 + i * 7919ull);
-		w[i].next_off = (size / p->qd / p->bs) * p->bs * i;
+		w[i].next_off = (size / qd / p->bs) * p->bs * i;
 		/* The same number kept in all: a guest's memory is small. */
-		w[i].lat_max = LAT_MAX / p->qd;
+		w[i].lat_max = LAT_MAX / qd;
 		if (use_uring) /* one thread keeps them all */
 			w[i].lat_max = i == 0 ? LAT_MAX / 2 : 1;
 		w[i].lat = malloc(w[i].lat_max * sizeof(unsigned));
@@ -340,32 +342,32 @@ static int run_pattern(struct task_ctx *ctx, const struct pattern *p, int fd, un
 	/* The ramp starts once the ring is probed and the buffers are made:
 	 * with --ramp-ms 0 the window would otherwise begin with them. */
 	t_start = util_now_ns();
-	for (unsigned i = 0; i < p->qd; i++) {
+	for (unsigned i = 0; i < qd; i++) {
 		w[i].t_measure = t_start + (unsigned long long)ramp_ms * 1000000ull;
 		w[i].t_end = w[i].t_measure + (unsigned long long)run_ms * 1000000ull;
 	}
-	if (p->qd == 1) {
+	if (qd == 1) {
 		worker_run(&w[0]);
 	} else if (use_uring) {
 		void *bufs[QD_MAX];
 
-		for (unsigned i = 0; i < p->qd; i++)
+		for (unsigned i = 0; i < qd; i++)
 			bufs[i] = w[i].buf;
-		uring_run(&ring, &w[0], bufs, p->qd);
+		uring_run(&ring, &w[0], bufs, qd);
 	} else {
 		unsigned started = 0;
 
-		for (; started < p->qd; started++)
+		for (; started < qd; started++)
 			if (pthread_create(&w[started].th, NULL, worker_run, &w[started]) != 0)
 				break;
 		for (unsigned i = 0; i < started; i++)
 			pthread_join(w[i].th, NULL);
-		if (started < p->qd) {
-			snprintf(msg, msgsz, "storage: cannot start thread %u of %u", started, p->qd);
+		if (started < qd) {
+			snprintf(msg, msgsz, "storage: cannot start thread %u of %u", started, qd);
 			goto out;
 		}
 	}
-	for (unsigned i = 0; i < p->qd; i++) {
+	for (unsigned i = 0; i < qd; i++) {
 		if (w[i].err) {
 			snprintf(msg, msgsz, "storage: %s at %s: %s", p->write ? "write" : "read", p->name,
 				 strerror(w[i].err));
@@ -381,7 +383,7 @@ static int run_pattern(struct task_ctx *ctx, const struct pattern *p, int fd, un
 		goto out;
 	}
 	nall = 0;
-	for (unsigned i = 0; i < p->qd; i++) {
+	for (unsigned i = 0; i < qd; i++) {
 		memcpy(all + nall, w[i].lat, w[i].nlat * sizeof(unsigned));
 		nall += w[i].nlat;
 	}
@@ -390,7 +392,7 @@ static int run_pattern(struct task_ctx *ctx, const struct pattern *p, int fd, un
 	emit_str(&e, "kind", "pattern");
 	emit_str(&e, "pattern", p->name);
 	emit_u64(&e, "bs", p->bs);
-	emit_u64(&e, "qd", p->qd);
+	emit_u64(&e, "qd", qd);
 	emit_str(&e, "engine", engine_name);
 	if (uring_errno)
 		emit_u64(&e, "uring_errno", (unsigned long long)uring_errno);
@@ -419,7 +421,7 @@ static int run_pattern(struct task_ctx *ctx, const struct pattern *p, int fd, un
 out:
 	/* The ring first: nothing is in flight into the buffers after it. */
 	uring_close(&ring);
-	for (unsigned i = 0; i < p->qd; i++) {
+	for (unsigned i = 0; i < qd; i++) {
 		free(w[i].lat);
 		free(w[i].buf);
 	}
