@@ -136,6 +136,7 @@ lint:
 	  --suppress=missingIncludeSystem --inline-suppr -D_GNU_SOURCE \
 	  lib container vm oci net runners bench
 	clang-tidy --quiet $(LIB_SRC) $(MAIN_SRC) $(AGENT_SRC) -- $(CPPFLAGS) -std=c17 $(PKG_CFLAGS)
+	shellcheck -S warning .ci/run scripts/*.sh bench/*.sh tests/fixtures/*.sh tests/fuzz/*.sh
 
 install: all
 	install -D -m 0755 $(BIN)/bench $(DESTDIR)$(PREFIX)/bin/bench

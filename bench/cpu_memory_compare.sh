@@ -26,7 +26,6 @@ done
 
 tmp=$(mktemp -d /tmp/bench-cpumem-compare.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-cpu=$(awk '/^processor/ { n++ } END { print n - 1 }' /proc/cpuinfo)
 first=0
 
 # --target-ms 1: a batch is one pass over the arrays, as the loop's are.

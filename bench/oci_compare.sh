@@ -95,7 +95,7 @@ bench_gone() {
 
 for rt in $runtimes; do
 	bin=$(command -v "$rt") || die "$rt missing: apt-get install -y $rt"
-	: >"$tmp/$rt-bench-phases" >"$tmp/$rt-bench-run" >"$tmp/$rt-hand-phases" >"$tmp/$rt-hand-run"
+	for f in bench-phases bench-run hand-phases hand-run; do : >"$tmp/$rt-$f"; done
 	globals=(--root "$tmp/state-$rt")
 	bundle=$tmp/bundle-$rt
 	hand=phases

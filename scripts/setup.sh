@@ -16,7 +16,7 @@ PACKAGES=(
 	libarchive-dev libhwloc-dev hwloc nettle-dev libvirt-dev
 	libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-clients
 	qemu-system-x86 gnuplot-nox libseccomp-dev linux-perf hyperfine cppcheck
-	clang-tidy git ca-certificates tini libpng-dev chromium
+	clang-tidy shellcheck git ca-certificates tini libpng-dev chromium
 	clang libclang-rt-14-dev
 	python3
 	sysbench
