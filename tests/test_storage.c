@@ -182,6 +182,40 @@ static int scratch_folders(const char *dir, pid_t pid)
 	return n;
 }
 
+/* A runner that fails stops the run with one line and a non-zero exit;
+ * the rows measured before it are kept, and the results, not only the
+ * terminal, say which runner stopped the run and why.  The failure: a libvirt
+ * connection to a port nothing listens on. */
+Test(storage, a_runner_that_fails_is_named_in_the_results, .timeout = 120)
+{
+	char state[] = "/var/tmp/bench-test-state-XXXXXX", outdir[64], csv[128], meta[128], scratch[96];
+	static char text[1 << 18];
+	const char *args[] = { "run", "storage", "--runners", "host,vm", "--runs", "1", "--warmup", "0",
+			       "--scratch-size", "4", "--patterns", "seqread", "--ramp-ms", "0", "--duration-ms", "50",
+			       "--libvirt-uri", "qemu+tcp://127.0.0.1:1/system", "--quiet", "--out", outdir,
+			       "--export-csv", csv, NULL };
+	struct cli_run c;
+
+	SKIP_UNLESS_ROOT();
+	cr_assert_not_null(mkdtemp(state));
+	setenv("BENCH_STATE_DIR", state, 1);
+	temp_dir(outdir);
+	snprintf(csv, sizeof(csv), "%s/s.csv", outdir);
+	run_bench(&c, NULL, args);
+	unsetenv("BENCH_STATE_DIR");
+	cr_expect_neq(c.status, 0, "a run whose vm runner failed exited 0");
+	cr_expect_not_null(strstr(c.err, "vm"), "stderr does not name the runner: %s", c.err);
+	snprintf(meta, sizeof(meta), "%s/latest/meta.json", outdir);
+	slurp(meta, text, sizeof(text));
+	cr_expect_not_null(strstr(text, "the run stopped early: vm"), "meta.json says nothing of the vm runner's failure");
+	slurp(csv, text, sizeof(text));
+	cr_expect_not_null(strstr(text, "host,seqread.mbps,"), "the host's row was lost: %s", text);
+	snprintf(scratch, sizeof(scratch), "%s/scratch", state);
+	cr_expect_eq(scratch_folders(scratch, c.pid), 0, "the scratch folder was left behind");
+	nftw(outdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	nftw(state, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 /* Queue depth 32 by the engine asked for, and the record says which ran;
  * io_uring is checked only where this kernel lets a process set a ring up
  * (auto falls back to threads where it does not, and says why). */
