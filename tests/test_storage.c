@@ -124,6 +124,20 @@ static long drops_so_far(void)
 	return n;
 }
 
+/* Runs bench with args in a state folder of its own (state, a mkdtemp
+ * template: BENCH_STATE_DIR, so the scratch file lands there), its results
+ * in a new outdir and csv named <outdir>/s.csv (args point at both). */
+static void run_in_own_state(struct cli_run *c, char *state, char *outdir, char *csv, size_t csvsz,
+			     const char *const *args)
+{
+	cr_assert_not_null(mkdtemp(state));
+	setenv("BENCH_STATE_DIR", state, 1);
+	temp_dir(outdir);
+	snprintf(csv, csvsz, "%s/s.csv", outdir);
+	run_bench(c, NULL, args);
+	unsetenv("BENCH_STATE_DIR");
+}
+
 /* The host's cache is dropped before every pattern, not once per run: each
  * pattern is an agent run of its own, and every run still has one sample
  * of every pattern. */
@@ -142,12 +156,7 @@ Test(storage, caches_dropped_before_every_pattern, .timeout = 120)
 	before = drops_so_far();
 	if (before < 0)
 		cr_skip_test("/proc/vmstat has no drop_pagecache count");
-	cr_assert_not_null(mkdtemp(state));
-	setenv("BENCH_STATE_DIR", state, 1);
-	temp_dir(outdir);
-	snprintf(csv, sizeof(csv), "%s/s.csv", outdir);
-	run_bench(&c, NULL, args);
-	unsetenv("BENCH_STATE_DIR");
+	run_in_own_state(&c, state, outdir, csv, sizeof(csv), args);
 	cr_assert_eq(c.status, 0, "%s", c.err);
 	/* 2 runs x 2 patterns; once per run would be 2 (or 3). */
 	cr_expect_geq(drops_so_far() - before, 4, "the page cache was dropped %ld times",
@@ -197,12 +206,7 @@ Test(storage, a_runner_that_fails_is_named_in_the_results, .timeout = 120)
 	struct cli_run c;
 
 	SKIP_UNLESS_ROOT();
-	cr_assert_not_null(mkdtemp(state));
-	setenv("BENCH_STATE_DIR", state, 1);
-	temp_dir(outdir);
-	snprintf(csv, sizeof(csv), "%s/s.csv", outdir);
-	run_bench(&c, NULL, args);
-	unsetenv("BENCH_STATE_DIR");
+	run_in_own_state(&c, state, outdir, csv, sizeof(csv), args);
 	cr_expect_neq(c.status, 0, "a run whose vm runner failed exited 0");
 	cr_expect_not_null(strstr(c.err, "vm"), "stderr does not name the runner: %s", c.err);
 	snprintf(meta, sizeof(meta), "%s/latest/meta.json", outdir);
