@@ -172,6 +172,29 @@ int record_get_u64(const struct agent_record *rec, const char *key, uint64_t *ou
 	return 0;
 }
 
+/* The head of the line in lr (no record: a kernel message, say) into
+ * lr->last_other, every byte that is not printable ASCII as '?' (it is
+ * shown on a terminal and in the results), and the line emptied.  A blank
+ * line keeps what came before it. */
+static void keep_other(struct line_reader *lr)
+{
+	size_t n = lr->line_len;
+
+	while (n > 0 && (lr->line[n - 1] == '\r' || lr->line[n - 1] == '\n'))
+		n--;
+	if (n > 0) {
+		if (n > sizeof(lr->last_other) - 1)
+			n = sizeof(lr->last_other) - 1;
+		for (size_t i = 0; i < n; i++) {
+			unsigned char c = (unsigned char)lr->line[i];
+
+			lr->last_other[i] = c >= 0x20 && c <= 0x7e ? (char)c : '?';
+		}
+		lr->last_other[n] = '\0';
+	}
+	lr->line_len = 0;
+}
+
 void line_reader_init(struct line_reader *lr)
 {
 	memset(lr, 0, sizeof(*lr));
@@ -233,8 +256,8 @@ int record_next(struct line_reader *lr, enum channel_mode mode, struct agent_rec
 			return 0;
 		if (lr->overlong) {
 			/* A console line too long to be a record: skipped. */
+			keep_other(lr);
 			lr->overlong = false;
-			lr->line_len = 0;
 			continue;
 		}
 		lr->line[lr->line_len] = '\0';
@@ -243,13 +266,15 @@ int record_next(struct line_reader *lr, enum channel_mode mode, struct agent_rec
 			char q[128];
 
 			quote(lr->line, lr->line_len, q, sizeof(q));
+			if (r != RECORD_OK && r >= 0 && mode == CHANNEL_CONSOLE) {
+				keep_other(lr);
+				continue;
+			}
 			lr->line_len = 0;
 			if (r == RECORD_OK)
 				return 1;
 			if (r < 0)
 				return -1;
-			if (mode == CHANNEL_CONSOLE)
-				continue;
 			return bench_fail(err, 0, "agent wrote garbage instead of a record: '%s'", q);
 		}
 	}

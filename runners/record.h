@@ -50,6 +50,9 @@ struct line_reader {
 	size_t line_len;
 	bool overlong;       /* the current line went past the bound */
 	bool eof;            /* the source has ended */
+	char last_other[121];/* console: the head of the last line that was
+				no record, printable ASCII only ("" if none),
+				to say what a silent guest said last */
 };
 
 void line_reader_init(struct line_reader *lr);

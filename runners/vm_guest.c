@@ -127,8 +127,14 @@ int vm_guest_read_ready(const char *who, const char *name, int con, struct recor
 
 	if (st == RECORD_STREAM_ERROR)
 		return bench_error_prefix(err, "%s: %s", who, name);
+	/* What the guest said last tells a kernel that never started from
+	 * one that stopped, or an /init that hangs. */
+	if (st == RECORD_STREAM_TIMEOUT && rs->lr.last_other[0])
+		return bench_fail(err, 0, "%s: no READY within %d ms (the console's last line: '%s')", who, timeout_ms,
+				  rs->lr.last_other);
 	if (st == RECORD_STREAM_TIMEOUT)
-		return bench_fail(err, 0, "%s: no READY within %d ms", who, timeout_ms);
+		return bench_fail(err, 0, "%s: no READY within %d ms%s", who, timeout_ms,
+				  rs->t_first_byte_ns ? "" : " (the console printed nothing)");
 	if (st == RECORD_STREAM_EOF)
 		return bench_fail(err, 0, "%s: guest %s ended before READY (console closed: kernel panic or no /init?)",
 				  who, name);

@@ -169,6 +169,25 @@ Test(record, strict_channel_refuses_garbage_console_skips_it)
 	cr_assert_str_eq(record_get(&rec, "pid"), "1");
 }
 
+/* A console keeps the head of its last line that was no record, escaped,
+ * so that a guest that never answers can be told by what it said last. */
+Test(record, console_keeps_its_last_other_line)
+{
+	const char *text = "[    0.5] early\r\nBENCH/1 READY pid=1\r\n\r\nKernel panic - not syncing: \x1b[0m no init\r\n";
+	struct line_reader lr;
+	struct agent_record rec;
+	bench_error err = { 0 };
+
+	line_reader_init(&lr);
+	cr_assert_str_eq(lr.last_other, "");
+	line_reader_append(&lr, text, strlen(text));
+	cr_assert_eq(record_next(&lr, CHANNEL_CONSOLE, &rec, &err), 1, "%s", err.msg);
+	cr_assert_str_eq(lr.last_other, "[    0.5] early");
+	cr_assert_eq(record_next(&lr, CHANNEL_CONSOLE, &rec, &err), 0);
+	/* The blank line kept nothing; the escape byte is not kept. */
+	cr_assert_str_eq(lr.last_other, "Kernel panic - not syncing: ?[0m no init");
+}
+
 Test(record, overlong_lines_are_never_stored_whole)
 {
 	char chunk[1000];

@@ -334,7 +334,7 @@ Test(vm_remote, silent_guest_times_out_over_the_stream, .timeout = 300, .fini = 
 	t0 = clock_now_ns();
 	cr_assert_eq(vm_runner_ops.launch(&f.r, &f.in, &f.err), 0, "%s", f.err.msg);
 	cr_expect_eq(vm_runner_ops.wait_ready(&f.r, &f.in, &f.err), -1);
-	cr_expect_str_eq(f.err.msg, "vm: no READY within 600 ms");
+	cr_expect_eq(strncmp(f.err.msg, "vm: no READY within 600 ms", 26), 0, "%s", f.err.msg);
 	cr_expect_lt(clock_now_ns() - t0, 8000000000ull, "the timeout is kept");
 	vm_runner_ops.destroy(&f.r, &f.in);
 	vm_runner_ops.finish(&f.r);
