@@ -169,8 +169,8 @@ Test(record, strict_channel_refuses_garbage_console_skips_it)
 	cr_assert_str_eq(record_get(&rec, "pid"), "1");
 }
 
-/* A console keeps the head of its last line that was no record, escaped,
- * so that a guest that never answers can be told by what it said last. */
+/* A console keeps the head of its last line that was no record, printable
+ * ASCII only, so that a guest that never answers can be told by what it said last. */
 Test(record, console_keeps_its_last_other_line)
 {
 	const char *text = "[    0.5] early\r\nBENCH/1 READY pid=1\r\n\r\nKernel panic - not syncing: \x1b[0m no init\r\n";

@@ -234,6 +234,8 @@ Test(results, csv_and_markdown)
 	fclose(f);
 
 	snprintf(path, sizeof(path), "%s/summary.md", root);
+	/* A note may quote what a guest printed: it cannot become markup. */
+	results_meta_note(res.meta, "the run stopped early: vm: no READY (the console's last line: '<b>x</b> [y](z)')");
 	cr_assert_eq(results_write_markdown(&res, path, &err), 0, "%s", err.msg);
 	{
 		char text[16384];
@@ -248,6 +250,9 @@ Test(results, csv_and_markdown)
 		cr_assert(strstr(text, "| vm | ready | 9 |"), "%s", text);
 		cr_assert(strstr(text, "## Metadata"));
 		cr_assert(strstr(text, "- `hostname`: testhost"), "%s", text);
+		cr_assert(strstr(text, "## Notes"), "%s", text);
+		cr_assert_null(strstr(text, "<b>"), "a note's HTML reached summary.md: %s", text);
+		cr_assert_null(strstr(text, "[y](z)"), "a note's link reached summary.md: %s", text);
 		/* 9 < 5 is false: a clean fake run has no small-sample warning */
 		cr_assert_null(strstr(text, "only 9 samples"));
 	}

@@ -2,6 +2,7 @@
  * Markdown summary and the terminal summary. */
 #include "results.h"
 #include "benchmark.h"
+#include "md_escape.h"
 
 #include <errno.h>
 #include <math.h>
@@ -98,15 +99,6 @@ int results_write_csv(const struct results *res, const char *path, bench_error *
 /* ---- Markdown ----------------------------------------------------------- */
 
 /* Table cells must not hold a raw '|'. */
-static void md_text(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		if (*s == '|')
-			fputc('\\', f);
-		fputc(*s == '\n' ? ' ' : *s, f);
-	}
-}
-
 static const char *meta_string(const struct results *res, const char *key)
 {
 	return json_string_value(json_object_get(res->meta, key));
@@ -120,9 +112,9 @@ static void md_row(FILE *f, const struct series *s)
 
 	st = *series_stats(s);
 	fputs("| ", f);
-	md_text(f, s->runner);
+	md_escape(f, s->runner);
 	fputs(" | ", f);
-	md_text(f, s->metric);
+	md_escape(f, s->metric);
 	fprintf(f, " | %zu | %s %s | %s %s | %s ± %s %s |", st.n, num(a, sizeof(a), st.min), u,
 		num(b, sizeof(b), st.median), u, num(c, sizeof(c), st.mean),
 		num(d, sizeof(d), st.stddev), u);
@@ -135,15 +127,23 @@ static void md_row(FILE *f, const struct series *s)
 		fputs(" – |\n", f);
 }
 
-/* The meta "notes", one line each after prefix. */
-static void print_notes(FILE *out, const struct results *res, const char *prefix)
+/* The meta "notes", one line each after prefix; for Markdown escaped, since
+ * a note may quote a workload, a guest or an error it caused. */
+static void print_notes(FILE *out, const struct results *res, const char *prefix, bool markdown)
 {
 	json_t *notes = json_object_get(res->meta, "notes"), *n;
 	size_t i;
 
-	json_array_foreach(notes, i, n)
-		if (json_is_string(n))
-			fprintf(out, "%s%s\n", prefix, json_string_value(n));
+	json_array_foreach(notes, i, n) {
+		if (!json_is_string(n))
+			continue;
+		fputs(prefix, out);
+		if (markdown)
+			md_escape(out, json_string_value(n));
+		else
+			fputs(json_string_value(n), out);
+		fputc('\n', out);
+	}
 }
 
 static void md_warnings(FILE *f, const struct results *res)
@@ -161,9 +161,9 @@ static void md_warnings(FILE *f, const struct results *res)
 			continue;
 		for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
 			fputs("- **", f);
-			md_text(f, s->runner);
+			md_escape(f, s->runner);
 			fputs(" / ", f);
-			md_text(f, s->metric);
+			md_escape(f, s->metric);
 			fprintf(f, "**: %s\n", line);
 		}
 		any = 1;
@@ -185,12 +185,13 @@ static void md_meta(FILE *f, const struct results *res)
 	json_object_foreach(res->meta, key, value) {
 		fprintf(f, "- `%s`: ", key);
 		if (json_is_string(value)) {
-			md_text(f, json_string_value(value));
+			md_escape(f, json_string_value(value));
 		} else {
 			char *text = json_dumps(value, JSON_COMPACT | JSON_REAL_PRECISION(6) |
 							       JSON_ENCODE_ANY);
 
-			fputs(text ? text : "?", f);
+			/* Values from agents and guests are in there too. */
+			md_escape(f, text ? text : "?");
 			free(text);
 		}
 		fputc('\n', f);
@@ -220,7 +221,7 @@ int results_write_markdown(const struct results *res, const char *path, bench_er
 		md_row(f, &res->series[i]);
 	if (json_array_size(json_object_get(res->meta, "notes")) > 0) {
 		fputs("\n## Notes\n\n", f);
-		print_notes(f, res, "- ");
+		print_notes(f, res, "- ", true);
 	}
 	md_warnings(f, res);
 	md_meta(f, res);
@@ -350,5 +351,5 @@ void results_print_summary(const struct results *res, FILE *out)
 		fputc('\n', out);
 	}
 	print_relative(out, res);
-	print_notes(out, res, "Note: ");
+	print_notes(out, res, "Note: ", false);
 }
