@@ -72,7 +72,10 @@ int benchmark_run_parsed(const struct benchmark *b, void *ctx, struct run_option
 		session_check(&ss, -1, &err);
 		return session_finish(&ss);
 	}
-	session_check(&ss, b->run(ctx, o, &ss, &err), &err);
+	/* The results, not only the terminal, say why rows are short. */
+	if (session_check(&ss, b->run(ctx, o, &ss, &err), &err) < 0)
+		results_meta_note(ss.res.meta, "the run stopped early: %s (what was measured before it is kept; what "
+				  "would have come after it is missing)", err.msg);
 	/* What was measured before a failure or Ctrl-C is kept. */
 	{
 		struct run_output_hooks hooks = { 0 };

@@ -42,9 +42,6 @@ int session_check(struct session *s, int rc, const bench_error *err)
 	if (rc >= 0)
 		return rc;
 	bench_error_print(err);
-	/* The results, not only the terminal, say why rows are short. */
-	results_meta_note(s->res.meta, "the run stopped early: %s (what was measured before it is kept; what would "
-			  "have come after it is missing)", err->msg);
 	if (s->exit_code == 0)
 		s->exit_code = err->exit_code ? err->exit_code : BENCH_EXIT_FAIL;
 	return rc;
