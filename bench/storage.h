@@ -29,6 +29,9 @@ struct storage_row {
 	const char *prefix;
 	char label[48];
 };
+/* A row's label, as tables and meta "storage_page_cache" name it: the
+ * runner, "-overlayfs" after it for the overlay row. */
+void storage_row_label(char *out, size_t outsz, const char *runner, const char *prefix);
 /* The rows the results hold, host first; returns how many. */
 size_t storage_rows(const struct results *res, struct storage_row *rows, size_t max);
 

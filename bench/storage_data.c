@@ -115,7 +115,7 @@ static int keep_direct(const struct agent_record *rec, const char *runner, const
 		all = json_object();
 		json_object_set_new(res->meta, "storage_page_cache", all);
 	}
-	snprintf(key, sizeof(key), "%s%s", runner, *prefix ? "-overlayfs" : "");
+	storage_row_label(key, sizeof(key), runner, prefix);
 	json_object_set_new(all, key, json_string("an unaligned O_DIRECT read went through (O_DIRECT dropped, or a "
 						  "hole in the file): the figures are not the disk's alone"));
 	return 0;

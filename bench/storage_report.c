@@ -36,10 +36,15 @@ size_t storage_rows(const struct results *res, struct storage_row *rows, size_t 
 				continue;
 			rows[n].runner = s->runner;
 			rows[n].prefix = prefix;
-			snprintf(rows[n].label, sizeof(rows[n].label), "%.31s%s", s->runner, *prefix ? "-overlayfs" : "");
+			storage_row_label(rows[n].label, sizeof(rows[n].label), s->runner, prefix);
 			n++;
 		}
 	return n;
+}
+
+void storage_row_label(char *out, size_t outsz, const char *runner, const char *prefix)
+{
+	snprintf(out, outsz, "%.31s%s", runner, *prefix ? "-overlayfs" : "");
 }
 
 int storage_ratio(const struct results *res, const char *baseline, const struct storage_row *row,
